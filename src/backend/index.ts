@@ -1,0 +1,1 @@
+export { initBackend, activeBackend, backendEnvironment, BACKEND_REQUESTS, tf, type BackendInfo, type BackendAttempt, type BackendName, type BackendRequest } from './backend.js';

@@ -1,0 +1,30 @@
+/**
+ * How an NnftError looks on a terminal: the file, every problem with its JSON path (and
+ * line:column where known), and a hint. Never a stack trace for an NnftError; an unexpected
+ * error shows its message and asks for a bug report.
+ */
+import { isNnftError, type InputIssue } from '../errors.js';
+
+function renderIssue(issue: InputIssue): string {
+  const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''})` : '';
+  const mark = issue.severity === 'warning' ? '⚠' : '✖';
+  const path = issue.path === '' ? '(root)' : issue.path;
+  return `  ${mark} ${path}${where} ${issue.message}${issue.hint ? `\n      → ${issue.hint}` : ''}`;
+}
+
+export function renderError(error: unknown): string {
+  if (isNnftError(error)) {
+    const lines: string[] = [];
+    lines.push(`error${error.file ? ` in ${error.file}` : ''}: ${error.message}`);
+    for (const issue of error.issues) lines.push(renderIssue(issue));
+    if (error.hint) lines.push(`hint: ${error.hint}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return `internal error: ${text}\nThis is a bug in nnft; please report it with the command you ran.\n`;
+}
+
+export function renderWarnings(file: string | null, warnings: readonly InputIssue[]): string {
+  if (warnings.length === 0) return '';
+  return `${warnings.map((w) => renderIssue({ ...w, severity: 'warning' })).join('\n').replace(/^ {2}/gm, file ? '  ' : '  ')}\n`;
+}

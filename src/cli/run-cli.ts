@@ -1,0 +1,56 @@
+/**
+ * The CLI as a function: parse argv, run one command, return the exit code. `main.ts` wires it to
+ * the process; tests call it in-process with captured output.
+ */
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { renderError } from './render-error.js';
+import { exitCodeFor, NnftError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { validateCommand } from './commands/validate.js';
+import { doctorCommand } from './commands/doctor.js';
+import { targetCommand } from './commands/target.js';
+import { estimateCommand } from './commands/estimate.js';
+import { NNFT_VERSION } from '../version.js';
+
+export type CommandFactory = (context: CliContext) => {
+  command: string;
+  describe: string;
+  builder: (argv: Argv) => Argv<any>;
+  handler: (args: any) => Promise<void>;
+};
+
+export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, estimateCommand, doctorCommand];
+
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  let parser = yargs(argv)
+    .scriptName('nnft')
+    .version(NNFT_VERSION)
+    .strict()
+    .demandCommand(1, 'name a command: nnft <command> --help shows its options')
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new NnftError('E_USAGE', msg ?? 'invalid command line', { hint: 'run nnft --help' });
+    })
+    .help();
+  for (const factory of COMMANDS) {
+    const definition = factory(context);
+    parser = parser.command(definition.command, definition.describe, definition.builder, async (args) => {
+      await definition.handler(args);
+    });
+  }
+  try {
+    let helpOutput = '';
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      helpOutput = output ?? '';
+    });
+    if (helpOutput) context.stdout(`${helpOutput}\n`);
+    return context.exitCode;
+  } catch (error) {
+    context.stderr(renderError(error));
+    return exitCodeFor(error);
+  }
+}

@@ -1,0 +1,2 @@
+export { deriveSeed, seedStream, type SeedStream } from './seed-tree.js';
+export { Rng } from './rng.js';

@@ -1,0 +1,70 @@
+/**
+ * The normalised, immutable description of a target theory. Every consumer (target correlators,
+ * design, reconstruction) works from a Theory, never from the raw file, so defaults are decided in
+ * exactly one place (normalise-target.ts).
+ *
+ * Conventions (docs/conventions.md): Euclidean, S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2
+ * + sum_n (g_n/n!) int_V phi^n (+ non-local quartic terms), sharp isotropic cutoff |p| < Lambda.
+ */
+
+export type Dimension = 1 | 2 | 3 | 4;
+export type ConnectedOrder = 2 | 3 | 4 | 6;
+export type CorrelatorMethod = 'auto' | 'perturbative' | 'spectral' | 'lattice' | 'data';
+
+export interface LocalInteraction {
+  readonly kind: 'local';
+  /** n in (g/n!) int_V phi^n. */
+  readonly power: number;
+  readonly coupling: number;
+  /** Wick-ordered with respect to the (regulated) free propagator: :phi^n:. */
+  readonly wickOrdered: boolean;
+}
+
+export interface GaussianKernel {
+  readonly kind: 'gaussian';
+  /** Standard deviation s of K(r) = exp(-r^2/(2 s^2)) / (2 pi s^2)^(d/2), so that int K = 1. */
+  readonly width: number;
+}
+
+export interface NonlocalQuarticInteraction {
+  readonly kind: 'nonlocal-quartic';
+  /** g in (g/4!) int int phi(x)^2 K(x-y) phi(y)^2. */
+  readonly coupling: number;
+  readonly kernel: GaussianKernel;
+}
+
+export type Interaction = LocalInteraction | NonlocalQuarticInteraction;
+
+export interface BoxRegion {
+  readonly kind: 'box';
+  /** Side L of the box [-L/2, L/2]^d. */
+  readonly side: number;
+}
+
+/** Settings of the target-correlator computation. Only `method` is fixed by format version 1. */
+export interface TargetCorrelatorSettings {
+  readonly method: CorrelatorMethod;
+  /** Extra method options as written in the file (validated by the method that reads them). */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface Theory {
+  readonly name: string;
+  readonly description: string;
+  readonly dimension: Dimension;
+  readonly mass: number;
+  readonly interactions: readonly Interaction[];
+  /** Sharp momentum cutoff Lambda, or null for none. */
+  readonly momentumCutoff: number | null;
+  /** Region where interactions act; null means all of R^d. */
+  readonly interactionRegion: BoxRegion | null;
+  readonly points: readonly (readonly number[])[];
+  readonly connectedOrders: readonly ConnectedOrder[];
+  readonly targetCorrelators: TargetCorrelatorSettings;
+  /** Where the theory came from (for provenance in every output). */
+  readonly source: { readonly file: string | null; readonly sha256: string | null };
+}
+
+export function isFree(theory: Theory): boolean {
+  return theory.interactions.every((term) => term.coupling === 0);
+}
