@@ -9,6 +9,7 @@
  * CUDA_VISIBLE_DEVICES and TF_FORCE_GPU_ALLOW_GROWTH (reported; they steer libtensorflow).
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { NnftError } from '../errors.js';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -36,6 +37,26 @@ export interface BackendInfo {
 }
 
 let active: BackendInfo | null = null;
+
+// Production mode: tfjs skips its debug-time checks and stops printing its own console banners
+// (the library never prints; everything goes through events and the CLI).
+tf.enableProdMode();
+
+/** Dawn prints a loader warning straight to stderr when it cannot find Vulkan; look first. */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  const directories = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib/x86_64-linux-gnu',
+    '/lib64',
+    '/usr/local/lib',
+  ];
+  return directories.some((directory) => existsSync(`${directory}/libvulkan.so.1`));
+}
 
 function message(error: unknown): string {
   if (error instanceof Error) {
@@ -75,6 +96,9 @@ async function tryTensorflow(): Promise<{ ok: true; device: string; gpu: boolean
 }
 
 async function tryWebgpu(): Promise<{ ok: true; device: string; gpu: boolean } | { ok: false; reason: string }> {
+  if (!vulkanLoaderPresent()) {
+    return { ok: false, reason: 'no Vulkan loader (libvulkan.so.1) on this machine, so Dawn can reach no GPU adapter' };
+  }
   let webgpu: { create: (flags: string[]) => GPULike; globals: Record<string, unknown> };
   try {
     webgpu = (await import('webgpu')) as unknown as typeof webgpu;
