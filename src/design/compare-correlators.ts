@@ -1,0 +1,103 @@
+/**
+ * Comparing an ensemble's connected correlators with a target's: the chi^2 used as the design loss
+ * and the relative error that decides whether a design meets its tolerance.
+ *
+ * Relative error of order n (the design issue's definition): max over index tuples of
+ * |achieved - target| divided by max |target| of that order, or by G(0)^(n/2) when every target
+ * value of that order is zero (a free theory's G_c4, say).
+ */
+import { NnftError } from '../errors.js';
+import type { CorrelatorBlock, CorrelatorResult } from '../io/result.js';
+
+export interface OrderComparison {
+  order: number;
+  /** Largest |achieved - target| over the tuples. */
+  maxAbsoluteDeviation: number;
+  /** The scale that deviation is divided by. */
+  scale: number;
+  scaleSource: 'max |target|' | 'G(0)^(n/2)';
+  relativeError: number;
+  /** Relative error's uncertainty from the combined standard errors at the worst tuple. */
+  relativeErrorStderr: number;
+  chiSquared: number;
+  degreesOfFreedom: number;
+  /** Rows for a table: tuple, target ± err, achieved ± err, pull. */
+  rows: { indices: number[]; target: number; targetStderr: number; achieved: number; achievedStderr: number; pull: number }[];
+}
+
+export interface CorrelatorComparison {
+  orders: OrderComparison[];
+  chiSquared: number;
+  degreesOfFreedom: number;
+  /** Largest relative error over the orders. */
+  worstRelativeError: number;
+}
+
+function blockFor(result: CorrelatorResult, order: number): CorrelatorBlock | undefined {
+  return result.correlators.find((block) => block.order === order);
+}
+
+/** G(0) of the target: mean of its order-2 values at coincident tuples [i, i]. */
+function coincidentTwoPoint(target: CorrelatorResult): number {
+  const block = blockFor(target, 2);
+  if (!block) return 1;
+  const diagonal = block.indices
+    .map((tuple, k) => (tuple[0] === tuple[1] ? block.values[k]! : NaN))
+    .filter((value) => Number.isFinite(value));
+  return diagonal.length ? diagonal.reduce((a, b) => a + b, 0) / diagonal.length : 1;
+}
+
+export function compareCorrelators(
+  achieved: CorrelatorResult,
+  target: CorrelatorResult,
+  orders: readonly number[],
+): CorrelatorComparison {
+  const comparisons: OrderComparison[] = [];
+  const g0 = coincidentTwoPoint(target);
+  for (const order of orders) {
+    const targetBlock = blockFor(target, order);
+    const achievedBlock = blockFor(achieved, order);
+    if (!targetBlock || !achievedBlock) {
+      throw new NnftError('E_INTERNAL', `order ${order} is missing from the ${targetBlock ? 'ensemble' : 'target'} correlators`);
+    }
+    const achievedByKey = new Map(achievedBlock.indices.map((tuple, k) => [tuple.join(','), k]));
+    const rows: OrderComparison['rows'] = [];
+    let chiSquared = 0;
+    for (let k = 0; k < targetBlock.indices.length; k++) {
+      const tuple = targetBlock.indices[k]!;
+      const j = achievedByKey.get(tuple.join(','));
+      if (j === undefined) throw new NnftError('E_INTERNAL', `tuple [${tuple}] of order ${order} missing from the ensemble correlators`);
+      const targetValue = targetBlock.values[k]!;
+      const targetStderr = targetBlock.stderr[k] ?? 0;
+      const achievedValue = achievedBlock.values[j]!;
+      const achievedStderr = achievedBlock.stderr[j] ?? 0;
+      const combined = Math.hypot(targetStderr, achievedStderr);
+      const pull = combined > 0 ? (achievedValue - targetValue) / combined : 0;
+      chiSquared += pull * pull;
+      rows.push({ indices: tuple, target: targetValue, targetStderr, achieved: achievedValue, achievedStderr, pull });
+    }
+    const maxTarget = Math.max(...rows.map((row) => Math.abs(row.target)));
+    const allZero = maxTarget === 0;
+    const scale = allZero ? Math.abs(g0) ** (order / 2) : maxTarget;
+    let worst = rows[0]!;
+    for (const row of rows) if (Math.abs(row.achieved - row.target) > Math.abs(worst.achieved - worst.target)) worst = row;
+    const maxAbsoluteDeviation = Math.abs(worst.achieved - worst.target);
+    comparisons.push({
+      order,
+      maxAbsoluteDeviation,
+      scale,
+      scaleSource: allZero ? 'G(0)^(n/2)' : 'max |target|',
+      relativeError: maxAbsoluteDeviation / scale,
+      relativeErrorStderr: Math.hypot(worst.targetStderr, worst.achievedStderr) / scale,
+      chiSquared,
+      degreesOfFreedom: rows.length,
+      rows,
+    });
+  }
+  return {
+    orders: comparisons,
+    chiSquared: comparisons.reduce((sum, c) => sum + c.chiSquared, 0),
+    degreesOfFreedom: comparisons.reduce((sum, c) => sum + c.degreesOfFreedom, 0),
+    worstRelativeError: Math.max(...comparisons.map((c) => c.relativeError)),
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { compareCorrelators } from '../../src/design/compare-correlators.js';
+import type { CorrelatorResult } from '../../src/io/result.js';
+
+function result(kind: CorrelatorResult['kind'], two: number[], twoErr: number[], four: number[], fourErr: number[]): CorrelatorResult {
+  return {
+    nnftResult: 1,
+    kind,
+    points: [[0], [1]],
+    correlators: [
+      { order: 2, indices: [[0, 0], [0, 1], [1, 1]], values: two, stderr: twoErr },
+      { order: 4, indices: [[0, 0, 0, 0], [0, 0, 0, 1]], values: four, stderr: fourErr },
+    ],
+  };
+}
+
+describe('compareCorrelators', () => {
+  it('computes relative errors against the largest |target| and chi^2 with combined errors', () => {
+    const target = result('target-correlators', [0.5, 0.2, 0.5], [0, 0, 0], [-0.02, -0.01], [0, 0]);
+    const achieved = result('ensemble-correlators', [0.51, 0.2, 0.49], [0.01, 0.01, 0.01], [-0.018, -0.011], [0.001, 0.001]);
+    const comparison = compareCorrelators(achieved, target, [2, 4]);
+    const [two, four] = comparison.orders;
+    expect(two!.relativeError).toBeCloseTo(0.01 / 0.5, 12);
+    expect(two!.chiSquared).toBeCloseTo(1 + 0 + 1, 12);
+    expect(four!.relativeError).toBeCloseTo(0.002 / 0.02, 12);
+    expect(four!.chiSquared).toBeCloseTo(4 + 1, 12);
+    expect(comparison.chiSquared).toBeCloseTo(7, 12);
+    expect(comparison.degreesOfFreedom).toBe(5);
+    expect(comparison.worstRelativeError).toBeCloseTo(0.1, 12);
+  });
+
+  it('scales by G(0)^(n/2) when the target order is identically zero', () => {
+    const target = result('target-correlators', [0.5, 0.2, 0.5], [0, 0, 0], [0, 0], [0, 0]);
+    const achieved = result('ensemble-correlators', [0.5, 0.2, 0.5], [0.01, 0.01, 0.01], [0.005, -0.001], [0.001, 0.001]);
+    const four = compareCorrelators(achieved, target, [4]).orders[0]!;
+    expect(four.scaleSource).toBe('G(0)^(n/2)');
+    expect(four.scale).toBeCloseTo(0.25, 12);
+    expect(four.relativeError).toBeCloseTo(0.02, 12);
+  });
+});
