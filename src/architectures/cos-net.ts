@@ -1,0 +1,192 @@
+/**
+ * The cos-net (random Fourier features): phi(x) = sum_i a_i A(p_i) cos(p_i.x + c_i), with momenta
+ * from the alpha family (alpha-momentum-density.ts), phases c ~ U(-pi, pi), amplitudes
+ * a_i = s sigma_a t_i / sqrt(N) from an amplitude law, and an optional shared random scale s per
+ * network (s = exp(sigma_s z - sigma_s^2), E[s^2] = 1: a classic independence-breaking example).
+ *
+ * Sampling runs on the host in float64 from the seed tree, so every backend sees the same networks.
+ * Phase angles p.x + c are formed and reduced to [-pi, pi] in float64 on the host: float32 cannot
+ * resolve p.x for large momenta, and the device then only evaluates cos/sin of small angles and
+ * does the (large) weighted sums.
+ */
+import { tf } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import { Rng } from '../random/rng.js';
+import type { Dimension } from '../theory/theory.js';
+import { alphaMomentumDensity, type AlphaMomentumDensity } from './alpha-momentum-density.js';
+import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
+import type { Architecture, ParameterChunk, Points } from './architecture.js';
+import { cosNetExactMoment } from './cos-net-moments.js';
+import type { ProductGrid } from './product-grid.js';
+
+export interface SharedScale {
+  readonly kind: 'lognormal';
+  /** sigma_s in s = exp(sigma_s z - sigma_s^2); E[s^2] = 1, E[s^4] = exp(4 sigma_s^2). */
+  readonly logStd: number;
+}
+
+export interface CosNetOptions {
+  readonly dimension: Dimension;
+  readonly width: number;
+  readonly mass: number;
+  /** Sharp momentum cutoff Lambda or null. */
+  readonly cutoff: number | null;
+  /** Default 0 (momenta from the propagator, constant amplitude); -1 is the founding paper's form. */
+  readonly alpha?: number;
+  /** Default Gaussian. */
+  readonly amplitude?: AmplitudeLaw;
+  /** sigma_a, default 1 (then G2 is exactly the free propagator). */
+  readonly amplitudeScale?: number;
+  readonly sharedScale?: SharedScale | null;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+/** Reduce an angle to [-pi, pi] in float64. */
+function reduceAngle(angle: number): number {
+  return angle - TWO_PI * Math.round(angle / TWO_PI);
+}
+
+export interface CosNet extends Architecture {
+  readonly kind: 'cos-net';
+  readonly options: Required<Omit<CosNetOptions, 'sharedScale'>> & { sharedScale: SharedScale | null };
+  readonly momentumDensity: AlphaMomentumDensity;
+  readonly kurtosis: number;
+}
+
+export function cosNet(input: CosNetOptions): CosNet {
+  const options = {
+    dimension: input.dimension,
+    width: input.width,
+    mass: input.mass,
+    cutoff: input.cutoff,
+    alpha: input.alpha ?? 0,
+    amplitude: input.amplitude ?? { kind: 'gaussian' as const },
+    amplitudeScale: input.amplitudeScale ?? 1,
+    sharedScale: input.sharedScale ?? null,
+  };
+  if (![1, 2, 3, 4].includes(options.dimension)) throw new NnftError('E_SEMANTIC', `dimension must be 1..4, got ${options.dimension}`);
+  if (!Number.isInteger(options.width) || options.width < 1) throw new NnftError('E_SEMANTIC', `width must be a positive integer, got ${options.width}`);
+  if (!(options.amplitudeScale > 0)) throw new NnftError('E_SEMANTIC', `amplitude scale must be positive, got ${options.amplitudeScale}`);
+  if (options.sharedScale && !(options.sharedScale.logStd >= 0)) throw new NnftError('E_SEMANTIC', 'shared scale logStd must be >= 0');
+  checkAmplitudeLaw(options.amplitude);
+  const density = alphaMomentumDensity(options.dimension, options.mass, options.cutoff, options.alpha);
+  const { dimension, width } = options;
+  const amplitudeNorm = options.amplitudeScale / Math.sqrt(width);
+
+  const sample = (seed: number, count: number): ParameterChunk => {
+    const rng = new Rng(seed);
+    const momenta = new Float64Array(count * width * dimension);
+    const phases = new Float64Array(count * width);
+    const coefficients = new Float64Array(count * width);
+    const direction = new Float64Array(dimension);
+    for (let network = 0; network < count; network++) {
+      const scale = options.sharedScale ? Math.exp(options.sharedScale.logStd * rng.normal() - options.sharedScale.logStd ** 2) : 1;
+      for (let neuron = 0; neuron < width; neuron++) {
+        const slot = network * width + neuron;
+        const radius = density.radius(rng.uniformOpen());
+        if (dimension === 1) {
+          direction[0] = rng.uniform() < 0.5 ? -1 : 1;
+        } else {
+          let norm = 0;
+          do {
+            norm = 0;
+            for (let axis = 0; axis < dimension; axis++) {
+              direction[axis] = rng.normal();
+              norm += direction[axis]! * direction[axis]!;
+            }
+          } while (norm === 0);
+          norm = Math.sqrt(norm);
+          for (let axis = 0; axis < dimension; axis++) direction[axis] = direction[axis]! / norm;
+        }
+        for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = radius * direction[axis]!;
+        phases[slot] = Math.PI * (2 * rng.uniform() - 1);
+        coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * density.amplitudeFactor(radius);
+      }
+    }
+    return { count, arrays: { momenta, phases, coefficients } };
+  };
+
+  /** Host angles p.x (+ c when withPhase) for every network, neuron and point: [count, width, points] or [count, points, width]. */
+  const hostAngles = (chunk: ParameterChunk, flatPoints: Float64Array, pointCount: number, withPhase: boolean, pointsMajor: boolean): Float32Array => {
+    const { momenta, phases } = chunk.arrays as { momenta: Float64Array; phases: Float64Array };
+    const out = new Float32Array(chunk.count * width * pointCount);
+    for (let network = 0; network < chunk.count; network++) {
+      for (let neuron = 0; neuron < width; neuron++) {
+        const slot = network * width + neuron;
+        const phase = withPhase ? phases[slot]! : 0;
+        for (let point = 0; point < pointCount; point++) {
+          let angle = phase;
+          for (let axis = 0; axis < dimension; axis++) angle += momenta[slot * dimension + axis]! * flatPoints[point * dimension + axis]!;
+          const index = pointsMajor ? (network * pointCount + point) * width + neuron : slot * pointCount + point;
+          out[index] = reduceAngle(angle);
+        }
+      }
+    }
+    return out;
+  };
+
+  const flatten = (points: Points): Float64Array => {
+    const flat = new Float64Array(points.length * dimension);
+    points.forEach((point, index) => {
+      if (point.length !== dimension) throw new NnftError('E_SEMANTIC', `point ${index} has ${point.length} coordinates, expected ${dimension}`);
+      for (let axis = 0; axis < dimension; axis++) flat[index * dimension + axis] = point[axis]!;
+    });
+    return flat;
+  };
+
+  const coefficientTensor = (chunk: ParameterChunk): tf.Tensor3D =>
+    tf.tensor3d(Float32Array.from(chunk.arrays.coefficients!), [chunk.count, 1, width]);
+
+  const applyAtPoints = (chunk: ParameterChunk, points: Points): tf.Tensor2D => {
+    const angles = tf.tensor3d(hostAngles(chunk, flatten(points), points.length, true, false), [chunk.count, width, points.length]);
+    // [count, 1, width] x [count, width, points]: one batched product, no transpose flags.
+    return tf.matMul(coefficientTensor(chunk), tf.cos(angles)).reshape([chunk.count, points.length]);
+  };
+
+  const applyOnGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
+    const offsetAngles = tf.tensor3d(hostAngles(chunk, grid.offsets, grid.offsetCount, true, true), [chunk.count, grid.offsetCount, width]);
+    const nodeAngles = tf.tensor3d(hostAngles(chunk, grid.nodes, grid.nodeCount, false, false), [chunk.count, width, grid.nodeCount]);
+    const coefficients = coefficientTensor(chunk);
+    const left = tf.concat([tf.mul(tf.cos(offsetAngles), coefficients), tf.neg(tf.mul(tf.sin(offsetAngles), coefficients))], 2);
+    const right = tf.concat([tf.cos(nodeAngles), tf.sin(nodeAngles)], 1);
+    return tf.matMul(left, right).reshape([chunk.count, grid.offsetCount * grid.nodeCount]);
+  };
+
+  const referenceAtPoints = (chunk: ParameterChunk, points: Points): Float64Array => {
+    const { momenta, phases, coefficients } = chunk.arrays as Record<string, Float64Array>;
+    const flat = flatten(points);
+    const out = new Float64Array(chunk.count * points.length);
+    for (let network = 0; network < chunk.count; network++) {
+      for (let point = 0; point < points.length; point++) {
+        let total = 0;
+        for (let neuron = 0; neuron < width; neuron++) {
+          const slot = network * width + neuron;
+          let angle = phases![slot]!;
+          for (let axis = 0; axis < dimension; axis++) angle += momenta![slot * dimension + axis]! * flat[point * dimension + axis]!;
+          total += coefficients![slot]! * Math.cos(angle);
+        }
+        out[network * points.length + point] = total;
+      }
+    }
+    return out;
+  };
+
+  const kurtosis = amplitudeKurtosis(options.amplitude);
+  const architecture: CosNet = {
+    kind: 'cos-net',
+    dimension,
+    width,
+    z2Symmetric: true,
+    options,
+    momentumDensity: density,
+    kurtosis,
+    description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis },
+    sample,
+    applyAtPoints,
+    applyOnGrid,
+    referenceAtPoints,
+    exactMoment: (points) => cosNetExactMoment(architecture, points),
+  };
+  return architecture;
+}
