@@ -1,0 +1,269 @@
+/**
+ * Exact correlators in d = 1 by the spectral method. Euclidean phi^n theory in one dimension is the
+ * quantum mechanics of H = p^2/2 + m^2 x^2/2 + U(x); time-ordered moments are
+ *   <x(t_1) ... x(t_k)> = <L| x e^{-H(t_2-t_1)} x ... x |R> / <L|R-evolution|R>,
+ * evaluated in a truncated harmonic-oscillator basis (frequency m) that is grown until the answers
+ * stop changing; the change at the last step is the reported truncation error.
+ *
+ * Infinite volume: |L> = |R> = the ground state of H. Interaction region V = [-L/2, L/2]: the
+ * evolution is free outside V and interacting inside it, and the states at the ends are the free
+ * vacuum |0> (exact in this basis), so the answer is a product of transfer operators, still exact.
+ * Connected correlators are joint cumulants of these moments (valid for non-zero <x>).
+ */
+import { NnftError } from '../errors.js';
+import { symmetricEigen } from '../numeric/symmetric-eigen.js';
+import { indexTuples, type CorrelatorBlock } from '../io/result.js';
+import type { Theory } from '../theory/theory.js';
+import { isBoundedBelow, localPotential, type PolynomialCoefficients } from './polynomial-potential.js';
+import { jointCumulant, memoizeMoments } from './cumulants.js';
+
+export interface SpectralOptions {
+  /** Fixed basis size (the error then comes from comparing with 3/4 of it). */
+  basisSize?: number;
+  /** Convergence tolerance on every correlator, relative to max(|value|, G(0)^{order/2}). */
+  tolerance?: number;
+  /** Largest basis tried when growing (default 400). */
+  maxBasisSize?: number;
+}
+
+export interface SpectralResult {
+  correlators: CorrelatorBlock[];
+  /** Largest change of any correlator between the last two basis sizes. */
+  truncationError: number;
+  /** Per-value truncation errors, aligned with correlators[].values. */
+  truncationErrors: number[][];
+  basisSize: number;
+  converged: boolean;
+  /** E_1 - E_0 of the interacting Hamiltonian (the mass gap), for reports. */
+  massGap: number;
+  groundStateEnergy: number;
+}
+
+/** Whether the spectral method applies, and if not why not. */
+export function spectralApplicability(theory: Theory): { ok: true } | { ok: false; reason: string } {
+  if (theory.dimension !== 1) return { ok: false, reason: `the spectral method needs d = 1 (this theory has d = ${theory.dimension})` };
+  if (theory.momentumCutoff !== null) {
+    return { ok: false, reason: 'the spectral method solves the theory without a momentum cutoff, and this theory has one' };
+  }
+  if (theory.interactions.some((term) => term.kind !== 'local' && term.coupling !== 0)) {
+    return { ok: false, reason: 'the spectral method needs a local polynomial potential (non-local terms present)' };
+  }
+  const potential = localPotential(theory);
+  if (!isBoundedBelow(potential, theory.mass ** 2)) {
+    return { ok: false, reason: 'the potential is unbounded below, so the theory has no ground state (only perturbation theory is defined)' };
+  }
+  return { ok: true };
+}
+
+/** The Hamiltonian and position operator in a truncated oscillator basis, diagonalised. */
+class TruncatedSystem {
+  readonly size: number;
+  /** x in the oscillator basis (size x size, row-major). */
+  readonly position: Float64Array;
+  readonly energies: Float64Array;
+  /** Eigenvectors as columns (vectors[i * size + k]). */
+  readonly vectors: Float64Array;
+  readonly mass: number;
+
+  constructor(size: number, mass: number, potential: PolynomialCoefficients) {
+    this.size = size;
+    this.mass = mass;
+    const degree = potential.length - 1;
+    // Matrix elements of x^k are exact on the first `size` states if x is built on size + degree states.
+    const big = size + Math.max(degree, 1);
+    const bigPosition = new Float64Array(big * big);
+    for (let n = 0; n + 1 < big; n++) {
+      const element = Math.sqrt((n + 1) / (2 * mass));
+      bigPosition[n * big + n + 1] = element;
+      bigPosition[(n + 1) * big + n] = element;
+    }
+    this.position = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) this.position[i * size + j] = bigPosition[i * big + j]!;
+    const hamiltonian = new Float64Array(size * size);
+    for (let n = 0; n < size; n++) hamiltonian[n * size + n] = (n + 0.5) * mass;
+    let power: Float64Array = new Float64Array(big * big);
+    for (let i = 0; i < big; i++) power[i * big + i] = 1;
+    for (let k = 1; k <= degree; k++) {
+      power = multiplyBanded(power, bigPosition, big, k);
+      const coefficient = potential[k] ?? 0;
+      if (coefficient === 0) continue;
+      for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) hamiltonian[i * size + j] += coefficient * power[i * big + j]!;
+    }
+    if (potential[0]) for (let n = 0; n < size; n++) hamiltonian[n * size + n] += potential[0];
+    const eigen = symmetricEigen({ size, data: hamiltonian });
+    this.energies = eigen.values;
+    this.vectors = eigen.vectors;
+  }
+}
+
+/** (A x) for a dense A and tridiagonal x, exploiting that x^k has bandwidth k. */
+function multiplyBanded(a: Float64Array, x: Float64Array, size: number, resultBandwidth: number): Float64Array {
+  const result = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) {
+    const low = Math.max(0, i - resultBandwidth);
+    const high = Math.min(size - 1, i + resultBandwidth);
+    for (let j = low; j <= high; j++) {
+      let value = 0;
+      for (let k = Math.max(0, j - 1); k <= Math.min(size - 1, j + 1); k++) value += a[i * size + k]! * x[k * size + j]!;
+      result[i * size + j] = value;
+    }
+  }
+  return result;
+}
+
+function applyMatrix(matrix: Float64Array, size: number, vector: Float64Array): Float64Array {
+  const result = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    let value = 0;
+    for (let j = 0; j < size; j++) value += matrix[i * size + j]! * vector[j]!;
+    result[i] = value;
+  }
+  return result;
+}
+
+/** Moments <x(t_1)...x(t_k)> for a truncated system, in infinite volume or with a region. */
+function momentFunction(system: TruncatedSystem, times: readonly number[], regionSide: number | null): (sortedIndices: readonly number[]) => number {
+  const { size, energies, vectors, position, mass } = system;
+  const groundEnergy = energies[0]!;
+  if (regionSide === null) {
+    // Work in the eigenbasis: x_e = V^T x V, evolution diagonal, states = e_0.
+    const xv = new Float64Array(size * size);
+    for (let i = 0; i < size; i++)
+      for (let k = 0; k < size; k++) {
+        let value = 0;
+        for (let j = 0; j < size; j++) value += position[i * size + j]! * vectors[j * size + k]!;
+        xv[i * size + k] = value;
+      }
+    const eigenPosition = new Float64Array(size * size);
+    for (let l = 0; l < size; l++)
+      for (let k = 0; k < size; k++) {
+        let value = 0;
+        for (let i = 0; i < size; i++) value += vectors[i * size + l]! * xv[i * size + k]!;
+        eigenPosition[l * size + k] = value;
+      }
+    return (indices) => {
+      const sortedTimes = indices.map((index) => times[index]!).sort((a, b) => a - b);
+      let state: Float64Array = new Float64Array(size);
+      state[0] = 1;
+      for (let step = 0; step < sortedTimes.length; step++) {
+        if (step > 0) {
+          const interval = sortedTimes[step]! - sortedTimes[step - 1]!;
+          for (let n = 0; n < size; n++) state[n] = state[n]! * Math.exp(-(energies[n]! - groundEnergy) * interval);
+        }
+        state = applyMatrix(eigenPosition, size, state);
+      }
+      return state[0]!;
+    };
+  }
+  const half = regionSide / 2;
+  const evolveInteracting = (state: Float64Array, interval: number): Float64Array => {
+    const projected = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      let value = 0;
+      for (let i = 0; i < size; i++) value += vectors[i * size + k]! * state[i]!;
+      projected[k] = value * Math.exp(-(energies[k]! - groundEnergy) * interval);
+    }
+    const result = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      let value = 0;
+      for (let k = 0; k < size; k++) value += vectors[i * size + k]! * projected[k]!;
+      result[i] = value;
+    }
+    return result;
+  };
+  const evolveFree = (state: Float64Array, interval: number): Float64Array => state.map((value, n) => value * Math.exp(-n * mass * interval));
+  // Evolve from `from` to `to` (from <= to), free outside [-half, half], interacting inside.
+  const evolve = (state: Float64Array, from: number, to: number): Float64Array => {
+    let current = state;
+    const cuts = [from, ...[-half, half].filter((cut) => cut > from && cut < to), to];
+    for (let piece = 0; piece + 1 < cuts.length; piece++) {
+      const start = cuts[piece]!;
+      const end = cuts[piece + 1]!;
+      if (end <= start) continue;
+      const middle = 0.5 * (start + end);
+      current = middle > -half && middle < half ? evolveInteracting(current, end - start) : evolveFree(current, end - start);
+    }
+    return current;
+  };
+  const vacuum = new Float64Array(size);
+  vacuum[0] = 1;
+  const normalisation = evolve(vacuum, -half, half)[0]!;
+  return (indices) => {
+    const sortedTimes = indices.map((index) => times[index]!).sort((a, b) => a - b);
+    let cursor = Math.min(-half, sortedTimes[0] ?? -half);
+    let state: Float64Array = vacuum;
+    for (const time of sortedTimes) {
+      state = evolve(state, cursor, time);
+      state = applyMatrix(position, size, state);
+      cursor = time;
+    }
+    state = evolve(state, cursor, Math.max(half, cursor));
+    return state[0]! / normalisation;
+  };
+}
+
+function correlatorsFor(system: TruncatedSystem, theory: Theory): CorrelatorBlock[] {
+  const times = theory.points.map((point) => point[0]!);
+  const regionSide = theory.interactionRegion ? theory.interactionRegion.side : null;
+  const moment = memoizeMoments(momentFunction(system, times, regionSide));
+  return theory.connectedOrders.map((order) => {
+    const indices = indexTuples(theory.points.length, order);
+    const values = indices.map((tuple) => jointCumulant(tuple, moment));
+    return { order, indices, values, stderr: values.map(() => 0) };
+  });
+}
+
+/** Exact d = 1 connected correlators of the theory at its points, with the truncation error. */
+export function computeSpectral(theory: Theory, options: SpectralOptions = {}): SpectralResult {
+  const applicable = spectralApplicability(theory);
+  if (!applicable.ok) throw new NnftError('E_UNSUPPORTED', `spectral method: ${applicable.reason}`);
+  const potential = localPotential(theory);
+  const mass = theory.mass;
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxBasisSize = options.maxBasisSize ?? 400;
+  const scaleFor = (order: number): number => (1 / (2 * mass)) ** (order / 2);
+  const sizes: number[] = [];
+  if (options.basisSize !== undefined) {
+    if (!Number.isInteger(options.basisSize) || options.basisSize < 8) {
+      throw new NnftError('E_SEMANTIC', `spectral basisSize must be an integer >= 8, got ${options.basisSize}`);
+    }
+    sizes.push(Math.round(options.basisSize * 0.75), options.basisSize);
+  } else {
+    for (let size = 24; size <= maxBasisSize; size = Math.round(size * 1.4)) sizes.push(size);
+  }
+  let previous: CorrelatorBlock[] | null = null;
+  let last: { blocks: CorrelatorBlock[]; system: TruncatedSystem; errors: number[][]; maxError: number } | null = null;
+  for (const size of sizes) {
+    const system = new TruncatedSystem(size, mass, potential);
+    const blocks = correlatorsFor(system, theory);
+    if (previous) {
+      const prior = previous;
+      const errors = blocks.map((block, b) => block.values.map((value, i) => Math.abs(value - prior[b]!.values[i]!)));
+      let converged = true;
+      let maxError = 0;
+      blocks.forEach((block, b) =>
+        block.values.forEach((value, i) => {
+          maxError = Math.max(maxError, errors[b]![i]!);
+          if (errors[b]![i]! > tolerance * Math.max(Math.abs(value), scaleFor(block.order))) converged = false;
+        }),
+      );
+      last = { blocks, system, errors, maxError };
+      if (converged && options.basisSize === undefined) break;
+    }
+    previous = blocks;
+  }
+  if (!last) throw new NnftError('E_INTERNAL', 'spectral method ran no basis sizes');
+  const finalBlocks = last.blocks;
+  const converged = finalBlocks.every((block, b) =>
+    block.values.every((value, i) => last!.errors[b]![i]! <= tolerance * Math.max(Math.abs(value), scaleFor(block.order))),
+  );
+  return {
+    correlators: finalBlocks,
+    truncationError: last.maxError,
+    truncationErrors: last.errors,
+    basisSize: last.system.size,
+    converged,
+    massGap: last.system.energies[1]! - last.system.energies[0]!,
+    groundStateEnergy: last.system.energies[0]!,
+  };
+}
