@@ -1,14 +1,14 @@
 /**
  * How an NnftError looks on a terminal: the file, every problem with its JSON path (and
- * line:column where known), and a hint. Never a stack trace for an NnftError; an unexpected
- * error shows its message and asks for a bug report.
+ * line:column where known), its hint, and the error's hint. Never a stack trace for an NnftError;
+ * an unexpected error shows its message and asks for a bug report.
  */
 import { isNnftError, type InputIssue } from '../errors.js';
 
 function renderIssue(issue: InputIssue): string {
   const where = issue.line !== undefined ? ` (line ${issue.line}${issue.column !== undefined ? `:${issue.column}` : ''})` : '';
   const mark = issue.severity === 'warning' ? '⚠' : '✖';
-  const path = issue.path === '' ? '(root)' : issue.path;
+  const path = issue.path === '' ? '(file)' : issue.path;
   return `  ${mark} ${path}${where} ${issue.message}${issue.hint ? `\n      → ${issue.hint}` : ''}`;
 }
 
@@ -24,7 +24,8 @@ export function renderError(error: unknown): string {
   return `internal error: ${text}\nThis is a bug in nnft; please report it with the command you ran.\n`;
 }
 
-export function renderWarnings(file: string | null, warnings: readonly InputIssue[]): string {
+/** Warnings beside a valid result, one per line, marked ⚠. `file` is kept for callers that name it. */
+export function renderWarnings(_file: string | null, warnings: readonly InputIssue[]): string {
   if (warnings.length === 0) return '';
-  return `${warnings.map((w) => renderIssue({ ...w, severity: 'warning' })).join('\n').replace(/^ {2}/gm, file ? '  ' : '  ')}\n`;
+  return `${warnings.map((warning) => renderIssue({ ...warning, severity: 'warning' })).join('\n')}\n`;
 }

@@ -39,3 +39,18 @@ export function pointerToSegments(pointer: string, data?: unknown): PathSegment[
 export function locationKey(segments: readonly PathSegment[]): string {
   return JSON.stringify(segments);
 }
+
+/** Inverse of formatPath: `a.b[0]["c.d"]` -> ['a', 'b', 0, 'c.d']. Unparseable text yields the segments read so far. */
+export function parsePath(path: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  const pattern = /(?:^|\.)([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  pattern.lastIndex = 0;
+  while (pattern.lastIndex < path.length) {
+    const match = pattern.exec(path);
+    if (!match) break;
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else segments.push(JSON.parse(match[3]!) as string);
+  }
+  return segments;
+}

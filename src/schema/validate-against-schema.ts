@@ -62,9 +62,24 @@ function compile(schemaId: string): CompiledSchema {
 /**
  * Validate parsed JSON against the schema `schemaId` and return every problem as an issue with a
  * dotted path (empty when valid). Pass the source locations from parseJsonSource to get line:column.
+ * `definition` validates against one entry of the schema's $defs instead of the whole document
+ * (e.g. a correlator block read from a separate file).
  */
-export function validateAgainstSchema(schemaId: string, data: unknown, options: { locations?: SourceLocations } = {}): InputIssue[] {
+export function validateAgainstSchema(
+  schemaId: string,
+  data: unknown,
+  options: { locations?: SourceLocations; definition?: string } = {},
+): InputIssue[] {
   const { schema, validate } = compile(schemaId);
-  if (validate(data)) return [];
-  return ajvErrorsToIssues(validate.errors ?? [], schema, data, options.locations);
+  const validator = options.definition === undefined ? validate : definitionValidator(schemaId, schema, options.definition);
+  if (validator(data)) return [];
+  return ajvErrorsToIssues(validator.errors ?? [], schema, data, options.locations);
+}
+
+function definitionValidator(schemaId: string, schema: Record<string, unknown>, definition: string): ValidateFunction {
+  const definitions = (schema.$defs ?? {}) as Record<string, unknown>;
+  const id = typeof schema.$id === 'string' ? schema.$id : undefined;
+  const validator = id && definition in definitions ? ajv().getSchema(`${id}#/$defs/${definition}`) : undefined;
+  if (!validator) throw new NnftError('E_INTERNAL', `the ${schemaId} schema has no definition ${JSON.stringify(definition)}`);
+  return validator;
 }

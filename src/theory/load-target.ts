@@ -1,11 +1,25 @@
 /**
- * Read a target file, validate it (JSON syntax, schema, semantics) and normalise it into a Theory.
- * STUB: owned by the target-validation work; the real implementation replaces this file.
+ * Read a target file, validate it (JSON syntax, schema, semantics) and normalise it into an
+ * immutable Theory. Problems come back as one NnftError per stage with every issue of that stage:
+ * E_FILE_NOT_FOUND / E_FILE_READ, E_JSON_SYNTAX (with line:column), E_SCHEMA (paths, did-you-mean),
+ * E_SEMANTIC (rules the schema cannot express). Warnings travel beside a valid Theory.
+ *
+ * The file name in errors and in theory.source.file is the path exactly as the caller gave it, so
+ * messages never contain absolute paths the caller did not write.
  */
 import { readFile } from 'node:fs/promises';
-import type { InputIssue } from '../errors.js';
-import type { Theory } from './theory.js';
-import { NnftError } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { NnftError, type InputIssue } from '../errors.js';
+import { parseJsonSource, type SourceLocations } from '../schema/json-source.js';
+import { parsePath } from '../schema/json-path.js';
+import { sortByPosition } from '../schema/ajv-issues.js';
+import { validateAgainstSchema } from '../schema/validate-against-schema.js';
+import type { DataCorrelatorBlock, Theory } from './theory.js';
+import type { RawCorrelatorBlock, RawTarget } from './raw-target.js';
+import { normaliseCorrelatorBlocks, normaliseTarget } from './normalise-target.js';
+import { checkCorrelatorBlocks, checkSemantics } from './check-semantics.js';
+import { deepFreeze } from './deep-freeze.js';
 
 export interface LoadedTarget {
   theory: Theory;
@@ -13,28 +27,157 @@ export interface LoadedTarget {
   warnings: InputIssue[];
 }
 
-export async function loadTarget(file: string): Promise<LoadedTarget> {
+export interface LoadTargetOptions {
+  /** Directory relative paths are resolved against (default: the process's working directory). */
+  cwd?: string;
+}
+
+const SYNTAX_HINT = 'JSON needs double-quoted keys and strings, commas between members, and no trailing commas or comments';
+const SCHEMA_HINT = 'docs/target-format.md describes every key; schema/target.schema.json is the exact rule';
+
+interface ReadResult {
+  text: string;
+  sha256: string;
+}
+
+async function readTextFile(absolutePath: string, shownAs: string, what: string): Promise<ReadResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absolutePath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new NnftError('E_FILE_NOT_FOUND', `${what} ${shownAs} does not exist`, {
+        file: shownAs,
+        hint: 'check the path; a relative path is read from the current directory',
+      });
+    }
+    if (code === 'EISDIR') throw new NnftError('E_FILE_READ', `${shownAs} is a directory, not a ${what}`, { file: shownAs, hint: 'name a .json file' });
+    throw new NnftError('E_FILE_READ', `cannot read ${what} ${shownAs} (${code ?? 'unknown error'})`, { file: shownAs, cause: error });
+  }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new NnftError('E_FILE_NOT_FOUND', `cannot read target file ${file}`, { file, cause: error });
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new NnftError('E_JSON_SYNTAX', `${shownAs} is not UTF-8 text`, {
+      file: shownAs,
+      issues: [{ path: '', message: 'the file is not valid UTF-8 text', severity: 'error' }],
+      hint: 'save the file as UTF-8 JSON',
+    });
   }
-  const raw = JSON.parse(text);
-  const theory: Theory = {
-    name: raw.name ?? 'unnamed',
-    description: raw.description ?? '',
-    dimension: raw.dimension,
-    mass: raw.action.free.mass,
-    interactions: (raw.action.interactions ?? []).map((t: any) =>
-      t.kind === 'local' ? { kind: 'local', power: t.power, coupling: t.coupling, wickOrdered: t.wickOrdered ?? false } : t,
-    ),
-    momentumCutoff: raw.regulator.momentumCutoff ?? null,
-    interactionRegion: raw.regulator.interactionRegion ?? null,
-    points: raw.observables.points,
-    connectedOrders: raw.observables.connected,
-    targetCorrelators: { method: raw.targetCorrelators?.method ?? 'auto', options: {} },
-    source: { file, sha256: null },
-  };
-  return { theory, warnings: [] };
+  return { text, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function withPositions(issues: InputIssue[], locations: SourceLocations): InputIssue[] {
+  return issues.map((issue) => {
+    if (issue.line !== undefined) return issue;
+    const position = locations.locate(parsePath(issue.path));
+    return position ? { ...issue, line: position.line, column: position.column } : issue;
+  });
+}
+
+/**
+ * Validate target text that was read from `file` (used for messages and provenance only) and
+ * return the frozen Theory with its warnings; throws NnftError at the first failing stage.
+ * A data file named by method "data" is not read here (loadTarget reads it).
+ */
+export function parseTargetText(text: string, source: { file: string | null; sha256: string | null }): LoadedTarget {
+  const loaded = parseUnfrozen(text, source);
+  return { theory: deepFreeze(loaded.theory), warnings: loaded.warnings };
+}
+
+function parseUnfrozen(text: string, source: { file: string | null; sha256: string | null }): LoadedTarget {
+  const file = source.file ?? undefined;
+  const parsed = parseJsonSource(text);
+  if (!parsed.ok) {
+    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+    throw new NnftError('E_JSON_SYNTAX', `invalid JSON${where}`, { file, issues: [{ ...parsed.issue, severity: 'error' }], hint: SYNTAX_HINT });
+  }
+  const schemaIssues = sortByPosition([
+    ...parsed.duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })),
+    ...validateAgainstSchema('target', parsed.value, { locations: parsed.locations }),
+  ]);
+  if (schemaIssues.length > 0) {
+    throw new NnftError('E_SCHEMA', `not a valid target file (${countProblems(schemaIssues)})`, { file, issues: schemaIssues, hint: SCHEMA_HINT });
+  }
+  const theory = normaliseTarget(parsed.value as RawTarget, source);
+  const issues = sortByPosition(withPositions(checkSemantics(theory, parsed.value), parsed.locations));
+  failOnErrors(issues, file);
+  return { theory, warnings: issues };
+}
+
+function countProblems(issues: readonly InputIssue[]): string {
+  const errors = issues.filter((issue) => issue.severity !== 'warning').length;
+  const warnings = issues.length - errors;
+  const parts = [`${errors} problem${errors === 1 ? '' : 's'}`];
+  if (warnings > 0) parts.push(`${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function failOnErrors(issues: InputIssue[], file: string | undefined): void {
+  if (issues.some((issue) => issue.severity !== 'warning')) {
+    throw new NnftError('E_SEMANTIC', `the target cannot be used as written (${countProblems(issues)})`, {
+      file,
+      issues,
+      hint: 'fix the problems marked ✖; docs/target-format.md explains each rule',
+    });
+  }
+}
+
+/**
+ * Read the correlators of method "data" from a separate file: an object with a `correlators` list
+ * of blocks (the result shape), optionally with `points`, which must then equal the target's.
+ */
+async function loadDataFile(theory: Theory, targetPath: string, relativeName: string): Promise<{ blocks: DataCorrelatorBlock[]; issues: InputIssue[] }> {
+  const at = 'targetCorrelators.file';
+  const fail = (message: string, hint?: string) => ({ blocks: [], issues: [{ path: at, message, ...(hint ? { hint } : {}), severity: 'error' as const }] });
+  let read: ReadResult;
+  try {
+    read = await readTextFile(resolve(dirname(targetPath), relativeName), relativeName, 'data file');
+  } catch (error) {
+    if (error instanceof NnftError) return fail(error.message.replace(/^data file /, 'names a file that cannot be read: '), 'the path is relative to the target file');
+    throw error;
+  }
+  const parsed = parseJsonSource(read.text);
+  if (!parsed.ok) {
+    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+    return fail(`${relativeName} is not valid JSON${where}: ${parsed.issue.message}`, parsed.issue.hint);
+  }
+  const document = parsed.value as Record<string, unknown>;
+  if (document === null || typeof document !== 'object' || Array.isArray(document) || !Array.isArray(document.correlators)) {
+    return fail(`${relativeName} must be an object with a "correlators" list (the result shape of nnft target --json)`);
+  }
+  const issues: InputIssue[] = [];
+  document.correlators.forEach((block, index) => {
+    for (const issue of validateAgainstSchema('target', block, { definition: 'correlatorBlock' })) {
+      issues.push({ path: at, message: `${relativeName}: correlators[${index}]${issue.path ? `.${issue.path}` : ''} ${issue.message}`, severity: 'error' });
+    }
+  });
+  if (document.points !== undefined && JSON.stringify(document.points) !== JSON.stringify(theory.points)) {
+    issues.push({
+      path: at,
+      message: `${relativeName}: its "points" differ from observables.points, so its correlators belong to other points`,
+      hint: 'use the same points in the same order, or remove "points" from the data file',
+      severity: 'error',
+    });
+  }
+  if (issues.length > 0) return { blocks: [], issues };
+  const blocks = normaliseCorrelatorBlocks(document.correlators as RawCorrelatorBlock[]);
+  return { blocks, issues: checkCorrelatorBlocks(blocks, theory, { pathPrefix: at, inFile: relativeName }) };
+}
+
+export async function loadTarget(file: string, options: LoadTargetOptions = {}): Promise<LoadedTarget> {
+  const absolutePath = resolve(options.cwd ?? process.cwd(), file);
+  const read = await readTextFile(absolutePath, file, 'target file');
+  const loaded = parseUnfrozen(read.text, { file, sha256: read.sha256 });
+  let theory = loaded.theory;
+  const settings = theory.targetCorrelators;
+  const dataFile = settings.method === 'data' ? (settings.options as { file?: string }).file : undefined;
+  if (dataFile !== undefined) {
+    const data = await loadDataFile(theory, absolutePath, dataFile);
+    const issues = [...loaded.warnings, ...data.issues];
+    failOnErrors(issues, file);
+    theory = { ...theory, targetCorrelators: { method: 'data', options: { file: dataFile, correlators: data.blocks } } };
+  }
+  return { theory: deepFreeze(theory), warnings: loaded.warnings };
 }

@@ -48,6 +48,39 @@ export interface TargetCorrelatorSettings {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** Options of `targetCorrelators` for method "spectral" (absent keys: the method chooses). */
+export interface SpectralOptions {
+  readonly basisSize?: number;
+  readonly tolerance?: number;
+}
+
+/** Options of `targetCorrelators` for method "lattice" (absent keys: chosen from the target). */
+export interface LatticeOptions {
+  readonly spacing?: number;
+  readonly sites?: number;
+  readonly trajectories?: number;
+  readonly thermalization?: number;
+  readonly seed?: number;
+}
+
+/** One block of user-supplied connected correlators (the result shape of shared/targets/README.md). */
+export interface DataCorrelatorBlock {
+  readonly order: ConnectedOrder;
+  readonly indices: readonly (readonly number[])[];
+  readonly values: readonly number[];
+  readonly stderr: readonly number[];
+}
+
+/**
+ * Options of `targetCorrelators` for method "data". `file` is the path as written in the target
+ * (relative to the target file); the loader reads it, so `correlators` always holds the blocks,
+ * whether they were inline or in the file.
+ */
+export interface DataOptions {
+  readonly file?: string;
+  readonly correlators: readonly DataCorrelatorBlock[];
+}
+
 export interface Theory {
   readonly name: string;
   readonly description: string;

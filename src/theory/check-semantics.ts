@@ -1,0 +1,319 @@
+/**
+ * Rules a JSON Schema cannot express, checked on the normalised (not yet frozen) Theory. Every
+ * problem is collected, never the first only; each carries the path of the key to change.
+ * Errors make the file invalid; warnings are returned beside a valid Theory.
+ */
+import type { InputIssue } from '../errors.js';
+import { indexTuples } from '../io/result.js';
+import { analysePotential, formatNumber, methodProblems } from './method-support.js';
+import type { DataCorrelatorBlock, LatticeOptions, Theory } from './theory.js';
+
+/** Above this many index tuples at one order, computing and matching gets slow: say so. */
+const MANY_TUPLES = 100_000;
+/** Above this many lattice sites HMC needs a lot of memory and time. */
+const MANY_LATTICE_SITES = 1 << 24;
+
+const error = (path: string, message: string, hint?: string): InputIssue => ({ path, message, ...(hint ? { hint } : {}), severity: 'error' });
+const warning = (path: string, message: string, hint?: string): InputIssue => ({ path, message, ...(hint ? { hint } : {}), severity: 'warning' });
+
+function describePoint(point: readonly number[]): string {
+  return `[${point.map(formatNumber).join(', ')}]`;
+}
+
+function checkFiniteNumbers(value: unknown, path: string, issues: InputIssue[]): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) issues.push(error(path, 'is not a finite number', 'numbers beyond about ±1.8e308 overflow a double; write a finite value'));
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => checkFiniteNumbers(element, `${path}[${index}]`, issues));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) checkFiniteNumbers(child, path === '' ? key : `${path}.${key}`, issues);
+  }
+}
+
+function checkPoints(theory: Theory, issues: InputIssue[]): void {
+  const firstSeen = new Map<string, number>();
+  theory.points.forEach((point, index) => {
+    const path = `observables.points[${index}]`;
+    if (point.length !== theory.dimension) {
+      issues.push(
+        error(
+          path,
+          `has ${point.length} coordinate${point.length === 1 ? '' : 's'}, but the dimension is ${theory.dimension}`,
+          `every point needs exactly ${theory.dimension} coordinate${theory.dimension === 1 ? '' : 's'}, e.g. ${describePoint(new Array(theory.dimension).fill(0))}`,
+        ),
+      );
+      return;
+    }
+    const key = point.join(',');
+    const previous = firstSeen.get(key);
+    if (previous !== undefined) {
+      issues.push(
+        error(
+          path,
+          `repeats observables.points[${previous}] ${describePoint(point)}`,
+          'list each point once; correlators at coincident points come from repeated indices such as [0, 0]',
+        ),
+      );
+    } else {
+      firstSeen.set(key, index);
+    }
+  });
+}
+
+function checkCutoff(theory: Theory, issues: InputIssue[]): void {
+  if (theory.dimension === 1 || theory.momentumCutoff !== null) return;
+  const interacting = theory.interactions.some((term) => term.coupling !== 0);
+  const hint = `set "momentumCutoff" to a number well above the mass, e.g. ${formatNumber(10 * theory.mass)}`;
+  issues.push(
+    interacting
+      ? error('regulator.momentumCutoff', `must be a number in d = ${theory.dimension}: interactions in d >= 2 need a momentum cutoff (their loop integrals diverge without one)`, hint)
+      : error(
+          'regulator.momentumCutoff',
+          `must be a number in d = ${theory.dimension}: without a cutoff the propagator diverges at coincident points, and every correlator includes them (index tuples such as [0, 0])`,
+          hint,
+        ),
+  );
+}
+
+function checkInteractions(theory: Theory, issues: InputIssue[]): void {
+  const hasMassCounterterm = theory.interactions.some((term) => term.kind === 'local' && term.power === 2 && term.coupling !== 0);
+  const growth: Record<number, string> = { 2: 'like ln Lambda', 3: 'like Lambda', 4: 'like Lambda^2' };
+  theory.interactions.forEach((term, index) => {
+    const path = `action.interactions[${index}]`;
+    if (term.coupling === 0) {
+      issues.push(warning(`${path}.coupling`, 'is 0, so this term has no effect', 'remove the term, or give it a coupling'));
+      return;
+    }
+    if (term.kind === 'local' && term.power === 2 && term.wickOrdered) {
+      issues.push(warning(`${path}.wickOrdered`, 'Wick ordering a power-2 term only adds a constant to the action; it changes no correlator'));
+    }
+    const quarticOrMore = term.kind === 'nonlocal-quartic' || (term.power >= 4 && term.power % 2 === 0);
+    const wickOrdered = term.kind === 'local' && term.wickOrdered;
+    if (theory.dimension >= 2 && quarticOrMore && !wickOrdered && !hasMassCounterterm) {
+      const label = term.kind === 'local' ? `phi^${term.power}` : 'the non-local quartic term';
+      issues.push(
+        warning(
+          path,
+          `${label} in d = ${theory.dimension} has neither Wick ordering nor a mass counterterm: its tadpole (a mass shift proportional to G_Lambda(0)) grows with the cutoff, ${growth[theory.dimension] ?? ''}`,
+          term.kind === 'local'
+            ? 'set "wickOrdered": true, or add a counterterm { "kind": "local", "power": 2, "coupling": ... }'
+            : 'add a counterterm { "kind": "local", "power": 2, "coupling": ... }',
+        ),
+      );
+    }
+  });
+  const shape = analysePotential(theory);
+  const method = theory.targetCorrelators.method;
+  if (shape.gaussian && shape.massSquared <= 0 && method !== 'data') {
+    issues.push(
+      error(
+        'action.interactions',
+        `the total mass squared m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)} is not positive: a Gaussian theory with it does not exist`,
+        'make the power-2 couplings sum to more than -m^2',
+      ),
+    );
+  } else if (!shape.boundedBelow && (method === 'auto' || method === 'perturbative')) {
+    issues.push(
+      warning(
+        'action.interactions',
+        'the potential is unbounded below, so only perturbation theory (first order, about phi = 0) can give target correlators',
+        'make the highest power even with a positive coupling for a non-perturbative theory',
+      ),
+    );
+  }
+}
+
+function checkRegion(theory: Theory, issues: InputIssue[]): void {
+  const region = theory.interactionRegion;
+  if (region === null) return;
+  const half = region.side / 2;
+  const outside = theory.points
+    .map((point, index) => ({ point, index }))
+    .filter(({ point }) => point.length === theory.dimension && point.some((coordinate) => Math.abs(coordinate) > half));
+  if (outside.length === 0) return;
+  const listed = outside
+    .slice(0, 3)
+    .map(({ point, index }) => `observables.points[${index}] ${describePoint(point)}`)
+    .join(', ');
+  const reach = Math.max(...theory.points.flatMap((point) => point.map((coordinate) => Math.abs(coordinate))));
+  issues.push(
+    warning(
+      'regulator.interactionRegion.side',
+      `the box [${formatNumber(-half)}, ${formatNumber(half)}]^${theory.dimension} does not contain ${listed}${outside.length > 3 ? ` and ${outside.length - 3} more` : ''}; the interaction does not act there`,
+      `for the interaction to surround every point, use a side of at least ${formatNumber(2 * reach)} plus a few 1/m`,
+    ),
+  );
+}
+
+function checkTupleCounts(theory: Theory, issues: InputIssue[]): void {
+  const count = theory.points.length;
+  for (const order of theory.connectedOrders) {
+    // Combinations with repetition: C(P + n - 1, n).
+    let tuples = 1;
+    for (let step = 1; step <= order; step++) tuples = (tuples * (count + step - 1)) / step;
+    if (tuples > MANY_TUPLES) {
+      issues.push(
+        warning(
+          'observables.points',
+          `${count} points give ${Math.round(tuples)} index tuples at order ${order}; computing and matching that many correlators is slow`,
+          'use fewer points, or drop the highest order',
+        ),
+      );
+    }
+  }
+}
+
+function checkLattice(theory: Theory, issues: InputIssue[]): void {
+  const options = theory.targetCorrelators.options as LatticeOptions;
+  const { spacing, sites } = options;
+  if (spacing !== undefined && sites !== undefined) {
+    const half = (spacing * sites) / 2;
+    theory.points.forEach((point, index) => {
+      if (point.length === theory.dimension && point.some((coordinate) => coordinate < -half || coordinate >= half)) {
+        issues.push(
+          error(
+            `observables.points[${index}]`,
+            `${describePoint(point)} lies outside the periodic lattice [${formatNumber(-half)}, ${formatNumber(half)})^${theory.dimension} (sites × spacing = ${formatNumber(2 * half)})`,
+            'increase targetCorrelators.sites or targetCorrelators.spacing',
+          ),
+        );
+      }
+    });
+  }
+  if (spacing !== undefined) {
+    const offGrid = theory.points
+      .map((point, index) => ({ point, index }))
+      .filter(({ point }) => point.some((coordinate) => Math.abs(coordinate / spacing - Math.round(coordinate / spacing)) > 1e-9));
+    if (offGrid.length > 0) {
+      issues.push(
+        warning(
+          'targetCorrelators.spacing',
+          `${offGrid.length} point${offGrid.length === 1 ? ' is' : 's are'} not on lattice sites (first: observables.points[${offGrid[0]!.index}] ${describePoint(offGrid[0]!.point)}); lattice correlators are measured at sites`,
+          'choose a spacing that divides every coordinate',
+        ),
+      );
+    }
+  }
+  if (sites !== undefined && sites ** theory.dimension > MANY_LATTICE_SITES) {
+    issues.push(
+      warning(
+        'targetCorrelators.sites',
+        `${sites}^${theory.dimension} = ${sites ** theory.dimension} lattice sites need a lot of memory and time`,
+        'use fewer sites or omit the key to let nnft choose',
+      ),
+    );
+  }
+}
+
+/**
+ * Data blocks against the target: tuple lengths, index range, matching lengths, non-decreasing and
+ * complete tuples for every requested order. `where` prefixes paths (inline: the target's key; a
+ * data file: its name, since the problem is in that file).
+ */
+export function checkCorrelatorBlocks(
+  blocks: readonly DataCorrelatorBlock[],
+  theory: Theory,
+  where: { pathPrefix: string; inFile?: string },
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const report = (subPath: string, message: string, hint?: string): void => {
+    issues.push(
+      where.inFile === undefined
+        ? error(`${where.pathPrefix}${subPath}`, message, hint)
+        : error(where.pathPrefix, `${where.inFile}: correlators${subPath} ${message}`, hint),
+    );
+  };
+  const pointCount = theory.points.length;
+  const seenOrders = new Map<number, number>();
+  blocks.forEach((block, blockIndex) => {
+    const base = `[${blockIndex}]`;
+    const previous = seenOrders.get(block.order);
+    if (previous !== undefined) {
+      report(`${base}.order`, `repeats order ${block.order} of block [${previous}]`, 'give each order one block');
+      return;
+    }
+    seenOrders.set(block.order, blockIndex);
+    const tupleCount = block.indices.length;
+    if (block.values.length !== tupleCount) {
+      report(`${base}.values`, `has ${block.values.length} values for ${tupleCount} index tuples`, 'give one value per tuple in indices');
+    }
+    if (block.stderr.length !== tupleCount) {
+      report(`${base}.stderr`, `has ${block.stderr.length} errors for ${tupleCount} index tuples`, 'give one standard error per tuple (0 for exact values)');
+    }
+    const seenTuples = new Set<string>();
+    let tupleProblems = 0;
+    block.indices.forEach((tuple, tupleIndex) => {
+      if (tupleProblems >= 3) return;
+      const path = `${base}.indices[${tupleIndex}]`;
+      if (tuple.length !== block.order) {
+        tupleProblems++;
+        report(path, `has ${tuple.length} indices, but the block's order is ${block.order}`);
+      } else if (tuple.some((index) => index >= pointCount)) {
+        tupleProblems++;
+        report(path, `refers to a point index ≥ ${pointCount}; the target has ${pointCount} points (indices 0..${pointCount - 1})`);
+      } else if (tuple.some((index, position) => position > 0 && index < tuple[position - 1]!)) {
+        tupleProblems++;
+        report(path, `[${tuple.join(', ')}] is not non-decreasing`, `write it sorted: [${[...tuple].sort((left, right) => left - right).join(', ')}]`);
+      } else if (seenTuples.has(tuple.join(','))) {
+        tupleProblems++;
+        report(path, `[${tuple.join(', ')}] appears twice`);
+      }
+      seenTuples.add(tuple.join(','));
+    });
+    if (tupleProblems === 0 && theory.connectedOrders.includes(block.order)) {
+      const missing = indexTuples(pointCount, block.order).filter((tuple) => !seenTuples.has(tuple.join(',')));
+      if (missing.length > 0) {
+        report(
+          `${base}.indices`,
+          `misses ${missing.length} of the ${missing.length + seenTuples.size} index tuples of order ${block.order} (first missing: [${missing[0]!.join(', ')}])`,
+          'list every non-decreasing tuple of point indices',
+        );
+      }
+    }
+  });
+  for (const order of theory.connectedOrders) {
+    if (!seenOrders.has(order)) {
+      report('', `has no block of order ${order}, which observables.connected asks for`, `add a block with "order": ${order}, or drop ${order} from observables.connected`);
+    }
+  }
+  return issues;
+}
+
+function checkData(theory: Theory, issues: InputIssue[]): void {
+  const options = theory.targetCorrelators.options as { file?: string; correlators: readonly DataCorrelatorBlock[] };
+  const inline = options.correlators.length > 0;
+  if (options.file !== undefined && inline) {
+    issues.push(error('targetCorrelators', 'has both "file" and "correlators"', 'keep one: the correlators either live in the target file or in a separate file'));
+  } else if (options.file === undefined && !inline) {
+    issues.push(
+      error(
+        'targetCorrelators',
+        'method "data" needs the correlators: give "file" (a path relative to the target file) or "correlators" (inline blocks)',
+        'e.g. "targetCorrelators": { "method": "data", "file": "my-correlators.json" }',
+      ),
+    );
+  } else if (inline) {
+    issues.push(...checkCorrelatorBlocks(options.correlators, theory, { pathPrefix: 'targetCorrelators.correlators' }));
+  }
+}
+
+export function checkSemantics(theory: Theory, document: unknown): InputIssue[] {
+  const issues: InputIssue[] = [];
+  checkFiniteNumbers(document, '', issues);
+  checkPoints(theory, issues);
+  checkCutoff(theory, issues);
+  checkInteractions(theory, issues);
+  checkRegion(theory, issues);
+  checkTupleCounts(theory, issues);
+  const method = theory.targetCorrelators.method;
+  if (method === 'lattice') checkLattice(theory, issues);
+  if (method === 'data') checkData(theory, issues);
+  // A Gaussian theory with a non-positive mass squared was reported above; the methods' own
+  // stability complaints about it would say the same thing again.
+  const reportedInstability = issues.some((issue) => issue.path === 'action.interactions' && issue.severity === 'error');
+  for (const problem of methodProblems(theory, method)) {
+    if (reportedInstability && problem.path === 'action.interactions') continue;
+    issues.push(error(problem.path, problem.message, problem.hint));
+  }
+  return issues;
+}

@@ -1,0 +1,146 @@
+/**
+ * What each target-correlator method can compute, decided in one place so `nnft validate` rejects
+ * what `nnft target` would fail on, and method "auto" can ask the same questions when it chooses.
+ *
+ * - perturbative: first order in every coupling. A connected n-point function (n >= 3) at first
+ *   order comes only from a local phi^n term (or the non-local quartic term for n = 4); where the
+ *   theory has interactions but no such term, G_cn starts at second order and a first-order value
+ *   would be wrong, not small. Exactly-zero cases are fine: Gaussian theories, and odd n when every
+ *   term is even (phi -> -phi symmetry).
+ * - spectral: quantum mechanics, so d = 1, local polynomial terms only, no momentum cutoff, and a
+ *   potential bounded below.
+ * - lattice: any local or non-local term, but a potential bounded below (HMC samples exp(-S)).
+ * - data: whatever the user supplies (checked against the points and orders elsewhere).
+ */
+import type { ConnectedOrder, CorrelatorMethod, Theory } from './theory.js';
+
+export interface PotentialShape {
+  /** m^2 plus the couplings of all power-2 terms: the mass squared of the quadratic part. */
+  massSquared: number;
+  /** Whether exp(-S) is normalisable: the highest active power is even with positive couplings. */
+  boundedBelow: boolean;
+  /** Only quadratic terms (or none): every connected correlator beyond order 2 vanishes. */
+  gaussian: boolean;
+  /** Some active term is odd in phi, so odd correlators need not vanish. */
+  hasOddTerms: boolean;
+  /** Highest power among active terms (2 when there are none). */
+  highestPower: number;
+}
+
+/** An interaction with coupling 0 changes nothing; every question below ignores it. */
+function activeTerms(theory: Theory) {
+  return theory.interactions.map((term, index) => ({ term, index })).filter(({ term }) => term.coupling !== 0);
+}
+
+function powerOf(term: Theory['interactions'][number]): number {
+  return term.kind === 'local' ? term.power : 4;
+}
+
+export function analysePotential(theory: Theory): PotentialShape {
+  const active = activeTerms(theory);
+  let massSquared = theory.mass * theory.mass;
+  for (const { term } of active) if (term.kind === 'local' && term.power === 2) massSquared += term.coupling;
+  const highestPower = active.reduce((highest, { term }) => Math.max(highest, powerOf(term)), 2);
+  const leading = active.filter(({ term }) => powerOf(term) === highestPower);
+  const boundedBelow =
+    highestPower === 2 ? massSquared > 0 : highestPower % 2 === 0 && leading.every(({ term }) => term.coupling > 0);
+  return {
+    massSquared,
+    boundedBelow,
+    gaussian: highestPower === 2,
+    hasOddTerms: active.some(({ term }) => powerOf(term) % 2 === 1),
+    highestPower,
+  };
+}
+
+/** Whether first-order perturbation theory gives the leading (or exact) value of G_cn. */
+export function perturbativeSupportsOrder(theory: Theory, order: ConnectedOrder): boolean {
+  if (order === 2) return true;
+  const shape = analysePotential(theory);
+  if (shape.gaussian) return true;
+  if (order % 2 === 1 && !shape.hasOddTerms) return true;
+  return activeTerms(theory).some(({ term }) => (term.kind === 'local' ? term.power === order : order === 4));
+}
+
+/** A reason a method cannot compute this theory, with the path of the key that causes it. */
+export interface MethodProblem {
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+export function methodProblems(theory: Theory, method: CorrelatorMethod): MethodProblem[] {
+  const problems: MethodProblem[] = [];
+  const shape = analysePotential(theory);
+  const unbounded = (): void => {
+    problems.push({
+      path: 'action.interactions',
+      message: `the potential is unbounded below (${describeInstability(theory, shape)}), so method "${method}" has no well-defined theory to compute`,
+      hint: 'make the highest power even with a positive coupling, or use method "perturbative"',
+    });
+  };
+  switch (method) {
+    case 'auto':
+    case 'data':
+      break;
+    case 'perturbative':
+      if (shape.massSquared <= 0) {
+        problems.push({
+          path: 'action.interactions',
+          message: `the mass squared of the quadratic part, m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)}, is not positive: there is no stable vacuum at phi = 0 to expand about`,
+          hint: 'use method "lattice" (or "spectral" in d = 1) with a potential bounded below',
+        });
+      }
+      theory.connectedOrders.forEach((order) => {
+        if (!perturbativeSupportsOrder(theory, order)) {
+          problems.push({
+            path: 'observables.connected',
+            message: `order ${order} is not available from method "perturbative": it is first order in the couplings, and G_c${order} of this theory starts at second order`,
+            hint: `drop ${order} from observables.connected, or use method "lattice"${theory.dimension === 1 ? ' or "spectral"' : ''}`,
+          });
+        }
+      });
+      break;
+    case 'spectral':
+      if (theory.dimension !== 1) {
+        problems.push({
+          path: 'targetCorrelators.method',
+          message: `method "spectral" solves d = 1 only (it is quantum mechanics); dimension is ${theory.dimension}`,
+          hint: 'use method "lattice" or "perturbative", or "auto"',
+        });
+      }
+      theory.interactions.forEach((term, index) => {
+        if (term.kind !== 'local') {
+          problems.push({
+            path: `action.interactions[${index}]`,
+            message: 'method "spectral" handles local polynomial terms only, not a non-local term',
+            hint: 'use method "lattice" or "perturbative", or "auto"',
+          });
+        }
+      });
+      if (theory.momentumCutoff !== null) {
+        problems.push({
+          path: 'regulator.momentumCutoff',
+          message: `method "spectral" solves the theory without a momentum cutoff; a cutoff of ${formatNumber(theory.momentumCutoff)} would be ignored`,
+          hint: 'set "momentumCutoff": null (d = 1 needs none), or use method "lattice" or "perturbative"',
+        });
+      }
+      if (!shape.boundedBelow) unbounded();
+      break;
+    case 'lattice':
+      if (!shape.boundedBelow) unbounded();
+      break;
+  }
+  return problems;
+}
+
+function describeInstability(theory: Theory, shape: PotentialShape): string {
+  if (shape.highestPower === 2) return `m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)} <= 0`;
+  if (shape.highestPower % 2 === 1) return `its highest power, phi^${shape.highestPower}, is odd`;
+  const negative = theory.interactions.find((term) => term.coupling < 0 && (term.kind === 'local' ? term.power : 4) === shape.highestPower);
+  return negative ? `the phi^${shape.highestPower} coupling ${formatNumber(negative.coupling)} is negative` : 'its leading term is not positive';
+}
+
+export function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+}
