@@ -72,18 +72,26 @@ export function nonlocalQuarticTree1d(points: readonly number[], mass: number, w
   checkMass(mass);
   if (!(width >= 0)) throw new NnftError('E_SEMANTIC', `kernel width must be non-negative, got ${width}`);
   if (width === 0) return localQuarticTree1d(points, mass);
-  // Tails decay like e^{-4 m |z|} (times e^{2 m^2 s^2} from the smearing): 40/(4m) e-folds + 8 s is ample.
+  // Tails decay like e^{-4 m |z|} (times e^{2 m^2 s^2} from the smearing): 7/m + 6 s leaves < 1e-12.
   const lowest = Math.min(...points);
   const highest = Math.max(...points);
-  const reach = 10 / mass + 8 * width;
-  const panel = Math.min(width, 1 / mass) / 2;
+  const reach = 7 / mass + 6 * width;
+  // The smeared pair varies on the scale of the width only within a few widths of its own points:
+  // resolve those neighbourhoods with extra cuts, and use panels of 1/(2m) elsewhere.
+  const panel = 0.5 / Math.max(mass, 1e-300);
+  const step = Math.min(width, panel);
+  const reachSteps = Math.ceil((6 * width) / step);
   let total = 0;
   for (const [a, b, c, d] of PAIRINGS) {
     const xa = points[a];
     const xb = points[b];
+    const cuts = [...points];
+    for (const centre of [points[c], points[d]]) {
+      for (let k = -reachSteps; k <= reachSteps; k++) cuts.push(centre + k * step);
+    }
     const integrand = (z: number): number =>
       freePropagator1d(mass, xa - z) * freePropagator1d(mass, xb - z) * smearedPair(z, points[c], points[d], mass, width);
-    total += integratePanels(integrand, lowest - reach, highest + reach, points, panel);
+    total += integratePanels(integrand, lowest - reach, highest + reach, cuts, panel, 8);
   }
   return -total / 3;
 }
