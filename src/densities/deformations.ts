@@ -1,0 +1,182 @@
+/**
+ * Deformations of the parameter density, P(theta) -> P0(theta) exp(-S_def[phi_theta]) / Z
+ * (physics.md section 3). Each term contributes a log-weight per network, computed on the device
+ * from phi on the interaction grid:
+ *   local:             -(g/n!) int_V phi^n      (or the Wick-ordered :phi^n: w.r.t. G0)
+ *   nonlocal-quartic:  -(g/4!) int_V int_V phi(x)^2 K(x-y) phi(y)^2, K a normalised Gaussian
+ *   hook:              any user function of the grid values (library only; not expressible in JSON)
+ * Wick ordering uses the Hermite recurrence :phi^{k+1}: = phi :phi^k: - k G0 :phi^{k-1}:.
+ */
+import { tf } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
+import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
+import { boxGrid, defaultResolution, type GridResolution } from './interaction-grid.js';
+
+export interface LocalTerm {
+  readonly kind: 'local';
+  readonly power: number;
+  readonly coupling: number;
+  readonly wickOrdered?: boolean;
+  /** G0 for Wick ordering; default: the base ensemble's exact E_0[phi(0)^2]. */
+  readonly wickPropagatorAtZero?: number;
+}
+
+export interface NonlocalQuarticTerm {
+  readonly kind: 'nonlocal-quartic';
+  readonly coupling: number;
+  /** Standard deviation of the normalised Gaussian kernel. */
+  readonly kernelWidth: number;
+}
+
+export interface HookContext {
+  readonly architecture: Architecture;
+  readonly chunk: ParameterChunk;
+  readonly grid: ProductGrid;
+  /** phi on the grid, [count, gridPoints]. */
+  readonly phiOnGrid: tf.Tensor2D;
+  /** Quadrature weights, [gridPoints, 1]. */
+  readonly gridWeights: tf.Tensor2D;
+}
+
+export interface HookTerm {
+  readonly kind: 'hook';
+  readonly name: string;
+  /** Log-weight per network, [count]. Runs inside tf.tidy. */
+  readonly logWeight: (context: HookContext) => tf.Tensor1D;
+  /** Declare true only if the hook is even in phi. */
+  readonly evenInPhi?: boolean;
+}
+
+export type DeformationTerm = LocalTerm | NonlocalQuarticTerm | HookTerm;
+
+export interface DeformationOptions {
+  /** Side L of the interaction region [-L/2, L/2]^d. */
+  readonly regionSide: number;
+  readonly terms: readonly DeformationTerm[];
+  /** Grid resolution; default resolves the largest frequency of the integrands. */
+  readonly resolution?: GridResolution;
+  /** Largest momentum the grid must resolve; default the architecture's cutoff. */
+  readonly resolvedMomentum?: number;
+}
+
+export interface CompiledDeformation {
+  readonly grid: ProductGrid;
+  readonly description: Readonly<Record<string, unknown>>;
+  /** The deformation is even in phi, so with a Z2 base ensemble odd moments still vanish. */
+  readonly evenInPhi: boolean;
+  /** Log-weight per network, [count]; call inside tf.tidy. */
+  logWeights(architecture: Architecture, chunk: ParameterChunk): tf.Tensor1D;
+}
+
+function factorial(n: number): number {
+  let value = 1;
+  for (let k = 2; k <= n; k++) value *= k;
+  return value;
+}
+
+function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {
+  let factor = 2;
+  for (const term of terms) {
+    if (term.kind === 'local') factor = Math.max(factor, term.power);
+    if (term.kind === 'nonlocal-quartic') factor = Math.max(factor, 2);
+    if (term.kind === 'hook') factor = Math.max(factor, 4);
+  }
+  return factor;
+}
+
+export function compileDeformation(architecture: Architecture, options: DeformationOptions): CompiledDeformation {
+  const cutoff = (architecture.description as { cutoff?: number | null }).cutoff ?? null;
+  const resolvedMomentum = options.resolvedMomentum ?? cutoff;
+  if (!options.resolution && !(resolvedMomentum && resolvedMomentum > 0)) {
+    throw new NnftError('E_SEMANTIC', 'the interaction grid cannot resolve the sampled momenta without a momentum cutoff', {
+      hint: 'set a momentum cutoff, an explicit grid resolution, or the largest momentum to resolve',
+    });
+  }
+  for (const term of options.terms) {
+    if (term.kind === 'local' && !(Number.isInteger(term.power) && term.power >= 1 && term.power <= 8)) {
+      throw new NnftError('E_SEMANTIC', `local deformation power must be an integer 1..8, got ${term.power}`);
+    }
+    if (term.kind === 'nonlocal-quartic' && !(term.kernelWidth > 0)) throw new NnftError('E_SEMANTIC', 'non-local kernel width must be positive');
+  }
+  const resolution = options.resolution ?? defaultResolution(options.regionSide, largestFrequencyFactor(options.terms) * resolvedMomentum!);
+  const grid = boxGrid(architecture.dimension, options.regionSide, resolution);
+  const gridSize = grid.offsetCount * grid.nodeCount;
+  const weights32 = Float32Array.from(grid.weights);
+
+  const wickReference = (term: LocalTerm): number => {
+    if (term.wickPropagatorAtZero !== undefined) return term.wickPropagatorAtZero;
+    const origin = new Array(architecture.dimension).fill(0);
+    const exact = architecture.exactMoment([origin, origin]);
+    if (exact === null) throw new NnftError('E_SEMANTIC', 'Wick ordering needs G(0): give wickPropagatorAtZero for this architecture');
+    return exact;
+  };
+  const wickValues = options.terms.map((term) => (term.kind === 'local' && term.wickOrdered ? wickReference(term) : 0));
+
+  // Kernel matrix with quadrature weights on both sides, built once (float64, then float32).
+  let kernelMatrix: Float32Array | null = null;
+  const nonlocal = options.terms.filter((term): term is NonlocalQuarticTerm => term.kind === 'nonlocal-quartic');
+  const kernelWidths = [...new Set(nonlocal.map((term) => term.kernelWidth))];
+  if (kernelWidths.length > 1) throw new NnftError('E_UNSUPPORTED', 'non-local quartic terms with different kernel widths in one deformation');
+  if (nonlocal.length > 0) {
+    if (gridSize > 6000) throw new NnftError('E_UNSUPPORTED', `the non-local kernel on ${gridSize} grid points would need a ${gridSize}^2 matrix`, { hint: 'choose a coarser grid resolution' });
+    const width = kernelWidths[0]!;
+    const points = gridPoints(grid);
+    const normalisation = (2 * Math.PI * width * width) ** (-architecture.dimension / 2);
+    kernelMatrix = new Float32Array(gridSize * gridSize);
+    for (let i = 0; i < gridSize; i++) {
+      for (let j = 0; j < gridSize; j++) {
+        let squared = 0;
+        for (let axis = 0; axis < architecture.dimension; axis++) squared += (points[i]![axis]! - points[j]![axis]!) ** 2;
+        kernelMatrix[i * gridSize + j] = grid.weights[i]! * grid.weights[j]! * normalisation * Math.exp(-squared / (2 * width * width));
+      }
+    }
+  }
+
+  const evenInPhi = options.terms.every((term) => (term.kind === 'local' ? term.power % 2 === 0 : term.kind === 'hook' ? term.evenInPhi === true : true));
+
+  return {
+    grid,
+    evenInPhi,
+    description: {
+      regionSide: options.regionSide,
+      grid: { kind: 'composite-gauss-legendre', ...resolution, points: gridSize },
+      terms: options.terms.map((term, index) =>
+        term.kind === 'hook' ? { kind: 'hook', name: term.name } : term.kind === 'local' && term.wickOrdered ? { ...term, wickPropagatorAtZero: wickValues[index] } : term,
+      ),
+    },
+    logWeights(arch: Architecture, chunk: ParameterChunk): tf.Tensor1D {
+      const phi = arch.applyOnGrid(chunk, grid);
+      const gridWeights = tf.tensor2d(weights32, [gridSize, 1]);
+      let total: tf.Tensor1D = tf.zeros([chunk.count]);
+      options.terms.forEach((term, index) => {
+        let contribution: tf.Tensor1D;
+        if (term.kind === 'local') {
+          let power: tf.Tensor2D;
+          if (term.wickOrdered) {
+            const g0 = wickValues[index]!;
+            let previous: tf.Tensor2D = tf.onesLike(phi);
+            let current: tf.Tensor2D = phi;
+            for (let k = 1; k < term.power; k++) {
+              const next: tf.Tensor2D = tf.sub(tf.mul(phi, current), tf.mul(previous, k * g0));
+              previous = current;
+              current = next;
+            }
+            power = term.power === 0 ? tf.onesLike(phi) : current;
+          } else {
+            power = tf.pow(phi, term.power);
+          }
+          contribution = tf.matMul(power, gridWeights).reshape([chunk.count]).mul(-term.coupling / factorial(term.power));
+        } else if (term.kind === 'nonlocal-quartic') {
+          const squared = tf.square(phi);
+          const smeared = tf.matMul(squared, tf.tensor2d(kernelMatrix!, [gridSize, gridSize]));
+          contribution = tf.sum(tf.mul(smeared, squared), 1).mul(-term.coupling / 24);
+        } else {
+          contribution = term.logWeight({ architecture: arch, chunk, grid, phiOnGrid: phi, gridWeights });
+        }
+        total = tf.add(total, contribution);
+      });
+      return total;
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * Stream an ensemble through the estimators in memory-bounded chunks: draw chunk c, add its moment
+ * sums (one MomentSums per symmetry image) to batch c mod B, and finally form connected correlators
+ * with jackknife errors, ESS and variance-reduction factors. Memory is O(chunk size x points) on the
+ * device and O(batches x monomials) on the host, whatever the ensemble size.
+ */
+import { tf } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import type { Architecture, Points } from '../architectures/architecture.js';
+import type { CompiledDeformation } from '../densities/deformations.js';
+import { estimateCorrelators, type EstimateSummary, type ImageSums } from '../estimators/correlator-estimate.js';
+import { MomentSums } from '../estimators/moment-sums.js';
+import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import { chunkLength, planChunks, type ChunkPlan } from './chunk-plan.js';
+import { drawChunk, type DrawnChunk } from './draw-chunk.js';
+
+export type ControlVariateMode = 'auto' | 'on' | 'off';
+
+export interface EnsembleEstimateOptions {
+  readonly architecture: Architecture;
+  readonly deformation: CompiledDeformation | null;
+  readonly points: Points;
+  /** Connected orders to report (from 1..6). */
+  readonly orders: readonly number[];
+  readonly ensembleSize: number;
+  readonly seed: number;
+  readonly chunkSize?: number;
+  readonly batchCount?: number;
+  /**
+   * Extra point sets, each the image of `points` under an exact symmetry of the deformed ensemble
+   * (reflections through the centre of a symmetric region, rotations, ...); correlators are averaged
+   * over `points` and its images.
+   */
+  readonly images?: readonly Points[];
+  /** auto: the control variate whenever the ensemble is deformed and exact moments are known. */
+  readonly controlVariate?: ControlVariateMode;
+  /** Below this ESS/M the importance weights are not trusted (E_ESS_COLLAPSE). Default 0.01. */
+  readonly minEssFraction?: number;
+  readonly onEvent?: EventSink;
+}
+
+export interface EnsembleDiagnostics {
+  readonly plan: ChunkPlan;
+  readonly effectiveSampleSize: number;
+  readonly essFraction: number;
+  readonly tensorsBefore: number;
+  readonly tensorsAfter: number;
+  /** Largest growth of tf.memory().numTensors seen between chunks (0 = no leak). */
+  readonly tensorGrowth: number;
+  readonly seconds: number;
+  readonly controlVariate: boolean;
+  readonly imageCount: number;
+}
+
+export interface EnsembleEstimate {
+  readonly summary: EstimateSummary;
+  readonly diagnostics: EnsembleDiagnostics;
+}
+
+/** Everything a process (main thread or worker) needs to draw and accumulate chunks. */
+export interface AccumulationSetup {
+  readonly architecture: Architecture;
+  readonly deformation: CompiledDeformation | null;
+  readonly pointSets: readonly Points[];
+  readonly maxOrder: number;
+  readonly seed: number;
+  readonly plan: ChunkPlan;
+}
+
+export function monomialTables(setup: Pick<AccumulationSetup, 'pointSets' | 'maxOrder'>): MonomialTable[] {
+  return setup.pointSets.map((points) => monomialTable(points.length, setup.maxOrder));
+}
+
+/** Moment sums of one chunk, one per point set. */
+export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnChunk, pointCount: number): MomentSums[] {
+  return tables.map((table, image) => {
+    const sums = new MomentSums(table);
+    sums.addNetworks(drawn.columns.slice(image * pointCount, (image + 1) * pointCount), drawn.count, drawn.logWeights);
+    return sums;
+  });
+}
+
+export async function accumulateChunk(setup: AccumulationSetup, tables: readonly MonomialTable[], chunkIndex: number): Promise<MomentSums[]> {
+  const evaluationPoints = setup.pointSets.flat();
+  const drawn = await drawChunk(setup.architecture, setup.deformation, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex));
+  return chunkMomentSums(tables, drawn, setup.pointSets[0]!.length);
+}
+
+/** Exact undeformed moments for every monomial of a point set (NaN where unknown). */
+export function exactMomentTable(architecture: Architecture, table: MonomialTable, points: Points): Float64Array {
+  const out = new Float64Array(table.tuples.length);
+  table.tuples.forEach((tuple, index) => {
+    const value = architecture.exactMoment(tuple.map((point) => points[point]!));
+    out[index] = value === null ? Number.NaN : value;
+  });
+  return out;
+}
+
+export function validateEstimateOptions(options: EnsembleEstimateOptions): void {
+  for (const order of options.orders) {
+    if (!Number.isInteger(order) || order < 1 || order > 6) throw new NnftError('E_SEMANTIC', `connected order must be 1..6, got ${order}`);
+  }
+  if (options.points.length === 0) throw new NnftError('E_SEMANTIC', 'no evaluation points');
+  for (const image of options.images ?? []) {
+    if (image.length !== options.points.length) throw new NnftError('E_SEMANTIC', 'every symmetry image must list as many points as the point set');
+  }
+}
+
+/**
+ * Finish: collect per-batch sums (already merged in chunk order) into correlators, check ESS.
+ * Shared by the in-process and the worker-sharded paths.
+ */
+export function finishEstimate(
+  options: EnsembleEstimateOptions,
+  plan: ChunkPlan,
+  tables: readonly MonomialTable[],
+  batches: MomentSums[][],
+): { summary: EstimateSummary; controlVariate: boolean } {
+  const pointSets = [options.points, ...(options.images ?? [])];
+  const deformed = options.deformation !== null;
+  const mode = options.controlVariate ?? 'auto';
+  const controlVariate = mode === 'on' || (mode === 'auto' && deformed);
+  const images: ImageSums[] = tables.map((table, image) => ({
+    table,
+    batches: batches.map((perImage) => perImage[image]!),
+    exactMoments: controlVariate ? exactMomentTable(options.architecture, table, pointSets[image]!) : null,
+  }));
+  const evenOnly = options.architecture.z2Symmetric && (options.deformation?.evenInPhi ?? true);
+  const summary = estimateCorrelators(images, { orders: options.orders, pointCount: options.points.length, evenOnly, controlVariate });
+  const essFraction = summary.effectiveSampleSize / summary.ensembleSize;
+  const minimum = options.minEssFraction ?? 0.01;
+  if (deformed && !(essFraction >= minimum)) {
+    throw new NnftError('E_ESS_COLLAPSE', `importance weights collapsed: ESS/M = ${essFraction.toExponential(2)} is below ${minimum}`, {
+      hint: 'weaken the deformation, shrink the interaction region, Wick-order the interaction, or sample the deformed density by MCMC',
+    });
+  }
+  return { summary, controlVariate };
+}
+
+export async function estimateEnsemble(options: EnsembleEstimateOptions): Promise<EnsembleEstimate> {
+  validateEstimateOptions(options);
+  const started = performance.now();
+  const onEvent = options.onEvent ?? ignoreEvents;
+  const plan = planChunks(options.ensembleSize, options.chunkSize, options.batchCount);
+  const pointSets = [options.points, ...(options.images ?? [])];
+  const setup: AccumulationSetup = {
+    architecture: options.architecture,
+    deformation: options.deformation,
+    pointSets,
+    maxOrder: Math.max(...options.orders),
+    seed: options.seed,
+    plan,
+  };
+  const tables = monomialTables(setup);
+  const batches: MomentSums[][] = Array.from({ length: plan.batchCount }, () => tables.map((table) => new MomentSums(table)));
+  const tensorsBefore = tf.memory().numTensors;
+  let tensorGrowth = 0;
+  let lastReport = 0;
+  for (let chunkIndex = 0; chunkIndex < plan.chunkCount; chunkIndex++) {
+    const sums = await accumulateChunk(setup, tables, chunkIndex);
+    const batch = batches[chunkIndex % plan.batchCount]!;
+    sums.forEach((chunkSums, image) => batch[image]!.merge(chunkSums));
+    tensorGrowth = Math.max(tensorGrowth, tf.memory().numTensors - tensorsBefore);
+    const now = performance.now();
+    if (now - lastReport > 500 || chunkIndex === plan.chunkCount - 1) {
+      lastReport = now;
+      const done = Math.min(options.ensembleSize, (chunkIndex + 1) * plan.chunkSize);
+      const elapsed = (now - started) / 1000;
+      onEvent({ type: 'progress', task: 'networks', done, total: options.ensembleSize, etaSeconds: (elapsed * (options.ensembleSize - done)) / done });
+    }
+  }
+  const { summary, controlVariate } = finishEstimate(options, plan, tables, batches);
+  return {
+    summary,
+    diagnostics: {
+      plan,
+      effectiveSampleSize: summary.effectiveSampleSize,
+      essFraction: summary.effectiveSampleSize / summary.ensembleSize,
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+      tensorGrowth,
+      seconds: (performance.now() - started) / 1000,
+      controlVariate,
+      imageCount: pointSets.length,
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Chunk-additive sums from which every weighted and unweighted moment follows:
+ *   weighted[j] = sum_m w_m prod(phi_m at monomial j),   plain[j] = sum_m prod(...),
+ *   weightSum = sum_m w_m,  weightSquareSum = sum_m w_m^2,  count.
+ * Weights are stored relative to exp(logShift) so large log-weights cannot overflow; merging two
+ * sums rescales the one with the smaller shift. Everything is float64 on the host.
+ */
+import type { MonomialTable } from './monomials.js';
+
+export class MomentSums {
+  logShift = Number.NEGATIVE_INFINITY;
+  weightSum = 0;
+  weightSquareSum = 0;
+  count = 0;
+  readonly weighted: Float64Array;
+  readonly plain: Float64Array;
+
+  constructor(readonly table: MonomialTable) {
+    this.weighted = new Float64Array(table.tuples.length);
+    this.plain = new Float64Array(table.tuples.length);
+  }
+
+  /** Rescale the weighted sums to a new (larger) shift. */
+  private rebase(newShift: number): void {
+    if (newShift === this.logShift) return;
+    const factor = this.logShift === Number.NEGATIVE_INFINITY ? 0 : Math.exp(this.logShift - newShift);
+    this.weightSum *= factor;
+    this.weightSquareSum *= factor * factor;
+    for (let j = 0; j < this.weighted.length; j++) this.weighted[j]! *= factor;
+    this.logShift = newShift;
+  }
+
+  /**
+   * Add networks: `columns[p]` holds phi at point p for every network (column-major, length count),
+   * `logWeights` their log-weights (null: all zero).
+   */
+  addNetworks(columns: readonly Float64Array[], count: number, logWeights: Float64Array | null): void {
+    if (count === 0) return;
+    let chunkMax = 0;
+    if (logWeights) {
+      chunkMax = Number.NEGATIVE_INFINITY;
+      for (let m = 0; m < count; m++) chunkMax = Math.max(chunkMax, logWeights[m]!);
+    }
+    if (chunkMax > this.logShift) this.rebase(chunkMax);
+    const weights = new Float64Array(count);
+    let weightSum = 0;
+    let weightSquareSum = 0;
+    for (let m = 0; m < count; m++) {
+      const w = logWeights ? Math.exp(logWeights[m]! - this.logShift) : Math.exp(-this.logShift);
+      weights[m] = w;
+      weightSum += w;
+      weightSquareSum += w * w;
+    }
+    this.weightSum += weightSum;
+    this.weightSquareSum += weightSquareSum;
+    this.count += count;
+    const { last } = this.table;
+    const depthBuffers: Float64Array[] = [];
+    for (let j = 0; j < this.table.tuples.length; j++) {
+      const order = this.table.tuples[j]!.length;
+      const column = columns[last[j]!]!;
+      let buffer = depthBuffers[order - 1];
+      if (!buffer) depthBuffers[order - 1] = buffer = new Float64Array(count);
+      let weighted = 0;
+      let plain = 0;
+      if (order === 1) {
+        for (let m = 0; m < count; m++) {
+          const value = column[m]!;
+          buffer[m] = value;
+          plain += value;
+          weighted += weights[m]! * value;
+        }
+      } else {
+        // Depth-first order guarantees the parent's products are in the buffer one level up.
+        const parentBuffer = depthBuffers[order - 2]!;
+        for (let m = 0; m < count; m++) {
+          const value = parentBuffer[m]! * column[m]!;
+          buffer[m] = value;
+          plain += value;
+          weighted += weights[m]! * value;
+        }
+      }
+      this.weighted[j]! += weighted;
+      this.plain[j]! += plain;
+    }
+  }
+
+  merge(other: MomentSums): void {
+    if (other.count === 0) return;
+    const shift = Math.max(this.logShift, other.logShift);
+    this.rebase(shift);
+    const factor = Math.exp(other.logShift - shift);
+    this.weightSum += other.weightSum * factor;
+    this.weightSquareSum += other.weightSquareSum * factor * factor;
+    this.count += other.count;
+    for (let j = 0; j < this.weighted.length; j++) {
+      this.weighted[j]! += other.weighted[j]! * factor;
+      this.plain[j]! += other.plain[j]!;
+    }
+  }
+
+  clone(): MomentSums {
+    const copy = new MomentSums(this.table);
+    copy.merge(this);
+    return copy;
+  }
+
+  /** Plain-data form (worker transfer, checkpoints). */
+  toJSON(): { logShift: number; weightSum: number; weightSquareSum: number; count: number; weighted: number[]; plain: number[] } {
+    return { logShift: this.logShift, weightSum: this.weightSum, weightSquareSum: this.weightSquareSum, count: this.count, weighted: Array.from(this.weighted), plain: Array.from(this.plain) };
+  }
+
+  static fromJSON(table: MonomialTable, data: ReturnType<MomentSums['toJSON']>): MomentSums {
+    const sums = new MomentSums(table);
+    sums.logShift = data.logShift;
+    sums.weightSum = data.weightSum;
+    sums.weightSquareSum = data.weightSquareSum;
+    sums.count = data.count;
+    sums.weighted.set(data.weighted);
+    sums.plain.set(data.plain);
+    return sums;
+  }
+}

@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { cosNet } from '../../src/architectures/cos-net.js';
+import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js';
+import { freePropagator } from '../../src/correlators/free-propagator.js';
+import { estimateEnsemble } from '../../src/ensemble/estimate-ensemble.js';
+
+const paperPoints = [[0], [0.5], [1.0], [1.7]];
+
+function distance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(...a.map((value, axis) => value - b[axis]!));
+}
+
+/** Largest |estimate - exact| / stderr over a block. */
+function worstZ(values: number[], stderr: number[], exact: number[]): number {
+  return Math.max(...values.map((value, i) => Math.abs(value - exact[i]!) / stderr[i]!));
+}
+
+describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('d = 1, N = 4: G2 is the free propagator and G_c4 the finite-width closed form (Gaussian and fixed |a|)', async () => {
+    for (const amplitude of [{ kind: 'gaussian' as const }, { kind: 'fixed' as const }]) {
+      const net = cosNet({ dimension: 1, width: 4, mass: 1, cutoff: null, amplitude });
+      const result = await estimateEnsemble({ architecture: net, deformation: null, points: paperPoints, orders: [2, 4], ensembleSize: 100_000, seed: 11 });
+      const [two, four] = result.summary.orders;
+      const exactTwo = two!.indices.map(([i, j]) => Math.exp(-distance(paperPoints[i!]!, paperPoints[j!]!)) / 2);
+      expect(worstZ(two!.values, two!.stderr, exactTwo)).toBeLessThan(5);
+      const exactFour = four!.indices.map((tuple) => cosNetConnectedFour(net, tuple.map((k) => paperPoints[k]!)));
+      expect(worstZ(four!.values, four!.stderr, exactFour)).toBeLessThan(5);
+      // The test can fail: the infinite-width answer (G_c4 = 0) is many standard errors away.
+      expect(Math.abs(four!.values[0]!) / four!.stderr[0]!).toBeGreaterThan(5);
+      expect(result.diagnostics.tensorGrowth).toBe(0);
+    }
+  });
+
+  it('d = 2, N = 4, Lambda = 10: G2 is the regulated propagator', async () => {
+    const points = [[0, 0], [0.4, 0.3], [-0.6, 1.0]];
+    const net = cosNet({ dimension: 2, width: 4, mass: 1, cutoff: 10 });
+    const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [2], ensembleSize: 40_000, seed: 12 });
+    const [two] = result.summary.orders;
+    const exact = two!.indices.map(([i, j]) => freePropagator(2, 1, 10, distance(points[i!]!, points[j!]!)));
+    expect(worstZ(two!.values, two!.stderr, exact)).toBeLessThan(5);
+  });
+
+  it('is reproducible for a seed and different for another seed', async () => {
+    const net = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: null });
+    const run = (seed: number) => estimateEnsemble({ architecture: net, deformation: null, points: paperPoints, orders: [2], ensembleSize: 5000, seed });
+    const [first, again, other] = await Promise.all([run(5), run(5), run(6)]);
+    expect(again.summary.orders[0]!.values).toEqual(first.summary.orders[0]!.values);
+    expect(other.summary.orders[0]!.values).not.toEqual(first.summary.orders[0]!.values);
+  });
+});
