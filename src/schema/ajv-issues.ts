@@ -29,6 +29,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
   if (value !== null && typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large for a double';
   const text = JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 37)}..."` : text;
 }
@@ -123,7 +124,9 @@ function draftFor(error: ErrorObject, root: SchemaObject, document: unknown): Dr
       const types = Array.isArray(params.type) ? (params.type as string[]) : [String(params.type)];
       const wanted = types.map(typeWord).join(' or ');
       let hint: string | undefined;
-      if (typeof error.data === 'string' && types.some((type) => type === 'number' || type === 'integer') && error.data.trim() !== '' && Number.isFinite(Number(error.data))) {
+      if (typeof error.data === 'number' && !Number.isFinite(error.data)) {
+        hint = 'numbers beyond about ±1.8e308 overflow a double; write a finite value';
+      } else if (typeof error.data === 'string' && types.some((type) => type === 'number' || type === 'integer') && error.data.trim() !== '' && Number.isFinite(Number(error.data))) {
         hint = `remove the quotes: ${error.data.trim()}`;
       } else if (types.includes('integer') && typeof error.data === 'number') {
         hint = `use a whole number, e.g. ${Math.round(error.data)}`;
@@ -177,11 +180,12 @@ function draftFor(error: ErrorObject, root: SchemaObject, document: unknown): Dr
       const allowed = error.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue];
       const suggestion =
         typeof error.data === 'string' ? didYouMean(error.data, allowed.filter((value): value is string => typeof value === 'string')) : undefined;
+      const unquoted = typeof error.data === 'string' && error.data.trim() !== '' && allowed.includes(Number(error.data));
       const wanted = allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${listValues(allowed)}`;
       return {
         ...base,
         message: `must be ${wanted} → got ${got}`,
-        hint: suggestion ? `did you mean "${suggestion}"?` : description(parentSchema),
+        hint: suggestion ? `did you mean "${suggestion}"?` : unquoted ? `remove the quotes: ${Number(error.data)}` : description(parentSchema),
       };
     }
     case 'minimum':

@@ -77,7 +77,7 @@ function checkCutoff(theory: Theory, issues: InputIssue[]): void {
 
 function checkInteractions(theory: Theory, issues: InputIssue[]): void {
   const hasMassCounterterm = theory.interactions.some((term) => term.kind === 'local' && term.power === 2 && term.coupling !== 0);
-  const growth: Record<number, string> = { 2: 'like ln Lambda', 3: 'like Lambda', 4: 'like Lambda^2' };
+  const growth: Record<number, string> = { 2: 'ln Lambda', 3: 'Lambda', 4: 'Lambda^2' };
   theory.interactions.forEach((term, index) => {
     const path = `action.interactions[${index}]`;
     if (term.coupling === 0) {
@@ -94,7 +94,7 @@ function checkInteractions(theory: Theory, issues: InputIssue[]): void {
       issues.push(
         warning(
           path,
-          `${label} in d = ${theory.dimension} has neither Wick ordering nor a mass counterterm: its tadpole (a mass shift proportional to G_Lambda(0)) grows with the cutoff, ${growth[theory.dimension] ?? ''}`,
+          `${label} in d = ${theory.dimension} has neither Wick ordering nor a mass counterterm: its tadpoles (self-contractions, powers of G_Lambda(0)) grow with the cutoff, since G_Lambda(0) grows like ${growth[theory.dimension] ?? 'a power of Lambda'} in d = ${theory.dimension}`,
           term.kind === 'local'
             ? 'set "wickOrdered": true, or add a counterterm { "kind": "local", "power": 2, "coupling": ... }'
             : 'add a counterterm { "kind": "local", "power": 2, "coupling": ... }',
@@ -312,7 +312,7 @@ export function checkSemantics(theory: Theory, document: unknown): InputIssue[] 
   // stability complaints about it would say the same thing again.
   const reportedInstability = issues.some((issue) => issue.path === 'action.interactions' && issue.severity === 'error');
   for (const problem of methodProblems(theory, method)) {
-    if (reportedInstability && problem.path === 'action.interactions') continue;
+    if (reportedInstability && (problem.path === 'action.interactions' || method === 'auto')) continue;
     issues.push(error(problem.path, problem.message, problem.hint));
   }
   return issues;

@@ -86,7 +86,7 @@ export function parseTargetText(text: string, source: { file: string | null; sha
   return { theory: deepFreeze(loaded.theory), warnings: loaded.warnings };
 }
 
-function parseUnfrozen(text: string, source: { file: string | null; sha256: string | null }): LoadedTarget {
+function parseUnfrozen(text: string, source: { file: string | null; sha256: string | null }): LoadedTarget & { locations: SourceLocations } {
   const file = source.file ?? undefined;
   const parsed = parseJsonSource(text);
   if (!parsed.ok) {
@@ -103,7 +103,7 @@ function parseUnfrozen(text: string, source: { file: string | null; sha256: stri
   const theory = normaliseTarget(parsed.value as RawTarget, source);
   const issues = sortByPosition(withPositions(checkSemantics(theory, parsed.value), parsed.locations));
   failOnErrors(issues, file);
-  return { theory, warnings: issues };
+  return { theory, warnings: issues, locations: parsed.locations };
 }
 
 function countProblems(issues: readonly InputIssue[]): string {
@@ -175,7 +175,7 @@ export async function loadTarget(file: string, options: LoadTargetOptions = {}):
   const dataFile = settings.method === 'data' ? (settings.options as { file?: string }).file : undefined;
   if (dataFile !== undefined) {
     const data = await loadDataFile(theory, absolutePath, dataFile);
-    const issues = [...loaded.warnings, ...data.issues];
+    const issues = sortByPosition(withPositions([...loaded.warnings, ...data.issues], loaded.locations));
     failOnErrors(issues, file);
     theory = { ...theory, targetCorrelators: { method: 'data', options: { file: dataFile, correlators: data.blocks } } };
   }

@@ -67,7 +67,12 @@ export interface MethodProblem {
   path: string;
   message: string;
   hint?: string;
+  /** The reason in a few words, for lists (method "auto" naming why each method fails). */
+  brief: string;
 }
+
+/** The methods that compute correlators themselves (auto chooses among these). */
+export const CONCRETE_METHODS = ['perturbative', 'spectral', 'lattice'] as const;
 
 export function methodProblems(theory: Theory, method: CorrelatorMethod): MethodProblem[] {
   const problems: MethodProblem[] = [];
@@ -77,10 +82,23 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
       path: 'action.interactions',
       message: `the potential is unbounded below (${describeInstability(theory, shape)}), so method "${method}" has no well-defined theory to compute`,
       hint: 'make the highest power even with a positive coupling, or use method "perturbative"',
+      brief: 'the potential is unbounded below',
     });
   };
   switch (method) {
-    case 'auto':
+    case 'auto': {
+      // auto fails only when every computing method fails; then each one's first reason is the message.
+      const reasons = CONCRETE_METHODS.map((candidate) => ({ candidate, problems: methodProblems(theory, candidate) }));
+      if (reasons.every(({ problems: found }) => found.length > 0)) {
+        problems.push({
+          path: 'targetCorrelators',
+          message: `no method can compute this target (${reasons.map(({ candidate, problems: found }) => `${candidate}: ${found[0]!.brief}`).join('; ')})`,
+          hint: 'change the theory or the requested orders, or supply the correlators with method "data"',
+          brief: 'no method applies',
+        });
+      }
+      break;
+    }
     case 'data':
       break;
     case 'perturbative':
@@ -89,6 +107,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
           path: 'action.interactions',
           message: `the mass squared of the quadratic part, m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)}, is not positive: there is no stable vacuum at phi = 0 to expand about`,
           hint: 'use method "lattice" (or "spectral" in d = 1) with a potential bounded below',
+          brief: 'no stable vacuum at phi = 0',
         });
       }
       theory.connectedOrders.forEach((order) => {
@@ -97,6 +116,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
             path: 'observables.connected',
             message: `order ${order} is not available from method "perturbative": it is first order in the couplings, and G_c${order} of this theory starts at second order`,
             hint: `drop ${order} from observables.connected, or use method "lattice"${theory.dimension === 1 ? ' or "spectral"' : ''}`,
+            brief: `G_c${order} starts at second order`,
           });
         }
       });
@@ -107,6 +127,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
           path: 'targetCorrelators.method',
           message: `method "spectral" solves d = 1 only (it is quantum mechanics); dimension is ${theory.dimension}`,
           hint: 'use method "lattice" or "perturbative", or "auto"',
+          brief: 'd = 1 only',
         });
       }
       theory.interactions.forEach((term, index) => {
@@ -115,6 +136,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
             path: `action.interactions[${index}]`,
             message: 'method "spectral" handles local polynomial terms only, not a non-local term',
             hint: 'use method "lattice" or "perturbative", or "auto"',
+            brief: 'local terms only',
           });
         }
       });
@@ -123,6 +145,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
           path: 'regulator.momentumCutoff',
           message: `method "spectral" solves the theory without a momentum cutoff; a cutoff of ${formatNumber(theory.momentumCutoff)} would be ignored`,
           hint: 'set "momentumCutoff": null (d = 1 needs none), or use method "lattice" or "perturbative"',
+          brief: 'no momentum cutoff possible',
         });
       }
       if (!shape.boundedBelow) unbounded();
