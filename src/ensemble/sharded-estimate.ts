@@ -1,0 +1,101 @@
+/**
+ * Shard an ensemble over worker_threads. Chunk c goes to worker c mod K, but its seed, its batch
+ * (c mod B) and the order in which its sums are merged (increasing c) are fixed by the chunk plan,
+ * so for a given seed the result is bit-for-bit the same for any worker count on the same backend.
+ * Sums arriving early wait in a buffer until every earlier chunk has been merged.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { tf, type BackendRequest } from '../backend/index.js';
+import { NnftError, type ErrorCode } from '../errors.js';
+import { MomentSums } from '../estimators/moment-sums.js';
+import { ignoreEvents } from '../io/events.js';
+import type { NnftSpec } from '../spec/spec.js';
+import { planChunks } from './chunk-plan.js';
+import type { WorkerInput, WorkerMessage } from './ensemble-worker.js';
+import { finishEstimate, monomialTables, validateEstimateOptions, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
+
+/** The compiled worker script; from the TypeScript sources (tests) fall back to the built copy in dist/. */
+export function workerScript(): URL {
+  const sibling = new URL('./ensemble-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  const built = new URL('../../dist/ensemble/ensemble-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new NnftError('E_INTERNAL', 'the ensemble worker script is missing', { hint: 'build the package (npx tsc -p .) or run with --workers 1' });
+}
+
+export async function estimateEnsembleSharded(
+  options: EnsembleEstimateOptions,
+  sharding: { workers: number; backend: BackendRequest; spec: NnftSpec },
+): Promise<EnsembleEstimate> {
+  validateEstimateOptions(options);
+  const started = performance.now();
+  const onEvent = options.onEvent ?? ignoreEvents;
+  const plan = planChunks(options.ensembleSize, options.chunkSize, options.batchCount);
+  const pointSets = [options.points, ...(options.images ?? [])].map((set) => set.map((point) => [...point]));
+  const maxOrder = Math.max(...options.orders);
+  const tables = monomialTables({ pointSets, maxOrder });
+  const batches: MomentSums[][] = Array.from({ length: plan.batchCount }, () => tables.map((table) => new MomentSums(table)));
+  const workerCount = Math.max(1, Math.min(sharding.workers, plan.chunkCount));
+  const pending = new Map<number, MomentSums[]>();
+  let nextChunk = 0;
+  const script = workerScript();
+  const workers: Worker[] = [];
+
+  const mergeReady = () => {
+    for (let sums = pending.get(nextChunk); sums; sums = pending.get(nextChunk)) {
+      pending.delete(nextChunk);
+      const batch = batches[nextChunk % plan.batchCount]!;
+      sums.forEach((chunkSums, image) => batch[image]!.merge(chunkSums));
+      nextChunk++;
+      const done = Math.min(options.ensembleSize, nextChunk * plan.chunkSize);
+      if (nextChunk % Math.max(1, Math.floor(plan.chunkCount / 100)) === 0 || nextChunk === plan.chunkCount) {
+        const elapsed = (performance.now() - started) / 1000;
+        onEvent({ type: 'progress', task: 'networks', done, total: options.ensembleSize, etaSeconds: (elapsed * (options.ensembleSize - done)) / done });
+      }
+    }
+  };
+
+  try {
+    await Promise.all(
+      Array.from({ length: workerCount }, (_, workerIndex) => {
+        const input: WorkerInput = { spec: sharding.spec, backend: sharding.backend, pointSets, maxOrder, seed: options.seed, plan, workerIndex, workerCount };
+        const worker = new Worker(script, { workerData: input });
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: WorkerMessage) => {
+            if (message.type === 'chunk') {
+              pending.set(message.chunkIndex, message.sums.map((data, image) => MomentSums.fromJSON(tables[image]!, data)));
+              mergeReady();
+            } else if (message.type === 'done') resolve();
+            else reject(new NnftError((message.code as ErrorCode | undefined) ?? 'E_INTERNAL', `worker ${workerIndex}: ${message.message}`));
+          });
+          worker.on('error', (error) => reject(new NnftError('E_INTERNAL', `worker ${workerIndex} failed: ${error.message}`, { cause: error })));
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new NnftError('E_INTERNAL', `worker ${workerIndex} exited with code ${code}`));
+          });
+        });
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  if (nextChunk !== plan.chunkCount) throw new NnftError('E_INTERNAL', `only ${nextChunk} of ${plan.chunkCount} chunks arrived from the workers`);
+  const { summary, controlVariate } = finishEstimate(options, plan, tables, batches);
+  const tensors = tf.memory().numTensors;
+  return {
+    summary,
+    diagnostics: {
+      plan,
+      effectiveSampleSize: summary.effectiveSampleSize,
+      essFraction: summary.effectiveSampleSize / summary.ensembleSize,
+      tensorsBefore: tensors,
+      tensorsAfter: tensors,
+      tensorGrowth: 0,
+      seconds: (performance.now() - started) / 1000,
+      controlVariate,
+      imageCount: pointSets.length,
+    },
+  };
+}

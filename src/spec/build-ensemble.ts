@@ -1,0 +1,63 @@
+/** Turn a validated spec into engine objects: the architecture and the compiled deformation. */
+import type { Architecture, Points } from '../architectures/architecture.js';
+import { cosNet } from '../architectures/cos-net.js';
+import { hiddenLayerNet } from '../architectures/hidden-layer-net.js';
+import type { AmplitudeLaw } from '../architectures/amplitude-law.js';
+import { compileDeformation, type CompiledDeformation, type DeformationTerm } from '../densities/deformations.js';
+import type { NnftSpec } from './spec.js';
+
+export function architectureFromSpec(spec: NnftSpec): Architecture {
+  const architecture = spec.architecture;
+  if (architecture.kind === 'cos-net') {
+    const amplitude: AmplitudeLaw =
+      architecture.amplitude?.law === 'kurtosis'
+        ? { kind: 'kurtosis', kurtosis: architecture.amplitude.kurtosis ?? 3 }
+        : { kind: architecture.amplitude?.law ?? 'gaussian' } as AmplitudeLaw;
+    return cosNet({
+      dimension: spec.dimension,
+      width: architecture.width,
+      mass: architecture.mass,
+      cutoff: architecture.momentumCutoff,
+      alpha: architecture.alpha ?? 0,
+      amplitude,
+      amplitudeScale: architecture.amplitude?.scale ?? 1,
+      sharedScale: architecture.sharedScale ?? null,
+    });
+  }
+  return hiddenLayerNet({
+    kind: architecture.kind,
+    dimension: spec.dimension,
+    width: architecture.width,
+    weightStd: architecture.weightStd,
+    biasStd: architecture.biasStd,
+    outputStd: architecture.outputStd,
+  });
+}
+
+export function deformationFromSpec(spec: NnftSpec, architecture: Architecture): CompiledDeformation | null {
+  const deformation = spec.deformation;
+  if (!deformation) return null;
+  const terms: DeformationTerm[] = deformation.terms.map((term) =>
+    term.kind === 'local'
+      ? { kind: 'local', power: term.power, coupling: term.coupling, wickOrdered: term.wickOrdered ?? false, ...(term.wickPropagatorAtZero !== undefined ? { wickPropagatorAtZero: term.wickPropagatorAtZero } : {}) }
+      : { kind: 'nonlocal-quartic', coupling: term.coupling, kernelWidth: term.kernel.width },
+  );
+  return compileDeformation(architecture, {
+    regionSide: deformation.region.side,
+    terms,
+    ...(deformation.grid ? { resolution: deformation.grid } : {}),
+    ...(deformation.resolvedMomentum !== undefined ? { resolvedMomentum: deformation.resolvedMomentum } : {}),
+  });
+}
+
+/**
+ * Symmetry images of the point set. The reflection x -> -x through the centre of the (centred) region
+ * is exact for every base density here (momenta and weights are sign-symmetric) and every deformation.
+ */
+export function symmetryImages(spec: NnftSpec, points: Points): Points[] {
+  const mode = spec.estimation?.symmetryImages ?? 'auto';
+  if (mode === 'none' || (mode === 'auto' && !spec.deformation)) return [];
+  const reflected = points.map((point) => point.map((value) => (value === 0 ? 0 : -value)));
+  const sameSet = JSON.stringify(reflected) === JSON.stringify(points.map((point) => [...point]));
+  return sameSet && mode === 'auto' ? [] : [reflected];
+}

@@ -1,0 +1,106 @@
+/**
+ * Read and validate a spec: JSON syntax (line:column), the schema (every problem with its path and a
+ * did-you-mean for unknown keys), then the rules a schema cannot express (point dimensions, cutoffs
+ * the densities need). Errors are NnftErrors with issues; nothing here prints.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { NnftError, type InputIssue } from '../errors.js';
+import { sortByPosition } from '../schema/ajv-issues.js';
+import { parsePath } from '../schema/json-path.js';
+import { parseJsonSource, type SourceLocations } from '../schema/json-source.js';
+import { validateAgainstSchema } from '../schema/validate-against-schema.js';
+import { normalisableWithoutCutoff } from '../architectures/alpha-momentum-density.js';
+import type { NnftSpec } from './spec.js';
+
+const SCHEMA_HINT = 'docs/ensemble.md describes the spec format; schema/spec.schema.json is the exact rule';
+
+/** Semantic checks; issues carry dotted paths. */
+export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const error = (path: string, message: string, hint?: string) => issues.push({ path, message, severity: 'error', ...(hint ? { hint } : {}) });
+  spec.observables.points.forEach((point, index) => {
+    if (point.length !== spec.dimension) error(`observables.points[${index}]`, `has ${point.length} coordinates but dimension is ${spec.dimension}`);
+  });
+  const architecture = spec.architecture;
+  if (architecture.kind === 'cos-net') {
+    const alpha = architecture.alpha ?? 0;
+    if (architecture.momentumCutoff === null && !normalisableWithoutCutoff(spec.dimension, alpha)) {
+      error('architecture.momentumCutoff', `null is not allowed here: the alpha = ${alpha} momentum density needs a cutoff in d = ${spec.dimension}`, 'give a positive cutoff Lambda');
+    }
+    if (architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === undefined) {
+      error('architecture.amplitude.kurtosis', 'is required when law is "kurtosis"');
+    }
+    if (architecture.amplitude && architecture.amplitude.law !== 'kurtosis' && architecture.amplitude.kurtosis !== undefined) {
+      error('architecture.amplitude.kurtosis', `is only used with law "kurtosis" (law is "${architecture.amplitude.law}")`);
+    }
+  }
+  if (spec.deformation) {
+    const cutoff = architecture.kind === 'cos-net' ? architecture.momentumCutoff : null;
+    if (!spec.deformation.grid && cutoff === null && spec.deformation.resolvedMomentum === undefined) {
+      error('deformation', 'the interaction grid needs a momentum to resolve', 'give deformation.grid, deformation.resolvedMomentum, or a momentum cutoff');
+    }
+    spec.deformation.terms.forEach((term, index) => {
+      if (term.kind === 'local' && term.wickPropagatorAtZero !== undefined && !term.wickOrdered) {
+        error(`deformation.terms[${index}].wickPropagatorAtZero`, 'is only used when wickOrdered is true');
+      }
+    });
+  }
+  return issues;
+}
+
+function locate(issues: InputIssue[], locations: SourceLocations | undefined): InputIssue[] {
+  if (!locations) return issues;
+  return issues.map((issue) => {
+    if (issue.line !== undefined) return issue;
+    const position = locations.locate(parsePath(issue.path));
+    return position ? { ...issue, line: position.line, column: position.column } : issue;
+  });
+}
+
+/** Validate an in-memory spec object. */
+export function parseSpec(value: unknown, options: { file?: string; locations?: SourceLocations } = {}): NnftSpec {
+  const schemaIssues = validateAgainstSchema('spec', value, { locations: options.locations });
+  if (schemaIssues.length > 0) {
+    throw new NnftError('E_SCHEMA', `not a valid spec (${schemaIssues.length} problem${schemaIssues.length === 1 ? '' : 's'})`, {
+      file: options.file,
+      issues: sortByPosition(schemaIssues),
+      hint: SCHEMA_HINT,
+    });
+  }
+  const spec = value as NnftSpec;
+  const semanticIssues = locate(checkSpecSemantics(spec), options.locations);
+  if (semanticIssues.length > 0) {
+    throw new NnftError('E_SEMANTIC', `the spec cannot be used as written (${semanticIssues.length} problem${semanticIssues.length === 1 ? '' : 's'})`, {
+      file: options.file,
+      issues: sortByPosition(semanticIssues),
+      hint: SCHEMA_HINT,
+    });
+  }
+  return spec;
+}
+
+export function parseSpecText(text: string, file?: string): NnftSpec {
+  const parsed = parseJsonSource(text);
+  if (!parsed.ok) {
+    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+    throw new NnftError('E_JSON_SYNTAX', `invalid JSON${where}`, { file, issues: [{ ...parsed.issue, severity: 'error' }] });
+  }
+  if (parsed.duplicateKeys.length > 0) {
+    throw new NnftError('E_SCHEMA', 'duplicate keys', { file, issues: parsed.duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })) });
+  }
+  return parseSpec(parsed.value, { file, locations: parsed.locations });
+}
+
+/** Read a spec file; `path` is shown in messages as given and resolved against `cwd`. */
+export async function loadSpec(path: string, options: { cwd?: string } = {}): Promise<NnftSpec> {
+  let text: string;
+  try {
+    text = await readFile(resolve(options.cwd ?? process.cwd(), path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NnftError('E_FILE_NOT_FOUND', `spec ${path} does not exist`, { file: path, hint: 'check the path; a relative path is read from the current directory' });
+    throw new NnftError('E_FILE_READ', `cannot read spec ${path} (${code ?? 'unknown error'})`, { file: path, cause: error });
+  }
+  return parseSpecText(text, path);
+}

@@ -1,0 +1,66 @@
+/**
+ * The ensemble spec, format version 1 (`"nnftSpec": 1`, schema/spec.schema.json): an architecture with
+ * its base parameter density, optional deformations, and the observables. The design issue extends
+ * this format; version 1 files stay valid.
+ */
+export const SPEC_VERSION = 1;
+
+export interface AmplitudeSpec {
+  readonly law: 'gaussian' | 'fixed' | 'kurtosis';
+  readonly kurtosis?: number;
+  readonly scale?: number;
+}
+
+export interface CosNetSpec {
+  readonly kind: 'cos-net';
+  readonly width: number;
+  readonly mass: number;
+  readonly momentumCutoff: number | null;
+  readonly alpha?: number;
+  readonly amplitude?: AmplitudeSpec;
+  readonly sharedScale?: { readonly kind: 'lognormal'; readonly logStd: number };
+}
+
+export interface HiddenLayerNetSpec {
+  readonly kind: 'gauss-net' | 'erf-net' | 'relu-net';
+  readonly width: number;
+  readonly weightStd?: number;
+  readonly biasStd?: number;
+  readonly outputStd?: number;
+}
+
+export type ArchitectureSpec = CosNetSpec | HiddenLayerNetSpec;
+
+export type DeformationTermSpec =
+  | { readonly kind: 'local'; readonly power: number; readonly coupling: number; readonly wickOrdered?: boolean; readonly wickPropagatorAtZero?: number }
+  | { readonly kind: 'nonlocal-quartic'; readonly coupling: number; readonly kernel: { readonly kind: 'gaussian'; readonly width: number } };
+
+export interface DeformationSpec {
+  readonly region: { readonly kind: 'box'; readonly side: number };
+  readonly terms: readonly DeformationTermSpec[];
+  readonly grid?: { readonly panels: number; readonly nodesPerPanel: number };
+  readonly resolvedMomentum?: number;
+}
+
+export interface EstimationSpec {
+  readonly ensembleSize?: number;
+  readonly seed?: number;
+  readonly chunkSize?: number;
+  readonly batches?: number;
+  readonly controlVariate?: 'auto' | 'on' | 'off';
+  readonly symmetryImages?: 'auto' | 'none' | 'reflection';
+  readonly minEssFraction?: number;
+}
+
+export interface NnftSpec {
+  readonly $schema?: string;
+  readonly nnftSpec: typeof SPEC_VERSION;
+  readonly name: string;
+  readonly description?: string;
+  readonly dimension: 1 | 2 | 3 | 4;
+  readonly architecture: ArchitectureSpec;
+  readonly deformation?: DeformationSpec;
+  readonly observables: { readonly points: readonly (readonly number[])[]; readonly connected: readonly (2 | 3 | 4 | 6)[] };
+  readonly estimation?: EstimationSpec;
+  readonly provenance?: Readonly<Record<string, unknown>>;
+}
