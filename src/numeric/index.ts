@@ -8,3 +8,4 @@ export { choleskyFactor, type CholeskyFactor, type MatrixRows } from './cholesky
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { weightedLeastSquares, type LeastSquaresFit } from './least-squares.js';
 export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc } from './special-functions.js';
+export { fftNd, isPowerOfTwo } from './fft.js';

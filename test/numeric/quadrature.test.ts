@@ -83,3 +83,34 @@ describe('box cubature', () => {
     expect(Math.abs(result.value - exact)).toBeLessThan(1e-8);
   });
 });
+
+describe('FFT', () => {
+  it('matches a direct DFT in 2 dimensions and inverts exactly', async () => {
+    const { fftNd } = await import('../../src/numeric/index.js');
+    const size = 8;
+    const re = Float64Array.from({ length: size * size }, (_, i) => Math.sin(1.3 * i) + 0.1 * i);
+    const im = Float64Array.from({ length: size * size }, (_, i) => Math.cos(0.7 * i));
+    const originalRe = re.slice();
+    const originalIm = im.slice();
+    fftNd(re, im, size, 2);
+    for (const [k1, k2] of [[0, 0], [1, 3], [7, 5], [4, 4]] as const) {
+      let sumRe = 0;
+      let sumIm = 0;
+      for (let x1 = 0; x1 < size; x1++)
+        for (let x2 = 0; x2 < size; x2++) {
+          const angle = (-2 * Math.PI * (k1 * x1 + k2 * x2)) / size;
+          const fr = originalRe[x1 * size + x2]!;
+          const fi = originalIm[x1 * size + x2]!;
+          sumRe += fr * Math.cos(angle) - fi * Math.sin(angle);
+          sumIm += fr * Math.sin(angle) + fi * Math.cos(angle);
+        }
+      expect(re[k1 * size + k2]).toBeCloseTo(sumRe, 11);
+      expect(im[k1 * size + k2]).toBeCloseTo(sumIm, 11);
+    }
+    fftNd(re, im, size, 2, true);
+    for (let i = 0; i < size * size; i++) {
+      expect(re[i]).toBeCloseTo(originalRe[i]!, 13);
+      expect(im[i]).toBeCloseTo(originalIm[i]!, 13);
+    }
+  });
+});
