@@ -1,0 +1,96 @@
+/**
+ * Read what a report needs from a run directory or a sweep directory, tolerating missing or
+ * damaged pieces: each absent file becomes a note in the report instead of an error.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CorrelatorResult } from '../io/result.js';
+import type { ExtrapolationTable } from '../sweep/extrapolate.js';
+import { parseSummaryJsonl, type SweepSummaryRow } from '../sweep/summary.js';
+import type { SweepManifest } from '../sweep/sweep-directory.js';
+
+export interface RunData {
+  directory: string;
+  config: Record<string, unknown> | null;
+  metrics: Record<string, unknown>[];
+  result: CorrelatorResult | null;
+  /** The sweep point record when the run belongs to a sweep. */
+  point: Record<string, unknown> | null;
+  notes: string[];
+}
+
+export interface SweepData {
+  directory: string;
+  manifest: SweepManifest;
+  rows: SweepSummaryRow[];
+  extrapolation: ExtrapolationTable | null;
+  notes: string[];
+}
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+async function readJson<T>(path: string, notes: string[], what: string): Promise<T | null> {
+  const text = await readText(path);
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    notes.push(`${what} (${path}) is not valid JSON and was ignored.`);
+    return null;
+  }
+}
+
+export async function isSweepDirectory(directory: string): Promise<boolean> {
+  return (await readText(join(directory, 'sweep-manifest.json'))) !== null;
+}
+
+export async function readRunData(directory: string): Promise<RunData> {
+  const notes: string[] = [];
+  const configFile = await readJson<{ config?: Record<string, unknown> }>(join(directory, 'config.json'), notes, 'config.json');
+  const result = await readJson<CorrelatorResult>(join(directory, 'result.json'), notes, 'result.json');
+  const point = await readJson<Record<string, unknown>>(join(directory, 'sweep-point.json'), notes, 'sweep-point.json');
+  const metricsText = await readText(join(directory, 'metrics.jsonl'));
+  const metrics: Record<string, unknown>[] = [];
+  let torn = 0;
+  for (const line of (metricsText ?? '').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      metrics.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      torn++;
+    }
+  }
+  if (!configFile) notes.push('No config.json: the run’s inputs are not shown.');
+  if (metricsText === null) notes.push('No metrics.jsonl: the optimisation history (loss, chi²/dof, ESS, parameter trajectories) is not available.');
+  if (torn) notes.push(`${torn} unreadable line${torn === 1 ? '' : 's'} in metrics.jsonl skipped (a run killed mid-write leaves one).`);
+  if (!result) notes.push('No result.json: the run has not finished, so target and achieved correlators are not shown.');
+  return { directory, config: configFile?.config ?? null, metrics, result, point, notes };
+}
+
+export async function readSweepData(directory: string): Promise<SweepData> {
+  const notes: string[] = [];
+  const manifest = (await readJson<SweepManifest>(join(directory, 'sweep-manifest.json'), notes, 'sweep-manifest.json'))!;
+  const summaryText = await readText(join(directory, 'summary.jsonl'));
+  let rows: SweepSummaryRow[] = [];
+  if (summaryText === null) notes.push('No summary.jsonl yet: no point has finished.');
+  else {
+    try {
+      rows = parseSummaryJsonl(summaryText);
+    } catch {
+      notes.push('summary.jsonl could not be read; rerun the sweep to rewrite it.');
+    }
+  }
+  const extrapolation = await readJson<ExtrapolationTable>(join(directory, 'extrapolation.json'), notes, 'extrapolation.json');
+  const finished = rows.filter((row) => row.status === 'finished').length;
+  const failed = rows.filter((row) => row.status === 'failed').length;
+  if (finished < manifest.points.length) {
+    notes.push(`${finished} of ${manifest.points.length} points finished${failed ? `, ${failed} failed` : ''}${manifest.shard ? ` (this directory is shard ${manifest.shard.index}/${manifest.shard.count})` : ''}.`);
+  }
+  return { directory, manifest, rows, extrapolation, notes };
+}

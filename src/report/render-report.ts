@@ -1,0 +1,94 @@
+/**
+ * `renderReport(dir)`: one self-contained HTML page (inline SVG and CSS, no scripts, no external
+ * assets) for a design run directory or a sweep directory; `writeReport(dir)` saves it atomically
+ * as report.html.
+ */
+import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { NnftError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { NNFT_VERSION } from '../version.js';
+import { escapeHtml } from './escape.js';
+import { isSweepDirectory, readRunData, readSweepData } from './read-directory.js';
+import { runSections, type ReportSection } from './run-plots.js';
+import { sweepSections } from './sweep-plots.js';
+
+const STYLE = `
+body { font-family: sans-serif; margin: 24px auto; max-width: 1500px; color: #222; padding: 0 16px; }
+h1 { font-size: 22px; margin-bottom: 4px; }
+h2 { font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
+.subtitle { color: #666; margin-top: 0; }
+figure.plot { display: inline-block; margin: 8px 12px 8px 0; vertical-align: top; }
+figure.plot figcaption { font-size: 12px; color: #555; max-width: 560px; }
+table { border-collapse: collapse; margin: 12px 16px 12px 0; font-size: 13px; display: inline-table; vertical-align: top; }
+caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; }
+tr.failed td { color: #a00; }
+.note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 6px 10px; font-size: 13px; }
+pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
+nav a { margin-right: 12px; }
+`;
+
+export interface RenderedReport {
+  kind: 'run' | 'sweep';
+  html: string;
+}
+
+function page(title: string, subtitle: string, notes: string[], sections: ReportSection[]): string {
+  const nav = sections.map((section) => `<a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a>`).join('');
+  const body = sections.map((section) => `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.html}</section>`).join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="subtitle">${escapeHtml(subtitle)}</p>`,
+    notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join(''),
+    `<nav>${nav}</nav>`,
+    body,
+    `<p class="subtitle">Written by nnft ${escapeHtml(NNFT_VERSION)}.</p>`,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+async function assertDirectory(directory: string): Promise<void> {
+  let isDirectory = false;
+  try {
+    isDirectory = (await stat(directory)).isDirectory();
+  } catch {
+    throw new NnftError('E_FILE_NOT_FOUND', `no directory at ${directory}`, { file: directory, hint: 'pass a design run directory or a sweep directory' });
+  }
+  if (!isDirectory) throw new NnftError('E_USAGE', `${directory} is not a directory`, { file: directory, hint: 'pass a design run directory or a sweep directory' });
+}
+
+export async function renderReportDetailed(directory: string): Promise<RenderedReport> {
+  await assertDirectory(directory);
+  if (await isSweepDirectory(directory)) {
+    const data = await readSweepData(directory);
+    const subtitle = `Sweep ${data.manifest.name}: ${data.manifest.points.length} points (${data.manifest.mode} over ${data.manifest.parameters.map((parameter) => parameter.name).join(', ')}). ${data.manifest.description}`;
+    return { kind: 'sweep', html: page(`nnft sweep report: ${data.manifest.name}`, subtitle, data.notes, sweepSections(data)) };
+  }
+  const data = await readRunData(directory);
+  if (!data.config && !data.result && data.metrics.length === 0) {
+    throw new NnftError('E_USAGE', `${directory} holds neither a run (config.json, metrics.jsonl, result.json) nor a sweep (sweep-manifest.json)`, {
+      file: directory,
+      hint: 'pass the --out directory of nnft design or nnft sweep',
+    });
+  }
+  const name = typeof data.result?.name === 'string' ? data.result.name : directory;
+  return { kind: 'run', html: page(`nnft run report: ${name}`, `Run directory ${directory}`, data.notes, runSections(data)) };
+}
+
+export async function renderReport(directory: string): Promise<string> {
+  return (await renderReportDetailed(directory)).html;
+}
+
+/** Render and save the report; returns the path written (default <dir>/report.html). */
+export async function writeReport(directory: string, options: { out?: string } = {}): Promise<string> {
+  const html = await renderReport(directory);
+  const out = options.out ?? join(directory, 'report.html');
+  await writeFileAtomic(out, html);
+  return out;
+}

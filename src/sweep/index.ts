@@ -1,0 +1,13 @@
+/** Scripted sweeps: sweep files, expansion into points, the runner, shard merging, width extrapolation. */
+export { SWEEP_VERSION, type SweepFile, type SweepParameterSpec, type SweepRange } from './sweep-file.js';
+export { loadSweep, type LoadedSweep } from './load-sweep.js';
+export { expandSweep, type SweepPlan, type SweepPoint, type SweepParameter } from './expand-sweep.js';
+export { validateSweepDocument, sweepSchemaPath } from './validate-sweep.js';
+export { runSweep, collectRows, type RunSweepOptions, type SweepRunSummary, type SweepPointInput, type SweepPointRunner } from './run-sweep.js';
+export { mergeSweepShards, type MergeResult } from './merge-shards.js';
+export { parseShard, inShard, type SweepShard } from './shard.js';
+export { extrapolateToInfiniteWidth, extrapolateSummary, type WidthExtrapolation, type ExtrapolationTable, type ObservableExtrapolation } from './extrapolate.js';
+export { summarizeDesignResult, correlatorKey, parseCorrelatorKey, type CorrelatorSummary } from './summarize-design.js';
+export { summaryJsonl, summaryCsv, parseSummaryJsonl, type SweepSummaryRow } from './summary.js';
+export { setSweepPointRunner, getSweepPointRunner } from './point-runner-registry.js';
+export { getByPointer, setByPointer, parsePointer, formatPointer } from './json-pointer.js';

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderReport, writeReport, renderReportDetailed } from '../../src/report/index.js';
+import { syntheticRunDirectory, syntheticSweepDirectory } from './fixtures.js';
+
+/** The SVG of the figure with this id, or null. */
+function figure(html: string, id: string): string | null {
+  const start = html.indexOf(`<figure class="plot" id="plot-${id}">`);
+  if (start < 0) return null;
+  return html.slice(start, html.indexOf('</figure>', start));
+}
+
+/** Every drawn path's d attribute inside one figure. */
+function pathData(svg: string, className: string): string[] {
+  return [...svg.matchAll(new RegExp(`<path class="${className}" d="([^"]*)"`, 'g'))].map((match) => match[1]!);
+}
+
+function expectDrawn(html: string, id: string): void {
+  const svg = figure(html, id);
+  expect(svg, `plot ${id} is missing`).not.toBeNull();
+  const drawn = [...pathData(svg!, 'series-line'), ...pathData(svg!, 'series-markers')];
+  expect(drawn.length, `plot ${id} draws nothing`).toBeGreaterThan(0);
+  for (const d of drawn) {
+    expect(d.length).toBeGreaterThan(5);
+    expect(d).not.toMatch(/NaN|Infinity/);
+  }
+}
+
+describe('run report', () => {
+  it('shows every plot of a design run with non-empty paths and error bars', async () => {
+    const directory = await syntheticRunDirectory();
+    const html = await renderReport(directory);
+    for (const id of ['g2-separation', 'gc4-pairs', 'gc4-tuples', 'loss', 'chi2', 'ess', 'parameters']) expectDrawn(html, id);
+    expect(pathData(figure(html, 'g2-separation')!, 'error-bars').length).toBeGreaterThan(0);
+    expect(pathData(figure(html, 'loss')!, 'error-bars').length).toBeGreaterThan(0);
+    // Parameter trajectories: one series per parameter, named in the legend.
+    const trajectories = figure(html, 'parameters')!;
+    expect(trajectories.match(/<g class="series"/g)).toHaveLength(3);
+    expect(trajectories).toContain('amp&lt;scale&gt;');
+    expect(html).toContain('Target and achieved connected correlators');
+    expect(html).toMatch(/1 unreadable line in metrics\.jsonl/);
+  });
+
+  it('escapes text from the run and holds no scripts or external assets', async () => {
+    const directory = await syntheticRunDirectory();
+    const html = await renderReport(directory);
+    expect(html).toContain('phi4 &lt;test&gt; &amp; co');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('renders what a run without metrics has, with a note', async () => {
+    const directory = await syntheticRunDirectory({ metrics: false });
+    const html = await renderReport(directory);
+    expectDrawn(html, 'g2-separation');
+    expect(figure(html, 'loss')).toBeNull();
+    expect(html).toContain('No metrics.jsonl');
+  });
+
+  it('renders an unfinished run (no result.json) from its metrics, with a note', async () => {
+    const directory = await syntheticRunDirectory({ result: false });
+    const html = await renderReport(directory);
+    expectDrawn(html, 'loss');
+    expect(figure(html, 'g2-separation')).toBeNull();
+    expect(html).toContain('No result.json');
+  });
+
+  it('writes report.html atomically and refuses a directory that holds nothing', async () => {
+    const directory = await syntheticRunDirectory();
+    const path = await writeReport(directory);
+    expect(path).toBe(join(directory, 'report.html'));
+    expect((await readFile(path, 'utf8')).startsWith('<!DOCTYPE html>')).toBe(true);
+    const empty = await mkdtemp(join(tmpdir(), 'nnft-report-empty-'));
+    await expect(renderReport(empty)).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(renderReport(join(empty, 'missing'))).rejects.toMatchObject({ code: 'E_FILE_NOT_FOUND' });
+  });
+});
+
+describe('sweep report', () => {
+  it('plots correlators, fitted couplings and chi^2/dof against the swept parameter, and the extrapolation', async () => {
+    const directory = await syntheticSweepDirectory();
+    const report = await renderReportDetailed(directory);
+    expect(report.kind).toBe('sweep');
+    const html = report.html;
+    for (const id of ['sweep-gc2', 'sweep-gc4', 'sweep-parameters', 'sweep-chi2']) expectDrawn(html, id);
+    // Width spans 8x with explicit values: linear axis; the extrapolation plots are against 1/width.
+    const extrapolationIds = [...html.matchAll(/id="plot-(extrapolation-[^"]+)"/g)].map((match) => match[1]!);
+    expect(extrapolationIds.length).toBeGreaterThan(0);
+    for (const id of extrapolationIds) expectDrawn(html, id);
+    expect(html).toContain('coupling &amp; width &lt;scan&gt;');
+    expect(html).toContain('Infinite-width extrapolation');
+    expect(html.match(/<tr class="finished">/g)).toHaveLength(8);
+  });
+});
