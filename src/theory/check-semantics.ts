@@ -297,6 +297,14 @@ function checkData(theory: Theory, issues: InputIssue[]): void {
   }
 }
 
+/** Point a problem with one connected order at that entry of observables.connected as written. */
+function pathOfOrder(path: string, order: number | undefined, document: unknown): string {
+  if (order === undefined || path !== 'observables.connected') return path;
+  const written = (document as { observables?: { connected?: unknown[] } }).observables?.connected ?? [];
+  const index = written.indexOf(order);
+  return index < 0 ? path : `${path}[${index}]`;
+}
+
 export function checkSemantics(theory: Theory, document: unknown): InputIssue[] {
   const issues: InputIssue[] = [];
   checkFiniteNumbers(document, '', issues);
@@ -313,7 +321,7 @@ export function checkSemantics(theory: Theory, document: unknown): InputIssue[] 
   const reportedInstability = issues.some((issue) => issue.path === 'action.interactions' && issue.severity === 'error');
   for (const problem of methodProblems(theory, method)) {
     if (reportedInstability && (problem.path === 'action.interactions' || method === 'auto')) continue;
-    issues.push(error(problem.path, problem.message, problem.hint));
+    issues.push(error(pathOfOrder(problem.path, problem.order, document), problem.message, problem.hint));
   }
   return issues;
 }

@@ -69,6 +69,8 @@ export interface MethodProblem {
   hint?: string;
   /** The reason in a few words, for lists (method "auto" naming why each method fails). */
   brief: string;
+  /** For a problem with one requested connected order: that order. */
+  order?: ConnectedOrder;
 }
 
 /** The methods that compute correlators themselves (auto chooses among these). */
@@ -117,6 +119,7 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
             message: `order ${order} is not available from method "perturbative": it is first order in the couplings, and G_c${order} of this theory starts at second order`,
             hint: `drop ${order} from observables.connected, or use method "lattice"${theory.dimension === 1 ? ' or "spectral"' : ''}`,
             brief: `G_c${order} starts at second order`,
+            order,
           });
         }
       });
