@@ -11,3 +11,4 @@ export { summarizeDesignResult, correlatorKey, parseCorrelatorKey, type Correlat
 export { summaryJsonl, summaryCsv, parseSummaryJsonl, type SweepSummaryRow } from './summary.js';
 export { setSweepPointRunner, getSweepPointRunner } from './point-runner-registry.js';
 export { getByPointer, setByPointer, parsePointer, formatPointer } from './json-pointer.js';
+export { createSubprocessPointRunner, type SubprocessRunnerOptions } from './subprocess-point-runner.js';

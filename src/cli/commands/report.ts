@@ -1,0 +1,23 @@
+/** `nnft report <run dir | sweep dir> [--out file]`: a self-contained report.html with SVG plots. */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import type { CliContext } from '../context.js';
+import { writeReport } from '../../report/render-report.js';
+
+export function reportCommand(context: CliContext) {
+  return {
+    command: 'report <dir>',
+    describe: 'write report.html (SVG plots, no external assets) for a design run or sweep directory',
+    builder: (argv: Argv) =>
+      argv
+        .positional('dir', { type: 'string', demandOption: true, describe: 'a design run directory or a sweep directory' })
+        .option('out', { type: 'string', describe: 'where to write the HTML (default <dir>/report.html)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print {"report": path} as JSON' }),
+    handler: async (args: { dir: string; out?: string; json: boolean }) => {
+      const directory = resolve(context.cwd, args.dir);
+      const path = await writeReport(directory, args.out ? { out: resolve(context.cwd, args.out) } : {});
+      context.stdout(args.json ? `${JSON.stringify({ report: path })}\n` : `✔ report written to ${path}\n`);
+      context.exitCode = 0;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * `nnft sweep <sweep.json> --out DIR [--parallel K] [--shard i/n]` runs a sweep;
+ * `nnft sweep merge <dirs..> --out DIR` joins the shards' summaries. The point runner comes from
+ * the registry the design module fills (setSweepPointRunner); without one the command fails with
+ * E_UNSUPPORTED.
+ */
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { EXIT } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { eventRenderer } from '../context.js';
+import { runSweep, type SweepRunSummary } from '../../sweep/run-sweep.js';
+import { mergeSweepShards } from '../../sweep/merge-shards.js';
+import { parseShard } from '../../sweep/shard.js';
+import { getSweepPointRunner } from '../../sweep/point-runner-registry.js';
+import { writeReport } from '../../report/render-report.js';
+
+interface SweepArgs {
+  file?: string;
+  dirs?: string[];
+  out: string;
+  parallel: number;
+  shard?: string;
+  report: boolean;
+  json: boolean;
+}
+
+function describeRun(summary: SweepRunSummary, shard: string | undefined): string {
+  const lines = [
+    `${summary.failed ? '✖' : '✔'} sweep ${summary.name}: ${summary.selected} of ${summary.total} points${shard ? ` (shard ${shard})` : ''}: ${summary.ran} ran, ${summary.skipped} already finished, ${summary.failed} failed`,
+    `  summary: ${resolve(summary.out, 'summary.csv')}`,
+  ];
+  if (summary.extrapolation) lines.push(`  extrapolation: ${resolve(summary.out, 'extrapolation.json')}`);
+  if (summary.failed) lines.push('  rerun the same command to retry the failed points');
+  return `${lines.join('\n')}\n`;
+}
+
+export function sweepCommand(context: CliContext) {
+  return {
+    command: 'sweep <file> [dirs..]',
+    describe: 'run a sweep file (one design per point), or `nnft sweep merge <dirs..> --out DIR` to join shards',
+    builder: (argv: Argv) =>
+      argv
+        .positional('file', { type: 'string', demandOption: true, describe: 'sweep JSON file, or the word merge' })
+        .positional('dirs', { type: 'string', array: true, describe: 'with merge: the shard output directories' })
+        .option('out', { type: 'string', demandOption: true, describe: 'output directory (one run directory per point under points/)' })
+        .option('parallel', { type: 'number', default: 1, describe: 'points run at once' })
+        .option('shard', { type: 'string', describe: 'run one slice i/n (0-based): point k runs in shard k mod n' })
+        .option('report', { type: 'boolean', default: false, describe: 'write report.html into --out when done' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON; progress as NDJSON on stderr' })
+        .example('nnft sweep examples/sweeps/phi4-1d-width-scan.json --out runs/width', 'run every point')
+        .example('nnft sweep scan.json --out runs/s3 --shard 3/8', 'one task of an 8-way job array')
+        .example('nnft sweep merge runs/s0 runs/s1 --out runs/all', 'join the shards'),
+    handler: async (args: SweepArgs) => {
+      const onEvent = eventRenderer(context, args.json);
+      const out = resolve(context.cwd, args.out);
+      if (args.file === 'merge') {
+        const directories = (args.dirs ?? []).map((directory) => resolve(context.cwd, directory));
+        const merged = await mergeSweepShards(directories, out, { onEvent });
+        if (args.report) await writeReport(out);
+        context.stdout(
+          args.json
+            ? `${JSON.stringify({ out, rows: merged.rows.length, missing: merged.missing, extrapolation: merged.extrapolation !== null }, null, 2)}\n`
+            : `✔ merged ${directories.length} shard${directories.length === 1 ? '' : 's'}: ${merged.rows.length} rows${merged.missing.length ? `, ${merged.missing.length} points missing` : ''} → ${resolve(out, 'summary.csv')}\n`,
+        );
+        context.exitCode = merged.missing.length ? EXIT.failure : EXIT.ok;
+        return;
+      }
+      if (args.dirs && args.dirs.length) {
+        context.stderr(`unexpected arguments after the sweep file: ${args.dirs.join(' ')} (did you mean nnft sweep merge?)\n`);
+        context.exitCode = EXIT.badInput;
+        return;
+      }
+      const runPoint = getSweepPointRunner();
+      const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+      const summary = await runSweep(resolve(context.cwd, args.file!), { out, parallel: args.parallel, shard, runPoint, onEvent });
+      if (args.report) await writeReport(out);
+      context.stdout(
+        args.json
+          ? `${JSON.stringify({ ...summary, rows: undefined, points: summary.rows.map(({ index, id, status }) => ({ index, id, status })) }, null, 2)}\n`
+          : describeRun(summary, args.shard),
+      );
+      context.exitCode = summary.failed ? EXIT.failure : EXIT.ok;
+    },
+  };
+}

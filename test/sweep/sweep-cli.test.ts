@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { COMMANDS, runCli } from '../../src/cli/run-cli.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { sweepCommand } from '../../src/cli/commands/sweep.js';
+import { reportCommand } from '../../src/cli/commands/report.js';
+import { setSweepPointRunner } from '../../src/sweep/point-runner-registry.js';
+import { createSubprocessPointRunner } from '../../src/sweep/subprocess-point-runner.js';
+import { runSweep } from '../../src/sweep/run-sweep.js';
+import { fakeRunner, fakeDesignResult } from './fake-design.js';
+
+// Until the lead registers them in run-cli.ts, add the commands for these tests.
+for (const factory of [sweepCommand, reportCommand]) {
+  if (!COMMANDS.some((existing) => existing.name === factory.name)) COMMANDS.push(factory);
+}
+
+function context(cwd: string): CliContext & { out: string; err: string } {
+  const captured = { out: '', err: '' };
+  return Object.assign(captured, {
+    stdout: (text: string) => {
+      captured.out += text;
+    },
+    stderr: (text: string) => {
+      captured.err += text;
+    },
+    isTTY: false,
+    exitCode: 0,
+    cwd,
+  });
+}
+
+async function sweepFile(): Promise<{ directory: string; file: string }> {
+  const directory = await mkdtemp(join(tmpdir(), 'nnft-sweep-cli-'));
+  const file = join(directory, 'scan.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      nnftSweep: 1,
+      name: 'cli-scan',
+      target: resolve('examples/sweeps/phi4-1d-spectral.json'),
+      vary: { parameters: [{ name: 'width', pointer: '/options/width', values: [32, 64, 128, 256] }] },
+      extrapolate: { parameter: 'width' },
+    }),
+  );
+  return { directory, file };
+}
+
+afterEach(() => setSweepPointRunner(null));
+
+describe('nnft sweep / nnft report', () => {
+  it('fails with E_UNSUPPORTED (exit 2) when no point runner is registered', async () => {
+    const { directory } = await sweepFile();
+    const cli = context(directory);
+    expect(await runCli(['sweep', 'scan.json', '--out', 'out'], cli)).toBe(2);
+    expect(cli.err).toMatch(/no sweep point runner is registered/);
+  });
+
+  it('runs shards, merges them, and writes a report', async () => {
+    const { directory } = await sweepFile();
+    setSweepPointRunner(fakeRunner({ delayMs: 0 }).runPoint);
+    const first = context(directory);
+    expect(await runCli(['sweep', 'scan.json', '--out', 's0', '--shard', '0/2'], first)).toBe(0);
+    expect(first.out).toMatch(/2 of 4 points \(shard 0\/2\): 2 ran, 0 already finished, 0 failed/);
+    const second = context(directory);
+    expect(await runCli(['sweep', 'scan.json', '--out', 's1', '--shard', '1/2', '--parallel', '2', '--json'], second)).toBe(0);
+    expect(JSON.parse(second.out)).toMatchObject({ selected: 2, ran: 2 });
+    expect(second.err).toMatch(/"type":"progress"/);
+    const merge = context(directory);
+    expect(await runCli(['sweep', 'merge', 's0', 's1', '--out', 'all', '--report'], merge)).toBe(0);
+    expect(merge.out).toMatch(/merged 2 shards: 4 rows/);
+    expect(existsSync(join(directory, 'all', 'extrapolation.json'))).toBe(true);
+    expect(await readFile(join(directory, 'all', 'report.html'), 'utf8')).toContain('plot-sweep-gc2');
+    const report = context(directory);
+    expect(await runCli(['report', 's0', '--out', 'shard0.html'], report)).toBe(0);
+    expect(existsSync(join(directory, 'shard0.html'))).toBe(true);
+    const bad = context(directory);
+    expect(await runCli(['sweep', 'scan.json', '--out', 'x', '--shard', '2/2'], bad)).toBe(2);
+    expect(bad.err).toMatch(/0 <= i < n/);
+  });
+
+  it('a subprocess point runner runs each point in a child process that writes result.json', async () => {
+    const { directory, file } = await sweepFile();
+    const result = JSON.stringify(fakeDesignResult(0.5, 64));
+    const runPoint = createSubprocessPointRunner({
+      command: process.execPath,
+      args: (input, runDirectory) => [
+        '-e',
+        input.index === 3 ? 'process.stderr.write("boom\\n"); process.exit(3)' : `require('node:fs').writeFileSync(require('node:path').join(process.argv[1], 'result.json'), process.argv[2])`,
+        runDirectory,
+        result,
+      ],
+    });
+    const summary = await runSweep(file, { out: join(directory, 'out'), parallel: 2, runPoint });
+    expect(summary).toMatchObject({ ran: 3, failed: 1 });
+    expect(summary.rows[3]!.error!.message).toMatch(/exited with 3: boom/);
+    expect(summary.rows[0]!.results).toMatchObject({ width: 64, chiSquaredPerDof: 1.05 });
+  });
+});
