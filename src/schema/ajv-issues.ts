@@ -133,7 +133,7 @@ function draftFor(error: ErrorObject, root: SchemaObject, document: unknown): Dr
       } else if (types.includes('boolean') && (error.data === 'true' || error.data === 'false')) {
         hint = `remove the quotes: ${error.data}`;
       }
-      return { ...base, message: `must be ${wanted} → got ${got}`, hint };
+      return { ...base, message: `must be ${wanted} → got ${got}`, hint: hint ?? description(parentSchema) };
     }
     case 'required': {
       const missing = String(params.missingProperty);

@@ -93,6 +93,14 @@ function parseUnfrozen(text: string, source: { file: string | null; sha256: stri
     const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
     throw new NnftError('E_JSON_SYNTAX', `invalid JSON${where}`, { file, issues: [{ ...parsed.issue, severity: 'error' }], hint: SYNTAX_HINT });
   }
+  const otherFormat = recogniseOtherFormat(parsed.value);
+  if (otherFormat) {
+    throw new NnftError('E_SCHEMA', `not a target file: it is an nnft ${otherFormat.kind}`, {
+      file,
+      issues: [{ path: otherFormat.key, message: `marks an nnft ${otherFormat.kind}, not a target (a target starts with "nnftTarget": 1)`, severity: 'error', ...parsed.locations.locate([otherFormat.key]) }],
+      hint: otherFormat.hint,
+    });
+  }
   const schemaIssues = sortByPosition([
     ...parsed.duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })),
     ...validateAgainstSchema('target', parsed.value, { locations: parsed.locations }),
@@ -104,6 +112,19 @@ function parseUnfrozen(text: string, source: { file: string | null; sha256: stri
   const issues = sortByPosition(withPositions(checkSemantics(theory, parsed.value), parsed.locations));
   failOnErrors(issues, file);
   return { theory, warnings: issues, locations: parsed.locations };
+}
+
+/** Other nnft formats people hand to `validate` by mistake, recognised by their version key. */
+const OTHER_FORMATS: Record<string, { kind: string; hint: string }> = {
+  nnftSpec: { kind: 'architecture spec', hint: 'a spec is checked by the commands that read specs (e.g. nnft estimate); nnft validate reads targets' },
+  nnftSweep: { kind: 'sweep file', hint: 'a sweep is checked by the sweep command; nnft validate reads targets' },
+  nnftResult: { kind: 'result', hint: 'results are outputs; a target file describes the theory (see docs/target-format.md)' },
+};
+
+function recogniseOtherFormat(document: unknown): { key: string; kind: string; hint: string } | undefined {
+  if (document === null || typeof document !== 'object' || Array.isArray(document) || 'nnftTarget' in document) return undefined;
+  const key = Object.keys(OTHER_FORMATS).find((candidate) => candidate in document);
+  return key ? { key, ...OTHER_FORMATS[key]! } : undefined;
 }
 
 function countProblems(issues: readonly InputIssue[]): string {
