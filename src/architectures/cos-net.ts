@@ -144,13 +144,74 @@ export function cosNet(input: CosNetOptions): CosNet {
     return tf.matMul(coefficientTensor(chunk), tf.cos(angles)).reshape([chunk.count, points.length]);
   };
 
+  /**
+   * The two factors of the separable grid evaluation, built on the host in float64:
+   * left[m, a, :] = [b cos(p.u_a + c), -b sin(p.u_a + c)] and right[m, :, b] = [cos(p.v_b); sin(p.v_b)].
+   * Evenly spaced offsets (d = 1 panel starts) use the rotation recurrence instead of trig calls,
+   * re-seeded every 64 steps; trig on the wasm backend is far slower than this host loop.
+   */
+  const gridFactors = (chunk: ParameterChunk, grid: ProductGrid): { left: Float32Array; right: Float32Array } => {
+    const { momenta, phases, coefficients } = chunk.arrays as Record<string, Float64Array>;
+    const { offsetCount, nodeCount, offsets, nodes } = grid;
+    const step = new Float64Array(dimension);
+    let evenlySpaced = offsetCount > 2;
+    for (let axis = 0; axis < dimension && evenlySpaced; axis++) {
+      step[axis] = offsetCount > 1 ? offsets[dimension + axis]! - offsets[axis]! : 0;
+      for (let a = 1; a < offsetCount && evenlySpaced; a++) {
+        const difference = offsets[a * dimension + axis]! - offsets[(a - 1) * dimension + axis]!;
+        if (Math.abs(difference - step[axis]!) > 1e-12 * Math.max(1, Math.abs(step[axis]!))) evenlySpaced = false;
+      }
+    }
+    const left = new Float32Array(chunk.count * offsetCount * 2 * width);
+    const right = new Float32Array(chunk.count * 2 * width * nodeCount);
+    for (let network = 0; network < chunk.count; network++) {
+      for (let neuron = 0; neuron < width; neuron++) {
+        const slot = network * width + neuron;
+        const b = coefficients![slot]!;
+        const dot = (flat: Float64Array, index: number): number => {
+          let total = 0;
+          for (let axis = 0; axis < dimension; axis++) total += momenta![slot * dimension + axis]! * flat[index * dimension + axis]!;
+          return total;
+        };
+        let stepCos = 1;
+        let stepSin = 0;
+        if (evenlySpaced) {
+          let stepAngle = 0;
+          for (let axis = 0; axis < dimension; axis++) stepAngle += momenta![slot * dimension + axis]! * step[axis]!;
+          stepCos = Math.cos(stepAngle);
+          stepSin = Math.sin(stepAngle);
+        }
+        let cosine = 0;
+        let sine = 0;
+        for (let a = 0; a < offsetCount; a++) {
+          if (!evenlySpaced || a % 64 === 0) {
+            const angle = reduceAngle(dot(offsets, a) + phases![slot]!);
+            cosine = Math.cos(angle);
+            sine = Math.sin(angle);
+          } else {
+            const nextCosine = cosine * stepCos - sine * stepSin;
+            sine = sine * stepCos + cosine * stepSin;
+            cosine = nextCosine;
+          }
+          const base = (network * offsetCount + a) * 2 * width;
+          left[base + neuron] = b * cosine;
+          left[base + width + neuron] = -b * sine;
+        }
+        for (let node = 0; node < nodeCount; node++) {
+          const angle = reduceAngle(dot(nodes, node));
+          right[(network * 2 * width + neuron) * nodeCount + node] = Math.cos(angle);
+          right[(network * 2 * width + width + neuron) * nodeCount + node] = Math.sin(angle);
+        }
+      }
+    }
+    return { left, right };
+  };
+
   const applyOnGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
-    const offsetAngles = tf.tensor3d(hostAngles(chunk, grid.offsets, grid.offsetCount, true, true), [chunk.count, grid.offsetCount, width]);
-    const nodeAngles = tf.tensor3d(hostAngles(chunk, grid.nodes, grid.nodeCount, false, false), [chunk.count, width, grid.nodeCount]);
-    const coefficients = coefficientTensor(chunk);
-    const left = tf.concat([tf.mul(tf.cos(offsetAngles), coefficients), tf.neg(tf.mul(tf.sin(offsetAngles), coefficients))], 2);
-    const right = tf.concat([tf.cos(nodeAngles), tf.sin(nodeAngles)], 1);
-    return tf.matMul(left, right).reshape([chunk.count, grid.offsetCount * grid.nodeCount]);
+    const { left, right } = gridFactors(chunk, grid);
+    const leftTensor = tf.tensor3d(left, [chunk.count, grid.offsetCount, 2 * width]);
+    const rightTensor = tf.tensor3d(right, [chunk.count, 2 * width, grid.nodeCount]);
+    return tf.matMul(leftTensor, rightTensor).reshape([chunk.count, grid.offsetCount * grid.nodeCount]);
   };
 
   const referenceAtPoints = (chunk: ParameterChunk, points: Points): Float64Array => {
