@@ -7,7 +7,7 @@
 import { NnftError } from '../errors.js';
 import { type Amputation, type AmputationOptions, amputateGrid, type GridCorrelators } from './amputate.js';
 import type { GridTensor } from './grid-tensor.js';
-import { averageBatches, jackknife } from './jackknife.js';
+import { averageBatches, jackknifeBatches } from './jackknife.js';
 
 export interface NoiseAssessment {
   /** ||V||_F / ||stderr(V)||_F. */
@@ -80,7 +80,7 @@ export function amputateBatches(batches: readonly GridCorrelators[], options: Am
     return flat;
   };
   const central = amputateGrid(toInput(averageBatches(arrays)), options);
-  const jack = jackknife(arrays, estimator);
+  const jack = jackknifeBatches(arrays, estimator);
   const sextic = quarticLength + quadraticLength + 1;
   const quarticStderr: GridTensor = { size, order: 4, data: jack.stderr.slice(0, quarticLength) };
   return {

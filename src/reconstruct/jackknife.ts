@@ -52,7 +52,7 @@ export function jackknifeStatistic(
   return { mean, stderr };
 }
 
-export function jackknife(
+export function jackknifeBatches(
   batches: readonly BatchArrays[],
   estimator: (mean: Record<string, Float64Array>) => Float64Array,
 ): JackknifeResult {

@@ -87,10 +87,10 @@ export function localityVerdict(evidence: LocalityEvidence): LocalityVerdict {
     numbers.polynomialResidual = fit;
     if (isResolvedNonlocal(fit)) {
       againstLocality = true;
-      reasons.push(`non-local: a momentum polynomial of degree ${fit.degree} leaves ${(100 * fit.value).toFixed(1)}% of the amputated vertex unexplained (noise floor ${(100 * fit.noiseFloor).toFixed(1)}%)`);
+      reasons.push(`non-local: a finite-range stencil (momentum polynomial; range ${fit.range} spacing) leaves ${(100 * fit.value).toFixed(1)}% of the amputated vertex unexplained (noise floor ${(100 * fit.noiseFloor).toFixed(1)}%)`);
     } else if (isResolvedLocal(fit)) {
       forLocality = true;
-      reasons.push(`local: a momentum polynomial of degree ${fit.degree} explains the amputated vertex (residual ${(100 * fit.value).toPrecision(2)}%, noise floor ${(100 * fit.noiseFloor).toPrecision(2)}%)`);
+      reasons.push(`local: a finite-range stencil (momentum polynomial; range ${fit.range} spacing) explains the amputated vertex (residual ${(100 * fit.value).toPrecision(2)}%, noise floor ${(100 * fit.noiseFloor).toPrecision(2)}%)`);
     } else {
       reasons.push(`momentum-polynomial residual not resolved: ${(100 * fit.excess).toPrecision(2)}% ± ${(100 * fit.stderr).toPrecision(2)}% above the noise floor`);
     }

@@ -4,10 +4,9 @@
  * - Vertex spread: the fraction of sum V^2 off the diagonal i=j=k=l. Local phi^4 gives 0; noise
  *   alone gives sum_off sigma^2 / sum V^2 (the noise floor), so the excess over that floor, with its
  *   jackknife error, is what signals non-locality.
- * - Momentum-polynomial residual: a local vertex is a polynomial in momenta; on a regular grid the
- *   degree-0 and degree-2 terms are the diagonal tensor and the lattice Laplacian applied to one leg
- *   of it (summed over legs). The fraction of sum V^2 that such a fit leaves unexplained, above the
- *   noise floor, measures non-locality beyond a finite number of derivatives.
+ * - Momentum-polynomial residual: a local vertex is a polynomial in momenta, on a lattice a finite
+ *   stencil; the fraction of the interior vertex weight that the best finite-range stencil leaves
+ *   unexplained, above the noise floor, measures non-locality beyond a finite number of derivatives.
  */
 import { NnftError } from '../errors.js';
 import { forEachEntry, type GridTensor } from './grid-tensor.js';
@@ -105,62 +104,111 @@ export function gridLaplacian(points: readonly (readonly number[])[]): Float64Ar
 }
 
 export interface MomentumPolynomialFit extends LocalityMeasure {
-  readonly degree: 0 | 2;
-  /** Coefficients of the basis tensors: [diagonal] or [diagonal, Laplacian on one leg]. */
-  readonly coefficients: number[];
+  /** Stencil range in grid spacings (1: nearest neighbours). */
+  readonly range: number;
+  /** Number of interior grid points the fit used. */
+  readonly interiorPoints: number;
+  /** Fitted value of each stencil class (translation-invariant shape of the four indices). */
+  readonly stencils: { shape: string; value: number }[];
 }
 
-/** Fit V by a polynomial in momenta of degree 0 or 2 and report the unexplained fraction. */
+function latticeGeometry(points: readonly (readonly number[])[]): { spacing: number; neighbourCount: number[]; dimension: number } {
+  const laplacian = gridLaplacian(points);
+  const size = points.length;
+  let spacing = Infinity;
+  for (let i = 0; i < size; i++) {
+    for (let j = i + 1; j < size; j++) {
+      const d = Math.hypot(...points[i].map((value, axis) => value - points[j][axis]));
+      if (d > 0) spacing = Math.min(spacing, d);
+    }
+  }
+  const neighbourCount = Array.from({ length: size }, (_, i) => Math.round(laplacian[i * size + i] * spacing ** 2));
+  return { spacing, neighbourCount, dimension: points[0].length };
+}
+
+/**
+ * Residual of the best low-degree momentum polynomial. On a lattice a vertex polynomial in momenta
+ * up to degree 2 is a finite stencil: a fixed value for each translation-invariant shape of the four
+ * indices within `range` spacings (range 1 holds the delta function and the nearest-neighbour
+ * Laplacian terms, and the cell-smeared vertex a continuum local interaction leaves between grid
+ * points). The fit uses interior points only (all 2d neighbours present), because the boundary
+ * points of a finite window absorb the interaction outside it. The statistic is the fraction of
+ * sum V^2 over interior entries that no stencil explains (entries wider than the range, and any
+ * position dependence).
+ */
 export function momentumPolynomialResidual(
   vertex: GridTensor,
   points: readonly (readonly number[])[],
-  degree: 0 | 2 = 2,
+  range = 1,
   errors: VertexErrors = {},
 ): MomentumPolynomialFit {
   const size = vertex.size;
   if (points.length !== size) throw new NnftError('E_SEMANTIC', `${points.length} points for a vertex on ${size} grid points`);
-  const basis: Float64Array[] = [];
-  const diagonal = new Float64Array(vertex.data.length);
-  const stride = diagonalStride(size);
-  for (let i = 0; i < size; i++) diagonal[i * stride] = 1;
-  basis.push(diagonal);
-  if (degree === 2) {
-    const laplacian = gridLaplacian(points);
-    const legs = new Float64Array(vertex.data.length);
-    forEachEntry(size, 4, (offset, indices) => {
-      let sum = 0;
-      for (let leg = 0; leg < 4; leg++) {
-        // L acts on leg `leg`; the other three indices must coincide at y
-        const others = indices.filter((_, position) => position !== leg);
-        if (others[0] === others[1] && others[1] === others[2]) sum += laplacian[indices[leg] * size + others[0]];
-      }
-      legs[offset] = sum;
+  const { spacing, neighbourCount, dimension } = latticeGeometry(points);
+  const interior = neighbourCount.map((count) => count === 2 * dimension);
+  const interiorPoints = interior.filter(Boolean).length;
+  if (interiorPoints < 2) {
+    throw new NnftError('E_SEMANTIC', `the momentum-polynomial fit needs at least 2 interior grid points, got ${interiorPoints}`, {
+      hint: 'Use a larger grid: boundary points absorb the interaction outside the window and are left out.',
     });
-    basis.push(legs);
   }
-  const count = basis.length;
-  const project = (data: Float64Array): { coefficients: number[]; residual: number } => {
-    const normal = basis.map((a) => basis.map((b) => a.reduce((sum, value, k) => sum + value * b[k], 0)));
-    const rhs = basis.map((a) => a.reduce((sum, value, k) => sum + value * data[k], 0));
-    let coefficients: number[];
-    if (count === 1) coefficients = [rhs[0] / normal[0][0]];
-    else {
-      const det = normal[0][0] * normal[1][1] - normal[0][1] * normal[1][0];
-      coefficients = [(rhs[0] * normal[1][1] - rhs[1] * normal[0][1]) / det, (normal[0][0] * rhs[1] - normal[1][0] * rhs[0]) / det];
+  // class of every interior entry: shape key for diameters within range, null beyond it
+  const offsets: number[] = [];
+  const classOf: (string | null)[] = [];
+  forEachEntry(size, 4, (offset, indices) => {
+    if (!indices.every((index) => interior[index])) return;
+    let diameter = 0;
+    for (let a = 0; a < 4; a++) {
+      for (let b = a + 1; b < 4; b++) {
+        diameter = Math.max(diameter, Math.hypot(...points[indices[a]].map((value, axis) => value - points[indices[b]][axis])));
+      }
     }
+    offsets.push(offset);
+    if (diameter > range * spacing * (1 + 1e-6)) {
+      classOf.push(null);
+      return;
+    }
+    const steps = indices.map((index) => points[index].map((value) => Math.round(value / spacing)));
+    const origin = steps.reduce((low, step) => (step.join(',') < low.join(',') ? step : low), steps[0]);
+    const relative = steps.map((step) => step.map((value, axis) => value - origin[axis]).join(',')).sort();
+    classOf.push(relative.join('|'));
+  });
+  const fitClasses = (data: Float64Array): { residual: number; total: number; means: Map<string, number> } => {
+    const sums = new Map<string, { sum: number; count: number }>();
+    offsets.forEach((offset, k) => {
+      const key = classOf[k];
+      if (key === null) return;
+      const entry = sums.get(key) ?? { sum: 0, count: 0 };
+      entry.sum += data[offset];
+      entry.count += 1;
+      sums.set(key, entry);
+    });
+    const means = new Map([...sums].map(([key, entry]) => [key, entry.sum / entry.count]));
     let residual = 0;
-    for (let k = 0; k < data.length; k++) {
-      let model = 0;
-      for (let b = 0; b < count; b++) model += coefficients[b] * basis[b][k];
-      residual += (data[k] - model) ** 2;
-    }
-    return { coefficients, residual };
+    let total = 0;
+    offsets.forEach((offset, k) => {
+      const key = classOf[k];
+      const model = key === null ? 0 : means.get(key)!;
+      residual += (data[offset] - model) ** 2;
+      total += data[offset] ** 2;
+    });
+    return { residual, total, means };
   };
   const statistic = (data: Float64Array): number => {
-    const total = sumOfSquares(data);
-    return total > 0 ? project(data).residual / total : 0;
+    const { residual, total } = fitClasses(data);
+    return total > 0 ? residual / total : 0;
   };
-  // noise alone leaves all but `count` directions unexplained: floor ≈ sum sigma^2 / sum V^2
-  const result = measure(statistic, vertex, errors, () => 1);
-  return { ...result, degree, coefficients: project(vertex.data).coefficients };
+  const interiorMask = new Uint8Array(vertex.data.length);
+  for (const offset of offsets) interiorMask[offset] = 1;
+  // noise floor relative to the interior weight
+  const interiorTotal = offsets.reduce((sum, offset) => sum + vertex.data[offset] ** 2, 0);
+  const totalWeight = sumOfSquares(vertex.data);
+  const result = measure(statistic, vertex, errors, (offset) => (interiorMask[offset] ? totalWeight / Math.max(interiorTotal, 1e-300) : 0));
+  const { means } = fitClasses(vertex.data);
+  return {
+    ...result,
+    range,
+    interiorPoints,
+    stencils: [...means].map(([shape, value]) => ({ shape, value })),
+  };
 }

@@ -1,0 +1,200 @@
+/**
+ * One call from measured (or exact) connected correlators to a reconstruction report: amputated
+ * vertices on the points as a grid (with jackknife errors when per-batch estimates are given), the
+ * cluster curve, forward fits of candidate actions (d = 1 without cutoff), and the locality verdict.
+ * Plain data in, plain JSON-ready data out; the future `nnft action` command wraps this.
+ */
+import { NnftError } from '../errors.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import type { CorrelatorBlock } from '../io/result.js';
+import { amputateGrid, type GridCorrelators } from './amputate.js';
+import { amputateBatches, type NoiseAssessment } from './amputate-batches.js';
+import { clusterCurveFromCorrelators, fitClusterCurve, type ClusterFit } from './cluster-curve.js';
+import { type CandidateName, fitCandidateActions1d, type ForwardFitReport } from './forward-fit-1d.js';
+import { checkGridForWidth } from './guard-rails.js';
+import { tensorFromBlock } from './grid-tensor.js';
+import { localityVerdict, type LocalityVerdict } from './verdict.js';
+import { type LocalityMeasure, momentumPolynomialResidual, type MomentumPolynomialFit, vertexSpread, type VertexErrors } from './vertex-locality.js';
+
+export interface CorrelatorBlocks {
+  readonly twoPoint: CorrelatorBlock;
+  readonly fourPoint: CorrelatorBlock;
+  readonly sixPoint?: CorrelatorBlock;
+}
+
+export interface ReconstructionInput extends CorrelatorBlocks {
+  readonly points: readonly (readonly number[])[];
+  /** Independent per-batch estimates of the same blocks, for jackknife errors of the vertices. */
+  readonly batches?: readonly CorrelatorBlocks[];
+  /** Cell volume a^d when the points form a grid (default: spacing^d of a regular grid, else 1). */
+  readonly cellVolume?: number;
+  /** Width N of the networks that produced the data: grids of more than 2N points are refused. */
+  readonly networkWidth?: number;
+  /** Mass of the free theory, for the d = 1 forward fits. */
+  readonly mass?: number;
+  readonly candidates?: readonly CandidateName[];
+  readonly widthGrid?: readonly number[];
+  /** Known non-interaction parts to subtract in the forward fits. */
+  readonly background?: { readonly fourPoint?: readonly number[]; readonly sixPoint?: readonly number[] };
+  readonly onEvent?: EventSink;
+}
+
+export interface AmputationReport {
+  readonly gridPoints: number;
+  readonly cellVolume: number;
+  /** V_iiii / a^d per grid point, with errors when batches were given. */
+  readonly diagonalCouplings: number[];
+  readonly diagonalCouplingErrors?: number[];
+  /** Mean of V_iiii / a^d. */
+  readonly diagonalCoupling: { value: number; stderr: number | null };
+  /** dK_ij (grid action coefficient) as rows. */
+  readonly quadratic: number[][];
+  readonly quadraticErrors?: number[][];
+  readonly sexticComputed: boolean;
+  /** max |g6| over the grid, and its error where known. */
+  readonly sexticMaxAbs?: number;
+  readonly conditionNumber: number;
+  readonly noiseAmplification: number;
+  readonly noise: NoiseAssessment | null;
+  readonly spread: LocalityMeasure;
+  readonly polynomial: MomentumPolynomialFit | null;
+}
+
+export interface ActionReconstruction {
+  readonly amputation: AmputationReport | null;
+  readonly cluster: ClusterFit | null;
+  readonly forwardFit: ForwardFitReport | null;
+  readonly verdict: LocalityVerdict;
+  /** Why a diagnostic was skipped, and other caveats. */
+  readonly notes: string[];
+}
+
+function regularSpacing(points: readonly (readonly number[])[]): number | null {
+  const dimension = points[0].length;
+  let spacing = Infinity;
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const d = Math.hypot(...points[i].map((value, axis) => value - points[j][axis]));
+      if (d > 0) spacing = Math.min(spacing, d);
+    }
+  }
+  if (!Number.isFinite(spacing)) return null;
+  // regular: every coordinate difference is an integer multiple of the spacing
+  for (const point of points) {
+    for (let axis = 0; axis < dimension; axis++) {
+      const steps = (point[axis] - points[0][axis]) / spacing;
+      if (Math.abs(steps - Math.round(steps)) > 1e-6) return null;
+    }
+  }
+  return spacing;
+}
+
+function toRows(flat: ArrayLike<number>, size: number): number[][] {
+  return Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => flat[i * size + j]));
+}
+
+function gridCorrelators(blocks: CorrelatorBlocks, size: number): GridCorrelators {
+  return {
+    twoPoint: tensorFromBlock(blocks.twoPoint, size).data,
+    fourPoint: tensorFromBlock(blocks.fourPoint, size),
+    ...(blocks.sixPoint ? { sixPoint: tensorFromBlock(blocks.sixPoint, size) } : {}),
+  };
+}
+
+export function reconstructAction(input: ReconstructionInput): ActionReconstruction {
+  const emit = input.onEvent ?? ignoreEvents;
+  const notes: string[] = [];
+  const size = input.points.length;
+  if (size === 0) throw new NnftError('E_SEMANTIC', 'no points');
+  const dimension = input.points[0].length;
+  if (input.networkWidth !== undefined) checkGridForWidth(size, input.networkWidth);
+  const spacing = regularSpacing(input.points);
+  const cellVolume = input.cellVolume ?? (spacing !== null ? spacing ** dimension : 1);
+  if (input.cellVolume === undefined && spacing === null) notes.push('points are not a regular grid: cell volume taken as 1, vertices are grid-action coefficients');
+
+  // 1. amputation
+  let amputation: AmputationReport | null = null;
+  try {
+    emit({ type: 'progress', task: 'amputate', done: 0, total: 1 });
+    const batches = input.batches && input.batches.length >= 2 ? input.batches : null;
+    const central = batches ? null : amputateGrid(gridCorrelators(input, size), { cellVolume });
+    const withErrors = batches ? amputateBatches(batches.map((b) => gridCorrelators(b, size)), { cellVolume }) : null;
+    const result = withErrors ?? central!;
+    const errors: VertexErrors = withErrors ? { stderr: withErrors.quarticStderr, leaveOneOut: withErrors.quarticLeaveOneOut } : {};
+    const stride = 1 + size + size * size + size ** 3;
+    const diagonal = Array.from({ length: size }, (_, i) => result.quartic.data[i * stride] / cellVolume);
+    const noise = withErrors ? withErrors.noise : null;
+    if (!withErrors) notes.push('no per-batch estimates: the amputated vertices carry no errors, and their noise cannot be judged');
+    if (noise && !noise.meaningful) emit({ type: 'warning', message: noise.message });
+    let polynomial: MomentumPolynomialFit | null = null;
+    if (spacing !== null) {
+      try {
+        polynomial = momentumPolynomialResidual(result.quartic, input.points, 1, errors);
+      } catch (error) {
+        notes.push(`momentum-polynomial residual skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else notes.push('momentum-polynomial residual skipped: it needs a regular grid');
+    let sexticMaxAbs: number | undefined;
+    if (result.sextic) sexticMaxAbs = result.sextic.data.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+    amputation = {
+      gridPoints: size,
+      cellVolume,
+      diagonalCouplings: diagonal,
+      ...(withErrors ? { diagonalCouplingErrors: Array.from({ length: size }, (_, i) => withErrors.quarticStderr.data[i * stride] / cellVolume) } : {}),
+      diagonalCoupling: { value: result.diagonalCoupling, stderr: withErrors ? withErrors.diagonalCouplingStderr : null },
+      quadratic: toRows(result.quadratic, size),
+      ...(withErrors ? { quadraticErrors: toRows(withErrors.quadraticStderr, size) } : {}),
+      sexticComputed: result.sextic !== undefined,
+      ...(sexticMaxAbs !== undefined ? { sexticMaxAbs } : {}),
+      conditionNumber: result.conditionNumber,
+      noiseAmplification: result.noiseAmplification,
+      noise,
+      spread: vertexSpread(result.quartic, errors),
+      polynomial,
+    };
+    emit({ type: 'progress', task: 'amputate', done: 1, total: 1 });
+  } catch (error) {
+    if (error instanceof NnftError && error.code !== 'E_NUMERIC' && error.code !== 'E_UNSUPPORTED') throw error;
+    notes.push(`amputation skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  // 2. cluster curve
+  let cluster: ClusterFit | null = null;
+  try {
+    cluster = fitClusterCurve(clusterCurveFromCorrelators(input.points, input.twoPoint, input.fourPoint));
+  } catch (error) {
+    notes.push(`cluster curve skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  // 3. forward fits
+  let forwardFit: ForwardFitReport | null = null;
+  if (dimension === 1 && input.mass !== undefined) {
+    try {
+      emit({ type: 'progress', task: 'forward-fit', done: 0, total: 1 });
+      forwardFit = fitCandidateActions1d({
+        mass: input.mass,
+        points: input.points,
+        fourPoint: input.fourPoint,
+        ...(input.sixPoint ? { sixPoint: input.sixPoint } : {}),
+        ...(input.background ? { background: input.background } : {}),
+        ...(input.candidates ? { candidates: input.candidates } : {}),
+        ...(input.widthGrid ? { widthGrid: input.widthGrid } : {}),
+      });
+      emit({ type: 'progress', task: 'forward-fit', done: 1, total: 1 });
+    } catch (error) {
+      notes.push(`forward fit skipped: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } else {
+    notes.push('forward fits skipped: the tree-level predictors are implemented for d = 1 without a cutoff, given the mass');
+  }
+
+  const verdict = localityVerdict({
+    ...(cluster ? { cluster } : {}),
+    ...(amputation ? { spread: amputation.spread } : {}),
+    ...(amputation?.polynomial ? { polynomial: amputation.polynomial } : {}),
+    ...(amputation?.noise ? { amputationNoise: amputation.noise } : {}),
+    ...(forwardFit ? { forwardFit } : {}),
+  });
+  return { amputation, cluster, forwardFit, verdict, notes };
+}
+
