@@ -47,22 +47,26 @@ async function readTextFile(absolutePath: string, shownAs: string, what: string)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new NnftError('E_FILE_NOT_FOUND', `${what} ${shownAs} does not exist`, {
+      throw new NnftError('E_FILE_NOT_FOUND', `the ${what} does not exist`, {
         file: shownAs,
         hint: 'check the path; a relative path is read from the current directory',
       });
     }
-    if (code === 'EISDIR') throw new NnftError('E_FILE_READ', `${shownAs} is a directory, not a ${what}`, { file: shownAs, hint: 'name a .json file' });
-    throw new NnftError('E_FILE_READ', `cannot read ${what} ${shownAs} (${code ?? 'unknown error'})`, { file: shownAs, cause: error });
+    if (code === 'EISDIR') throw new NnftError('E_FILE_READ', `a directory, not a ${what}`, { file: shownAs, hint: 'name a .json file' });
+    throw new NnftError('E_FILE_READ', `the ${what} cannot be read (${code ?? 'unknown error'})`, { file: shownAs, cause: error });
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new NnftError('E_JSON_SYNTAX', `${shownAs} is not UTF-8 text`, {
+    // Point at the first byte that is not UTF-8: the lenient decoder marks it with U+FFFD.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const before = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
+    const lines = before.split('\n');
+    throw new NnftError('E_JSON_SYNTAX', 'not UTF-8 text', {
       file: shownAs,
-      issues: [{ path: '', message: 'the file is not valid UTF-8 text', severity: 'error' }],
-      hint: 'save the file as UTF-8 JSON',
+      issues: [{ path: '', message: 'the file is not valid UTF-8 text', line: lines.length, column: lines[lines.length - 1]!.length + 1, severity: 'error' }],
+      hint: 'save the file as UTF-8 JSON (it may be UTF-16, Latin-1, or not text at all)',
     });
   }
   return { text, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -156,7 +160,7 @@ async function loadDataFile(theory: Theory, targetPath: string, relativeName: st
   try {
     read = await readTextFile(resolve(dirname(targetPath), relativeName), relativeName, 'data file');
   } catch (error) {
-    if (error instanceof NnftError) return fail(error.message.replace(/^data file /, 'names a file that cannot be read: '), 'the path is relative to the target file');
+    if (error instanceof NnftError) return fail(`names ${relativeName}, which cannot be used: ${error.message}`, 'the path is relative to the target file');
     throw error;
   }
   const parsed = parseJsonSource(read.text);

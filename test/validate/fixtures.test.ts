@@ -86,7 +86,7 @@ describe('files that cannot be read', () => {
     const { code, stderr } = await runValidate('test/fixtures/no-such-target.json');
     expect(code).toBe(2);
     expect(stderr).toMatchInlineSnapshot(`
-      "error in test/fixtures/no-such-target.json: target file test/fixtures/no-such-target.json does not exist
+      "error in test/fixtures/no-such-target.json: the target file does not exist
       hint: check the path; a relative path is read from the current directory
       "
     `);
@@ -95,6 +95,6 @@ describe('files that cannot be read', () => {
   it('reports a directory with exit 2', async () => {
     const { code, stderr } = await runValidate('test/fixtures');
     expect(code).toBe(2);
-    expect(stderr).toContain('is a directory');
+    expect(stderr).toContain('a directory, not a target file');
   });
 });
