@@ -25,11 +25,15 @@ export function wickOrderedPower(power: number, variance: number): PolynomialCoe
   return coefficients;
 }
 
-/** U(phi) of the theory's local interactions (non-local terms are rejected: they are not a potential). */
-export function localPotential(theory: Theory): PolynomialCoefficients {
+/**
+ * U(phi) of the theory's local interactions. Non-local terms are rejected (they are not a potential)
+ * unless `skipNonlocal` is set, for callers that handle them separately.
+ */
+export function localPotential(theory: Theory, options: { skipNonlocal?: boolean } = {}): PolynomialCoefficients {
   const coefficients: number[] = [0];
   for (const [index, term] of theory.interactions.entries()) {
     if (term.kind !== 'local') {
+      if (options.skipNonlocal || term.coupling === 0) continue;
       throw new NnftError('E_UNSUPPORTED', `interaction ${index} (${term.kind}) is not a local polynomial potential`);
     }
     if (term.coupling === 0) continue;

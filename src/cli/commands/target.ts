@@ -1,15 +1,115 @@
-/** `nnft target <file> [--json]`. STUB: owned by the target-correlator work. */
+/**
+ * `nnft target <file> [--json] [--method M] [--seed S]`: compute the target theory's connected
+ * correlators at its points. Text mode prints the theory, the method and why it was chosen, one
+ * table per order (value and error), and caveats; --json prints the result contract on stdout, with
+ * progress as NDJSON events on stderr. Ctrl-C stops a lattice run early and reports what it has.
+ */
 import type { Argv } from 'yargs';
-import type { CliContext } from '../context.js';
-import { NnftError } from '../../errors.js';
+import { eventRenderer, type CliContext } from '../context.js';
+import { loadTarget } from '../../theory/load-target.js';
+import type { CorrelatorMethod } from '../../theory/theory.js';
+import { computeTargetCorrelators } from '../../correlators/index.js';
+import type { CorrelatorResult } from '../../io/result.js';
+import { EXIT } from '../../errors.js';
+import { renderWarnings } from '../render-error.js';
+import { summariseTheory } from './validate.js';
 
-export function targetCommand(_context: CliContext) {
+const METHODS: CorrelatorMethod[] = ['auto', 'perturbative', 'spectral', 'lattice', 'data'];
+
+function formatValue(value: number): string {
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e4 ? value.toFixed(Math.max(0, 10 - Math.max(0, Math.floor(Math.log10(magnitude)) + 1))) : value.toExponential(8);
+}
+
+function formatError(error: number): string {
+  return error === 0 ? '0' : error.toExponential(1);
+}
+
+function methodDetails(result: CorrelatorResult): string {
+  const r = result as Record<string, any>;
+  switch (r.method) {
+    case 'spectral':
+      return `basis of ${r.basisSize} oscillator states, truncation error ${formatError(r.truncationError)}${r.converged ? '' : ' (not converged)'}`;
+    case 'perturbative':
+      return `quadrature grid of ${r.gridNodes} nodes, numerical error ${formatError(r.quadratureError)}`;
+    case 'lattice':
+      return `${r.lattice.sites}^${r.lattice.dimension} sites, spacing ${Number(r.lattice.spacing.toPrecision(4))}, ${r.trajectories} trajectories after ${r.thermalization} thermalisation, acceptance ${r.acceptance.toFixed(2)}, tau_int ${r.autocorrelationTime.toFixed(1)}, ${r.bins} jackknife bins, seed ${r.seed}`;
+    case 'free':
+      return 'exact regulated propagator';
+    case 'data':
+      return r.dataFile ? `from ${r.dataFile}` : 'inline in the target file';
+    default:
+      return '';
+  }
+}
+
+export function renderTargetResult(result: CorrelatorResult): string {
+  const r = result as Record<string, any>;
+  const lines: string[] = [];
+  lines.push(`method: ${r.method}${r.requestedMethod === 'auto' ? ' (chosen by auto)' : ''}`);
+  lines.push(`  why:  ${r.methodReason}`);
+  const details = methodDetails(result);
+  if (details) lines.push(`  how:  ${details}`);
+  lines.push(`points: ${result.points.map((point, i) => `x${i} = (${point.join(', ')})`).join('  ')}`);
+  for (const block of result.correlators) {
+    lines.push('');
+    const labelWidth = Math.max(10, block.order * 4 + 2);
+    if (block.values.every((value) => value === 0) && block.stderr.every((error) => error === 0)) {
+      lines.push(`G_c${block.order}: all ${block.values.length} values are exactly 0`);
+      continue;
+    }
+    lines.push(`G_c${block.order}`.padEnd(labelWidth) + 'value'.padStart(18) + '  ± error');
+    block.indices.forEach((tuple, i) => {
+      const label = `  ${tuple.map((index) => `x${index}`).join(' ')}`;
+      lines.push(label.padEnd(labelWidth) + formatValue(block.values[i]!).padStart(18) + `  ${formatError(block.stderr[i]!)}`);
+    });
+  }
+  const caveats = (r.caveats ?? []) as string[];
+  if (caveats.length > 0) {
+    lines.push('');
+    lines.push('caveats:');
+    for (const caveat of caveats) lines.push(`  - ${caveat}`);
+  }
+  lines.push('');
+  lines.push(`errors: ${r.errorMeaning}`);
+  lines.push(`computed in ${(r.timing?.seconds ?? 0).toFixed(2)} s`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function targetCommand(context: CliContext) {
   return {
     command: 'target <file>',
     describe: "compute the target theory's connected correlators at its points",
-    builder: (argv: Argv) => argv.positional('file', { type: 'string', demandOption: true }).option('json', { type: 'boolean', default: false }),
-    handler: async (_args: { file: string; json: boolean }) => {
-      throw new NnftError('E_UNSUPPORTED', 'nnft target is not implemented yet');
+    builder: (argv: Argv) =>
+      argv
+        .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (progress as NDJSON on stderr)' })
+        .option('method', { choices: METHODS, describe: 'override targetCorrelators.method' })
+        .option('seed', { type: 'number', describe: 'root seed for the lattice method' }),
+    handler: async (args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number }) => {
+      const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
+      if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
+      // The method line is part of the printed result in text mode, so only --json repeats it as an event.
+      const render = eventRenderer(context, args.json);
+      const onEvent = args.json ? render : (event: Parameters<typeof render>[0]) => (event.type === 'info' && event.data?.method ? undefined : render(event));
+      const controller = new AbortController();
+      const onInterrupt = (): void => controller.abort();
+      process.once('SIGINT', onInterrupt);
+      let result: CorrelatorResult;
+      try {
+        result = await computeTargetCorrelators(theory, {
+          method: args.method,
+          seed: args.seed,
+          onEvent,
+          signal: controller.signal,
+        });
+      } finally {
+        process.removeListener('SIGINT', onInterrupt);
+      }
+      if (args.json) context.stdout(`${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
+      else context.stdout(`${args.file}\n${summariseTheory(theory).join('\n')}\n\n${renderTargetResult(result)}`);
+      context.exitCode = (result as Record<string, unknown>).stoppedEarly ? EXIT.interrupted : EXIT.ok;
     },
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * Method "auto": the most accurate method that applies, and a sentence saying why.
+ *   free theory -> exact propagator; d = 1 bounded polynomial potential without cutoff -> spectral
+ *   (exact); weak coupling -> first-order perturbation theory (with its O(g^2) caveat); otherwise
+ *   lattice Monte Carlo. "Weak" means the one-loop estimate of the relative O(g^2) corrections
+ *   (weak-coupling.ts, secondOrderEstimate) is below WEAK_COUPLING_LIMIT.
+ */
+import type { CorrelatorMethod, Theory } from '../theory/theory.js';
+import { isFree } from '../theory/theory.js';
+import { analysePotential } from '../theory/method-support.js';
+import { spectralApplicability } from './spectral.js';
+
+export type ConcreteMethod = 'free' | 'spectral' | 'perturbative' | 'lattice' | 'data';
+
+export const WEAK_COUPLING_LIMIT = 0.25;
+
+export interface MethodChoice {
+  method: ConcreteMethod;
+  reason: string;
+}
+
+/** Whether first-order perturbation theory can run at all (not whether it is accurate). */
+export function perturbativeApplicability(theory: Theory): { ok: true } | { ok: false; reason: string } {
+  if (theory.interactions.some((term) => term.kind === 'nonlocal-quartic' && term.coupling !== 0) && theory.dimension !== 1) {
+    return { ok: false, reason: 'the non-local quartic term is handled perturbatively in d = 1 only' };
+  }
+  if (analysePotential(theory).massSquared <= 0) return { ok: false, reason: 'the quadratic part has no stable vacuum at phi = 0' };
+  if (theory.dimension >= 2 && theory.momentumCutoff === null) {
+    return { ok: false, reason: `the free propagator is singular at zero separation in d = ${theory.dimension} without a cutoff` };
+  }
+  return { ok: true };
+}
+
+/**
+ * Choose the method before computing. Returns 'perturbative-if-weak' as 'perturbative' with a reason
+ * that the caller completes once the first-order size is known (see WEAK_COUPLING_LIMIT).
+ */
+export function chooseMethod(theory: Theory, requested: CorrelatorMethod): MethodChoice & { needsWeakCouplingCheck: boolean } {
+  if (requested !== 'auto') {
+    return { method: requested, reason: `requested explicitly (${requested})`, needsWeakCouplingCheck: false };
+  }
+  if (isFree(theory)) {
+    return { method: 'free', reason: 'free theory: the connected correlators are the exact regulated propagator (higher orders vanish)', needsWeakCouplingCheck: false };
+  }
+  const spectral = spectralApplicability(theory);
+  if (spectral.ok) {
+    return {
+      method: 'spectral',
+      reason: 'd = 1 with a polynomial potential bounded below and no cutoff: exact diagonalisation of the Hamiltonian (spectral method)',
+      needsWeakCouplingCheck: false,
+    };
+  }
+  const perturbative = perturbativeApplicability(theory);
+  if (perturbative.ok) {
+    return {
+      method: 'perturbative',
+      reason: `no exact method applies (${spectral.reason}); the couplings are weak, so first-order perturbation theory is used (O(g^2) terms not included)`,
+      needsWeakCouplingCheck: true,
+    };
+  }
+  return {
+    method: 'lattice',
+    reason: `no exact method applies (${spectral.reason}) and perturbation theory cannot run (${perturbative.reason}): lattice Monte Carlo`,
+    needsWeakCouplingCheck: false,
+  };
+}

@@ -1,0 +1,488 @@
+/**
+ * Lattice Monte Carlo of the regulated action by hybrid Monte Carlo with Fourier acceleration:
+ * the momentum "mass matrix" is the free quadratic form A (a^d (p^2 + m^2) per mode), so every free
+ * mode oscillates with period 2 pi and a trajectory of length ~pi/2 decorrelates the free field
+ * completely; the interaction only perturbs this. Trajectory lengths are jittered, the step count is
+ * tuned during thermalisation (then frozen, for detailed balance), every draw comes from the seed tree.
+ *
+ * Measurements average the products of phi at the points over symmetry images (lattice translations
+ * when the interaction fills space, reflections when it is confined to the centred box), and errors
+ * are jackknife errors over bins longer than the measured integrated autocorrelation time.
+ * Setup and biases: lattice-setup.ts.
+ */
+import { NnftError } from '../errors.js';
+import { fftNd } from '../numeric/fft.js';
+import { Rng } from '../random/rng.js';
+import { indexTuples, type CorrelatorBlock } from '../io/result.js';
+import type { EventSink } from '../io/events.js';
+import type { Theory } from '../theory/theory.js';
+import { analysePotential } from '../theory/method-support.js';
+import { localPotential } from './polynomial-potential.js';
+import { jointCumulant } from './cumulants.js';
+import { integratedAutocorrelationTime } from './autocorrelation.js';
+import { latticeFreePropagator, latticeSetup, modeMomentum, siteCoordinate, type LatticeSetup } from './lattice-setup.js';
+import { freePropagator } from './free-propagator.js';
+import { distanceBetween } from './free-method.js';
+
+export { latticeFreePropagator, latticeSetup, type LatticeSetup } from './lattice-setup.js';
+
+export interface LatticeOptions {
+  spacing?: number;
+  sites?: number;
+  /** Measured trajectories after thermalisation (default 4000). */
+  trajectories?: number;
+  /** Trajectories discarded first, also used to tune the step count (default 200). */
+  thermalization?: number;
+  seed?: number;
+  onEvent?: EventSink;
+  signal?: AbortSignal;
+  /** Largest number of symmetry images averaged per measurement (default 256). */
+  maxImages?: number;
+}
+
+export interface LatticeResult {
+  correlators: CorrelatorBlock[];
+  lattice: { dimension: number; sites: number; spacing: number; length: number; regulator: string; pointsOnSites: boolean };
+  seed: number;
+  acceptance: number;
+  thermalization: number;
+  trajectories: number;
+  leapfrogSteps: number;
+  autocorrelationTime: number;
+  binSize: number;
+  bins: number;
+  imagesPerMeasurement: number;
+  /** Largest |lattice free propagator - continuum free propagator| at the point separations. */
+  freeFieldBias: number;
+  stoppedEarly: boolean;
+  caveats: string[];
+}
+
+/** Real-field Fourier multiplier: Re F^{-1}[multiplier . F[field]]. */
+function fourierMultiply(setup: LatticeSetup, field: Float64Array, multiplier: Float64Array): Float64Array {
+  const re = field.slice();
+  const im = new Float64Array(field.length);
+  fftNd(re, im, setup.sites, setup.dimension);
+  for (let k = 0; k < re.length; k++) {
+    re[k] = re[k]! * multiplier[k]!;
+    im[k] = im[k]! * multiplier[k]!;
+  }
+  fftNd(re, im, setup.sites, setup.dimension, true);
+  return re;
+}
+
+/** The field translated by a continuum offset (exact for band-limited fields): f(x + offset) at the sites. */
+function shiftedField(setup: LatticeSetup, field: Float64Array, offset: readonly number[]): Float64Array {
+  const { sites, spacing, dimension } = setup;
+  const re = field.slice();
+  const im = new Float64Array(field.length);
+  fftNd(re, im, sites, dimension);
+  for (let flat = 0; flat < re.length; flat++) {
+    let remainder = flat;
+    let phase = 0;
+    for (let axis = dimension - 1; axis >= 0; axis--) {
+      const index = remainder % sites;
+      remainder = Math.floor(remainder / sites);
+      phase += modeMomentum(index, sites, spacing) * offset[axis]!;
+    }
+    const c = Math.cos(phase);
+    const s = Math.sin(phase);
+    const r = re[flat]!;
+    const i = im[flat]!;
+    re[flat] = r * c - i * s;
+    im[flat] = r * s + i * c;
+  }
+  fftNd(re, im, sites, dimension, true);
+  return re;
+}
+
+/** The action S = S_free + S_int and its gradient, on a periodic lattice. */
+class LatticeAction {
+  readonly volumeElement: number;
+  readonly regionWeight: Float64Array;
+  readonly potential: number[];
+  readonly nonlocal: { coupling: number; kernelHat: Float64Array }[];
+  readonly freeMultiplier: Float64Array;
+  readonly inverseMultiplier: Float64Array;
+  readonly momentumMultiplier: Float64Array;
+
+  constructor(
+    readonly setup: LatticeSetup,
+    theory: Theory,
+  ) {
+    const { dimension, sites, spacing, totalSites, omega, mask } = setup;
+    this.volumeElement = spacing ** dimension;
+    this.potential = localPotential(theory, { skipNonlocal: true });
+    this.regionWeight = new Float64Array(totalSites);
+    const half = theory.interactionRegion ? theory.interactionRegion.side / 2 : Infinity;
+    for (let flat = 0; flat < totalSites; flat++) {
+      let remainder = flat;
+      let weight = 1;
+      for (let axis = dimension - 1; axis >= 0; axis--) {
+        const coordinate = Math.abs(siteCoordinate(remainder % sites, sites, spacing));
+        remainder = Math.floor(remainder / sites);
+        // Trapezoid weights: a site exactly on the region's edge counts half.
+        if (coordinate > half + 1e-9 * spacing) weight = 0;
+        else if (Math.abs(coordinate - half) <= 1e-9 * spacing) weight *= 0.5;
+      }
+      this.regionWeight[flat] = weight;
+    }
+    this.freeMultiplier = omega.map((w, k) => this.volumeElement * w * mask[k]!);
+    this.inverseMultiplier = omega.map((w, k) => (mask[k] ? 1 / (this.volumeElement * w) : 0));
+    this.momentumMultiplier = omega.map((w, k) => (mask[k] ? Math.sqrt(this.volumeElement * w) : 0));
+    this.nonlocal = [];
+    for (const term of theory.interactions) {
+      if (term.kind !== 'nonlocal-quartic' || term.coupling === 0) continue;
+      const width = term.kernel.width;
+      const kernel = new Float64Array(totalSites);
+      const normalisation = (2 * Math.PI * width * width) ** (-dimension / 2);
+      for (let flat = 0; flat < totalSites; flat++) {
+        let remainder = flat;
+        let squared = 0;
+        for (let axis = dimension - 1; axis >= 0; axis--) {
+          squared += siteCoordinate(remainder % sites, sites, spacing) ** 2;
+          remainder = Math.floor(remainder / sites);
+        }
+        kernel[flat] = normalisation * Math.exp(-squared / (2 * width * width));
+      }
+      const im = new Float64Array(totalSites);
+      fftNd(kernel, im, sites, dimension);
+      this.nonlocal.push({ coupling: term.coupling, kernelHat: kernel });
+    }
+  }
+
+  private potentialValue(phi: number): number {
+    let value = 0;
+    for (let k = this.potential.length - 1; k >= 0; k--) value = value * phi + this.potential[k]!;
+    return value;
+  }
+
+  private potentialDerivative(phi: number): number {
+    let value = 0;
+    for (let k = this.potential.length - 1; k >= 1; k--) value = value * phi + k * this.potential[k]!;
+    return value;
+  }
+
+  /** (K * (w phi^2)) for each non-local term. */
+  private smearedSquares(field: Float64Array): Float64Array[] {
+    return this.nonlocal.map(({ kernelHat }) => {
+      const squares = field.map((value, x) => this.regionWeight[x]! * value * value);
+      return fourierMultiply(this.setup, squares, kernelHat);
+    });
+  }
+
+  action(field: Float64Array): number {
+    const free = fourierMultiply(this.setup, field, this.freeMultiplier);
+    let total = 0;
+    for (let x = 0; x < field.length; x++) {
+      total += 0.5 * field[x]! * free[x]!;
+      if (this.regionWeight[x]) total += this.volumeElement * this.regionWeight[x]! * this.potentialValue(field[x]!);
+    }
+    const smeared = this.smearedSquares(field);
+    this.nonlocal.forEach(({ coupling }, term) => {
+      let sum = 0;
+      for (let x = 0; x < field.length; x++) sum += this.regionWeight[x]! * field[x]! ** 2 * smeared[term]![x]!;
+      total += (coupling / 24) * this.volumeElement ** 2 * sum;
+    });
+    return total;
+  }
+
+  /** dS/dphi projected onto the modes that exist. */
+  force(field: Float64Array): Float64Array {
+    const interaction = new Float64Array(field.length);
+    for (let x = 0; x < field.length; x++) {
+      if (this.regionWeight[x]) interaction[x] = this.volumeElement * this.regionWeight[x]! * this.potentialDerivative(field[x]!);
+    }
+    const smeared = this.smearedSquares(field);
+    this.nonlocal.forEach(({ coupling }, term) => {
+      for (let x = 0; x < field.length; x++) {
+        interaction[x] = interaction[x]! + (coupling / 6) * this.volumeElement ** 2 * this.regionWeight[x]! * field[x]! * smeared[term]![x]!;
+      }
+    });
+    const free = fourierMultiply(this.setup, field, this.freeMultiplier);
+    const projected = this.setup.regulator === 'sharp-cutoff' ? fourierMultiply(this.setup, interaction, this.setup.mask) : interaction;
+    return free.map((value, x) => value + projected[x]!);
+  }
+}
+
+
+function buildReads(setup: LatticeSetup, theory: Theory, maxImages: number): { offsets: number[][]; images: { field: number; site: number[] }[][]; translations: number[][] } {
+  const { dimension, sites, spacing } = setup;
+  const signFlips: number[][] = [];
+  if (theory.interactionRegion) {
+    for (let mask = 0; mask < 2 ** dimension; mask++) signFlips.push(Array.from({ length: dimension }, (_, axis) => ((mask >> axis) & 1 ? -1 : 1)));
+  } else signFlips.push(new Array(dimension).fill(1));
+  const offsets: number[][] = [];
+  const offsetKey = new Map<string, number>();
+  const images = signFlips.map((flip) =>
+    theory.points.map((point) => {
+      const site: number[] = [];
+      const offset: number[] = [];
+      for (let axis = 0; axis < dimension; axis++) {
+        const coordinate = flip[axis]! * point[axis]!;
+        const nearest = Math.round(coordinate / spacing);
+        site.push(((nearest % sites) + sites) % sites);
+        offset.push(setup.regulator === 'sharp-cutoff' ? coordinate - nearest * spacing : 0);
+      }
+      const key = offset.map((value) => (Math.abs(value) < 1e-12 ? 0 : value).toFixed(12)).join(',');
+      let field = offsetKey.get(key);
+      if (field === undefined) {
+        field = offsets.length;
+        offsetKey.set(key, field);
+        offsets.push(offset);
+      }
+      return { field, site };
+    }),
+  );
+  const translations: number[][] = [];
+  if (theory.interactionRegion) translations.push(new Array(dimension).fill(0));
+  else {
+    // A regular sub-lattice of translations, at most maxImages of them.
+    let stride = 1;
+    while ((sites / stride) ** dimension > maxImages) stride *= 2;
+    const perAxis = sites / stride;
+    for (let flat = 0; flat < perAxis ** dimension; flat++) {
+      let remainder = flat;
+      const shift: number[] = new Array(dimension).fill(0);
+      for (let axis = dimension - 1; axis >= 0; axis--) {
+        shift[axis] = (remainder % perAxis) * stride;
+        remainder = Math.floor(remainder / perAxis);
+      }
+      translations.push(shift);
+    }
+  }
+  return { offsets, images, translations };
+}
+
+/** All multisets of point indices of sizes 1..maxOrder, with the index of each one's prefix. */
+function momentCatalogue(pointCount: number, maxOrder: number): { tuples: number[][]; prefix: Int32Array; last: Int32Array; index: Map<string, number> } {
+  const tuples: number[][] = [];
+  const index = new Map<string, number>();
+  for (let order = 1; order <= maxOrder; order++) {
+    for (const tuple of indexTuples(pointCount, order)) {
+      index.set(tuple.join(','), tuples.length);
+      tuples.push(tuple);
+    }
+  }
+  const prefix = new Int32Array(tuples.length);
+  const last = new Int32Array(tuples.length);
+  tuples.forEach((tuple, t) => {
+    prefix[t] = tuple.length === 1 ? -1 : index.get(tuple.slice(0, -1).join(','))!;
+    last[t] = tuple[tuple.length - 1]!;
+  });
+  return { tuples, prefix, last, index };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function computeLattice(theory: Theory, options: LatticeOptions = {}): Promise<LatticeResult> {
+  if (!analysePotential(theory).boundedBelow) {
+    throw new NnftError('E_UNSUPPORTED', 'lattice Monte Carlo needs a potential bounded below (exp(-S) must be normalisable)');
+  }
+  const setup = latticeSetup(theory, { spacing: options.spacing, sites: options.sites });
+  const emit = options.onEvent ?? (() => {});
+  const seed = options.seed ?? 1;
+  const thermalization = options.thermalization ?? 200;
+  const trajectories = options.trajectories ?? 4000;
+  const action = new LatticeAction(setup, theory);
+  const caveats = [...setup.notes];
+  const { totalSites } = setup;
+  const pointCount = theory.points.length;
+  const maxOrder = Math.max(...theory.connectedOrders);
+  const catalogue = momentCatalogue(pointCount, maxOrder);
+  const reads = buildReads(setup, theory, options.maxImages ?? 256);
+  const imagesPerMeasurement = reads.images.length * reads.translations.length;
+
+  // Start from an exact sample of the free theory (Fourier modes are independent Gaussians).
+  const startRng = Rng.fromTree(seed, 'lattice/start', 0);
+  const white = new Float64Array(totalSites);
+  startRng.fillNormal(white);
+  let field = fourierMultiply(setup, white, action.inverseMultiplier.map((value) => Math.sqrt(value)));
+  let currentAction = action.action(field);
+
+  let leapfrogSteps = 8;
+  let accepted = 0;
+  let recentAccepted = 0;
+  let recentCount = 0;
+  const measurements: Float64Array[] = [];
+  const totalTrajectories = thermalization + trajectories;
+  const started = performance.now();
+  let stoppedEarly = false;
+  const progressEvery = Math.max(1, Math.floor(totalTrajectories / 20));
+
+  for (let trajectory = 0; trajectory < totalTrajectories; trajectory++) {
+    if (options.signal?.aborted) {
+      stoppedEarly = true;
+      break;
+    }
+    const rng = Rng.fromTree(seed, 'lattice/hmc', trajectory);
+    const noise = new Float64Array(totalSites);
+    rng.fillNormal(noise);
+    let momentum = fourierMultiply(setup, noise, action.momentumMultiplier);
+    const kinetic = (p: Float64Array): number => {
+      const velocity = fourierMultiply(setup, p, action.inverseMultiplier);
+      let sum = 0;
+      for (let x = 0; x < p.length; x++) sum += p[x]! * velocity[x]!;
+      return 0.5 * sum;
+    };
+    const startEnergy = kinetic(momentum) + currentAction;
+    const length = (Math.PI / 2) * (0.8 + 0.4 * rng.uniform());
+    const step = length / leapfrogSteps;
+    let proposal = field.slice();
+    let force = action.force(proposal);
+    for (let s = 0; s < leapfrogSteps; s++) {
+      for (let x = 0; x < totalSites; x++) momentum[x] = momentum[x]! - 0.5 * step * force[x]!;
+      const velocity = fourierMultiply(setup, momentum, action.inverseMultiplier);
+      for (let x = 0; x < totalSites; x++) proposal[x] = proposal[x]! + step * velocity[x]!;
+      force = action.force(proposal);
+      for (let x = 0; x < totalSites; x++) momentum[x] = momentum[x]! - 0.5 * step * force[x]!;
+    }
+    const proposalAction = action.action(proposal);
+    const deltaEnergy = kinetic(momentum) + proposalAction - startEnergy;
+    const accept = deltaEnergy <= 0 || rng.uniform() < Math.exp(-deltaEnergy);
+    if (accept) {
+      field = proposal;
+      currentAction = proposalAction;
+    }
+    proposal = new Float64Array(0);
+    momentum = new Float64Array(0);
+    if (trajectory < thermalization) {
+      recentAccepted += accept ? 1 : 0;
+      recentCount += 1;
+      if (recentCount === 20) {
+        const rate = recentAccepted / recentCount;
+        if (rate < 0.7) leapfrogSteps = Math.min(200, Math.ceil(leapfrogSteps * 1.4));
+        else if (rate > 0.95 && leapfrogSteps > 4) leapfrogSteps = Math.max(4, Math.floor(leapfrogSteps * 0.8));
+        recentAccepted = 0;
+        recentCount = 0;
+      }
+    } else {
+      accepted += accept ? 1 : 0;
+      measurements.push(measure(setup, field, reads, catalogue));
+    }
+    if ((trajectory + 1) % progressEvery === 0 || trajectory + 1 === totalTrajectories) {
+      const elapsed = (performance.now() - started) / 1000;
+      const done = trajectory + 1;
+      const measured = Math.max(0, done - thermalization);
+      emit({
+        type: 'progress',
+        task: 'lattice HMC',
+        done,
+        total: totalTrajectories,
+        message: done <= thermalization ? `thermalising (${leapfrogSteps} leapfrog steps)` : `acceptance ${(accepted / Math.max(1, measured)).toFixed(2)}`,
+        etaSeconds: (elapsed / done) * (totalTrajectories - done),
+      });
+      await yieldToEventLoop();
+    }
+  }
+  if (measurements.length < 8) {
+    throw new NnftError('E_NOT_CONVERGED', `lattice run stopped after ${measurements.length} measured trajectories; at least 8 are needed for error bars`);
+  }
+  if (stoppedEarly) caveats.push(`stopped early after ${measurements.length} of ${trajectories} measured trajectories`);
+  const analysis = analyse(measurements, catalogue, theory);
+  if (analysis.bins < 20) caveats.push(`only ${analysis.bins} jackknife bins (autocorrelation time ${analysis.tau.toFixed(1)}): errors are themselves uncertain`);
+  const acceptance = accepted / measurements.length;
+  if (acceptance < 0.5) caveats.push(`low HMC acceptance ${acceptance.toFixed(2)}`);
+  let freeFieldBias = 0;
+  for (let i = 0; i < pointCount; i++)
+    for (let j = i; j < pointCount; j++) {
+      const separation = theory.points[i]!.map((c, axis) => c - theory.points[j]![axis]!);
+      const distance = distanceBetween(theory.points[i]!, theory.points[j]!);
+      if (distance === 0 && theory.momentumCutoff === null && theory.dimension > 1) continue;
+      freeFieldBias = Math.max(freeFieldBias, Math.abs(latticeFreePropagator(setup, separation) - freePropagator(theory.dimension, theory.mass, theory.momentumCutoff, distance)));
+    }
+  caveats.push(`discretisation and finite-volume bias of the free part is ${freeFieldBias.toExponential(1)} (lattice minus continuum propagator); it is not included in the statistical errors`);
+  return {
+    correlators: analysis.blocks,
+    lattice: { dimension: setup.dimension, sites: setup.sites, spacing: setup.spacing, length: setup.sites * setup.spacing, regulator: setup.regulator, pointsOnSites: setup.pointsOnSites },
+    seed,
+    acceptance,
+    thermalization,
+    trajectories: measurements.length,
+    leapfrogSteps,
+    autocorrelationTime: analysis.tau,
+    binSize: analysis.binSize,
+    bins: analysis.bins,
+    imagesPerMeasurement,
+    freeFieldBias,
+    stoppedEarly,
+    caveats,
+  };
+}
+
+/** Image-averaged products of phi at the points for every multiset up to the highest order. */
+function measure(
+  setup: LatticeSetup,
+  field: Float64Array,
+  reads: ReturnType<typeof buildReads>,
+  catalogue: ReturnType<typeof momentCatalogue>,
+): Float64Array {
+  const { sites, dimension } = setup;
+  const fields = reads.offsets.map((offset) => (offset.every((value) => value === 0) ? field : shiftedField(setup, field, offset)));
+  const moments = new Float64Array(catalogue.tuples.length);
+  const products = new Float64Array(catalogue.tuples.length);
+  const values = new Float64Array(reads.images[0]!.length);
+  for (const image of reads.images) {
+    for (const shift of reads.translations) {
+      image.forEach((read, point) => {
+        let flat = 0;
+        for (let axis = 0; axis < dimension; axis++) flat = flat * sites + ((read.site[axis]! + shift[axis]!) % sites);
+        values[point] = fields[read.field]![flat]!;
+      });
+      for (let t = 0; t < products.length; t++) {
+        const prefix = catalogue.prefix[t]!;
+        products[t] = (prefix < 0 ? 1 : products[prefix]!) * values[catalogue.last[t]!]!;
+        moments[t] = moments[t]! + products[t]!;
+      }
+    }
+  }
+  const count = reads.images.length * reads.translations.length;
+  for (let t = 0; t < moments.length; t++) moments[t] = moments[t]! / count;
+  return moments;
+}
+
+/** Cumulants with jackknife errors over bins longer than the autocorrelation time. */
+function analyse(measurements: Float64Array[], catalogue: ReturnType<typeof momentCatalogue>, theory: Theory) {
+  const count = measurements.length;
+  const width = catalogue.tuples.length;
+  // Autocorrelation of the second moments (and the first fourth moment): the slowest drives the binning.
+  let tau = 0.5;
+  catalogue.tuples.forEach((tuple, t) => {
+    if (tuple.length === 2 || (tuple.length === 4 && tuple.every((index) => index === 0))) {
+      tau = Math.max(tau, integratedAutocorrelationTime(measurements.map((m) => m[t]!)));
+    }
+  });
+  let binSize = Math.max(1, Math.ceil(2 * tau));
+  if (Math.floor(count / binSize) < 16) binSize = Math.max(1, Math.floor(count / 16));
+  const bins = Math.floor(count / binSize);
+  const used = bins * binSize;
+  const binSums: Float64Array[] = [];
+  const total = new Float64Array(width);
+  for (let b = 0; b < bins; b++) {
+    const sums = new Float64Array(width);
+    for (let i = b * binSize; i < (b + 1) * binSize; i++) for (let t = 0; t < width; t++) sums[t] = sums[t]! + measurements[i]![t]!;
+    binSums.push(sums);
+    for (let t = 0; t < width; t++) total[t] = total[t]! + sums[t]!;
+  }
+  const cumulantsFrom = (means: Float64Array): number[][] => {
+    const moment = (indices: readonly number[]): number => means[catalogue.index.get(indices.join(','))!]!;
+    return theory.connectedOrders.map((order) => indexTuples(theory.points.length, order).map((tuple) => jointCumulant(tuple, moment)));
+  };
+  const fullMeans = total.map((value) => value / used);
+  const central = cumulantsFrom(fullMeans);
+  const leaveOneOut = binSums.map((sums) => cumulantsFrom(total.map((value, t) => (value - sums[t]!) / (used - binSize))));
+  const blocks: CorrelatorBlock[] = theory.connectedOrders.map((order, b) => {
+    const indices = indexTuples(theory.points.length, order);
+    const values = central[b]!;
+    const stderr = values.map((_, i) => {
+      let mean = 0;
+      for (const sample of leaveOneOut) mean += sample[b]![i]!;
+      mean /= bins;
+      let variance = 0;
+      for (const sample of leaveOneOut) variance += (sample[b]![i]! - mean) ** 2;
+      return Math.sqrt(((bins - 1) / bins) * variance);
+    });
+    return { order, indices, values, stderr };
+  });
+  return { blocks, tau, binSize, bins };
+}
