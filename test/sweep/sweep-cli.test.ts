@@ -58,6 +58,19 @@ describe('nnft sweep / nnft report', () => {
     expect(cli.err).toMatch(/no sweep point runner is registered/);
   });
 
+  it('--dry-run checks the example sweeps and lists their points without a point runner', async () => {
+    const cli = context(process.cwd());
+    expect(await runCli(['sweep', 'examples/sweeps/phi4-1d-coupling-scan.json', '--dry-run'], cli)).toBe(0);
+    expect(cli.out).toMatch(/sweep phi4-1d-coupling-scan is valid: 8 points \(grid over coupling \[8\]\)/);
+    expect(cli.out).toMatch(/ 7 {2}coupling-6-[0-9a-f]{10}/);
+    const json = context(process.cwd());
+    expect(await runCli(['sweep', 'examples/sweeps/phi4-1d-width-scan.json', '--dry-run', '--shard', '1/2', '--json'], json)).toBe(0);
+    expect(JSON.parse(json.out).points.map((point: { values: { width: number } }) => point.values.width)).toEqual([64, 256]);
+    const missing = context(process.cwd());
+    expect(await runCli(['sweep', 'examples/sweeps/phi4-1d-width-scan.json'], missing)).toBe(2);
+    expect(missing.err).toMatch(/out/);
+  });
+
   it('runs shards, merges them, and writes a report', async () => {
     const { directory } = await sweepFile();
     setSweepPointRunner(fakeRunner({ delayMs: 0 }).runPoint);

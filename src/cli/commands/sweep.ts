@@ -6,22 +6,25 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { EXIT } from '../../errors.js';
+import { EXIT, NnftError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
 import { runSweep, type SweepRunSummary } from '../../sweep/run-sweep.js';
 import { mergeSweepShards } from '../../sweep/merge-shards.js';
-import { parseShard } from '../../sweep/shard.js';
+import { inShard, parseShard } from '../../sweep/shard.js';
+import { loadSweep } from '../../sweep/load-sweep.js';
+import type { SweepPlan } from '../../sweep/expand-sweep.js';
 import { getSweepPointRunner } from '../../sweep/point-runner-registry.js';
 import { writeReport } from '../../report/render-report.js';
 
 interface SweepArgs {
   file?: string;
   dirs?: string[];
-  out: string;
+  out?: string;
   parallel: number;
   shard?: string;
   report: boolean;
+  dryRun: boolean;
   json: boolean;
 }
 
@@ -35,25 +38,46 @@ function describeRun(summary: SweepRunSummary, shard: string | undefined): strin
   return `${lines.join('\n')}\n`;
 }
 
+function describePlan(plan: SweepPlan, points: { index: number; id: string; values: Record<string, unknown> }[], shard: string | undefined): string {
+  const lines = [
+    `✔ sweep ${plan.name} is valid: ${plan.points.length} points (${plan.mode} over ${plan.parameters.map((parameter) => `${parameter.name} [${parameter.values.length}]`).join(', ')})${shard ? `, ${points.length} in shard ${shard}` : ''}`,
+  ];
+  for (const point of points) lines.push(`  ${String(point.index).padStart(4)}  ${point.id}`);
+  return `${lines.join('\n')}\n`;
+}
+
 export function sweepCommand(context: CliContext) {
   return {
     command: 'sweep <file> [dirs..]',
     describe: 'run a sweep file (one design per point), or `nnft sweep merge <dirs..> --out DIR` to join shards',
     builder: (argv: Argv) =>
       argv
+        .check((args) => {
+          if (!args.dryRun && !args.out) throw new NnftError('E_USAGE', 'missing required argument --out', { hint: 'name the output directory: --out DIR (or check the sweep with --dry-run)' });
+          return true;
+        })
         .positional('file', { type: 'string', demandOption: true, describe: 'sweep JSON file, or the word merge' })
         .positional('dirs', { type: 'string', array: true, describe: 'with merge: the shard output directories' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output directory (one run directory per point under points/)' })
+        .option('out', { type: 'string', describe: 'output directory (one run directory per point under points/); required unless --dry-run' })
         .option('parallel', { type: 'number', default: 1, describe: 'points run at once' })
         .option('shard', { type: 'string', describe: 'run one slice i/n (0-based): point k runs in shard k mod n' })
         .option('report', { type: 'boolean', default: false, describe: 'write report.html into --out when done' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'check the sweep and list its points (and the shard\'s) without running anything' })
         .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON; progress as NDJSON on stderr' })
         .example('nnft sweep examples/sweeps/phi4-1d-width-scan.json --out runs/width', 'run every point')
         .example('nnft sweep scan.json --out runs/s3 --shard 3/8', 'one task of an 8-way job array')
         .example('nnft sweep merge runs/s0 runs/s1 --out runs/all', 'join the shards'),
     handler: async (args: SweepArgs) => {
       const onEvent = eventRenderer(context, args.json);
-      const out = resolve(context.cwd, args.out);
+      if (args.dryRun && args.file !== 'merge') {
+        const loaded = await loadSweep(resolve(context.cwd, args.file!));
+        const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+        const points = loaded.plan.points.filter((point) => inShard(point.index, shard)).map(({ index, id, values }) => ({ index, id, values }));
+        context.stdout(args.json ? `${JSON.stringify({ name: loaded.plan.name, sweepHash: loaded.plan.sweepHash, total: loaded.plan.points.length, points }, null, 2)}\n` : describePlan(loaded.plan, points, args.shard));
+        context.exitCode = EXIT.ok;
+        return;
+      }
+      const out = resolve(context.cwd, args.out!);
       if (args.file === 'merge') {
         const directories = (args.dirs ?? []).map((directory) => resolve(context.cwd, directory));
         const merged = await mergeSweepShards(directories, out, { onEvent });
@@ -73,7 +97,24 @@ export function sweepCommand(context: CliContext) {
       }
       const runPoint = getSweepPointRunner();
       const shard = args.shard !== undefined ? parseShard(args.shard) : null;
-      const summary = await runSweep(resolve(context.cwd, args.file!), { out, parallel: args.parallel, shard, runPoint, onEvent });
+      // Ctrl-C stops starting new points; points already running finish and are recorded.
+      const controller = new AbortController();
+      const interrupt = () => {
+        onEvent({ type: 'warning', message: 'interrupted: finishing the running points, starting no new ones (rerun to continue)' });
+        controller.abort();
+      };
+      process.once('SIGINT', interrupt);
+      let summary: SweepRunSummary;
+      try {
+        summary = await runSweep(resolve(context.cwd, args.file!), { out, parallel: args.parallel, shard, runPoint, onEvent, signal: controller.signal });
+      } finally {
+        process.removeListener('SIGINT', interrupt);
+      }
+      if (controller.signal.aborted) {
+        context.stdout(describeRun(summary, args.shard));
+        context.exitCode = EXIT.interrupted;
+        return;
+      }
       if (args.report) await writeReport(out);
       context.stdout(
         args.json
