@@ -127,9 +127,9 @@ export function amputateGrid(input: GridCorrelators, options: AmputationOptions 
   const size = checkShapes(input);
   const cellVolume = options.cellVolume ?? 1;
   if (!(cellVolume > 0)) throw new NnftError('E_USAGE', `cellVolume must be positive, got ${cellVolume}`);
-  const lower = choleskyFactor(input.twoPoint, size, 'the two-point matrix C');
+  const factor = choleskyFactor(input.twoPoint, size, 'the two-point matrix C');
   // P = C^{-1} by Cholesky solves against the identity; its use is contraction only.
-  const precision = choleskySolve(lower, size, identityMatrix(size), size);
+  const precision = choleskySolve(factor, identityMatrix(size), size);
   const eigenvalues = symmetricEigenvalues(input.twoPoint, size);
   const smallestEigenvalue = eigenvalues[0];
   const largestEigenvalue = eigenvalues[size - 1];

@@ -92,9 +92,9 @@ export function fitLinearCouplings(data: MeasuredValues, terms: readonly FitTerm
       hint: 'Drop one of the terms, or add data (another correlator order or more points) that tells them apart.',
     });
   }
-  const lower = choleskyFactor(normal, termCount, 'the normal matrix');
-  const scaledSolution = choleskySolve(lower, termCount, rhs, 1);
-  const scaledCovariance = choleskySolve(lower, termCount, identityMatrix(termCount), termCount);
+  const factor = choleskyFactor(normal, termCount, 'the normal matrix');
+  const scaledSolution = choleskySolve(factor, rhs, 1);
+  const scaledCovariance = choleskySolve(factor, identityMatrix(termCount), termCount);
   const values = Array.from(scaledSolution, (value, t) => value / columnScale[t]);
   const covariance = Array.from({ length: termCount }, (_, s) =>
     Array.from({ length: termCount }, (_, t) => scaledCovariance[s * termCount + t] / (columnScale[s] * columnScale[t])),

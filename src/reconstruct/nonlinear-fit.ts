@@ -70,7 +70,7 @@ export function levenbergMarquardt(
       for (let s = 0; s < count; s++) damped[s * count + s] += damping * (normal[s * count + s] || 1);
       let step: Float64Array;
       try {
-        step = choleskySolve(choleskyFactor(damped, count, 'the damped normal matrix'), count, gradient, 1);
+        step = choleskySolve(choleskyFactor(damped, count, 'the damped normal matrix'), gradient, 1);
       } catch {
         damping *= 10;
         continue;
@@ -95,7 +95,7 @@ export function levenbergMarquardt(
   const { normal } = normalAt(theta);
   let covarianceFlat: Float64Array;
   try {
-    covarianceFlat = choleskySolve(choleskyFactor(normal, count, 'the normal matrix at the minimum'), count, identityMatrix(count), count);
+    covarianceFlat = choleskySolve(choleskyFactor(normal, count, 'the normal matrix at the minimum'), identityMatrix(count), count);
   } catch {
     covarianceFlat = new Float64Array(count * count).fill(Infinity);
   }

@@ -5,6 +5,7 @@
  * Also a panel Gauss-Legendre rule for the smooth-between-kinks integrands of the non-local and
  * exchange diagrams.
  */
+import { gaussLegendreRule } from '../numeric/index.js';
 
 /**
  * sum_j weight(j) int_{piece j} dz exp(-mass sum_k |x_k - z|), where piece j is the interval with
@@ -37,43 +38,6 @@ export function integrateExponentialProduct(points: readonly number[], mass: num
   return total;
 }
 
-export interface QuadratureNodes {
-  readonly nodes: Float64Array;
-  readonly weights: Float64Array;
-}
-
-const ruleCache = new Map<number, QuadratureNodes>();
-
-/** Gauss-Legendre nodes and weights on [-1, 1] (Newton iteration on P_n). */
-export function gaussLegendreNodes(order: number): QuadratureNodes {
-  const cached = ruleCache.get(order);
-  if (cached) return cached;
-  const nodes = new Float64Array(order);
-  const weights = new Float64Array(order);
-  for (let i = 0; i < order; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (order + 0.5));
-    let derivative = 0;
-    for (let iteration = 0; iteration < 100; iteration++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= order; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      derivative = (order * (x * p1 - p0)) / (x * x - 1);
-      const step = p1 / derivative;
-      x -= step;
-      if (Math.abs(step) < 1e-16) break;
-    }
-    nodes[i] = x;
-    weights[i] = 2 / ((1 - x * x) * derivative * derivative);
-  }
-  const rule = { nodes, weights };
-  ruleCache.set(order, rule);
-  return rule;
-}
-
 /**
  * int_{lower}^{upper} f with Gauss-Legendre panels: the interval is cut at every breakpoint inside it
  * (kinks of the integrand) and each piece into panels no longer than maxPanel.
@@ -87,7 +51,7 @@ export function integratePanels(
   order = 10,
 ): number {
   const cuts = [lower, ...breakpoints.filter((b) => b > lower && b < upper).sort((a, b) => a - b), upper];
-  const { nodes, weights } = gaussLegendreNodes(order);
+  const { nodes, weights } = gaussLegendreRule(order);
   let total = 0;
   for (let c = 1; c < cuts.length; c++) {
     const length = cuts[c] - cuts[c - 1];

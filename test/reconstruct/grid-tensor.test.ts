@@ -43,7 +43,7 @@ describe('dense linear algebra', () => {
         expect(sum).toBeCloseTo(i === j ? 1 : 0, 13);
       }
     }
-    const x = choleskySolve(choleskyFactor(matrix, 3), 3, new Float64Array([1, 2, 3]), 1);
+    const x = choleskySolve(choleskyFactor(matrix, 3), new Float64Array([1, 2, 3]), 1);
     expect(4 * x[0] + 1 * x[1] + 0.5 * x[2]).toBeCloseTo(1, 13);
   });
   it('finds symmetric eigenvalues (trace and determinant agree)', () => {

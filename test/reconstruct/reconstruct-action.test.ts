@@ -51,7 +51,6 @@ describe('reconstructAction: correlators in, report out', () => {
     expect(report.verdict.ordersDropped.join(' ')).toMatch(/tree level/);
     expect(report.amputation!.cellVolume).toBeCloseTo(0.8, 14);
     expect(JSON.parse(JSON.stringify(report)).verdict.summary).toBe('local; clusters');
-    console.log(JSON.stringify({ v: report.verdict.reasons, n: report.amputation!.noise, d: report.amputation!.diagonalCoupling }));
   });
 
   it('free cos-net at N = 4: non-local and cluster-violating with plateau 2 G(0)^2/N', () => {
@@ -63,7 +62,6 @@ describe('reconstructAction: correlators in, report out', () => {
     expect(report.verdict.clusters).toBe(false);
     expect(report.verdict.local).toBe(false);
     expect(report.notes.join(' ')).toMatch(/forward fits skipped/);
-    console.log(JSON.stringify({ v: report.verdict.reasons, n: report.amputation!.noise, c: report.amputation!.conditionNumber }));
   });
 
   it('refuses more than 2N points for width-N networks', () => {
