@@ -2,7 +2,9 @@
 export * from './errors.js';
 export * from './random/index.js';
 export * from './theory/theory.js';
-export { loadTarget, type LoadedTarget } from './theory/load-target.js';
+export { loadTarget, parseTargetText, type LoadedTarget, type LoadTargetOptions } from './theory/load-target.js';
+export { validateAgainstSchema, loadSchema, schemaFile, parseJsonSource, SourceLocations, type SourcePosition, formatPath, parsePath, didYouMean } from './schema/index.js';
+export { analysePotential, methodProblems, perturbativeSupportsOrder, CONCRETE_METHODS, type PotentialShape, type MethodProblem } from './theory/method-support.js';
 export * from './backend/index.js';
 export { runDoctor, type DoctorReport } from './backend/doctor.js';
 export * from './io/result.js';
