@@ -4,13 +4,12 @@
  * deterministic shards. What a point does is injected (runPoint): the CLI passes the design
  * function, or a runner that spawns `nnft design` per point; tests pass a fake.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NnftError, isNnftError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomic-write.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import type { CorrelatorResult } from '../io/result.js';
-import { rm } from 'node:fs/promises';
 import type { SweepPlan, SweepPoint } from './expand-sweep.js';
 import { extrapolateSummary, type ExtrapolationTable } from './extrapolate.js';
 import { loadSweep } from './load-sweep.js';
@@ -161,11 +160,18 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
 
   await mkdir(out, { recursive: true });
   const existing = await readManifest(out);
-  if (existing && existing.sweepHash !== plan.sweepHash) {
-    throw new NnftError('E_USAGE', `${out} holds another sweep (${existing.name}, hash ${existing.sweepHash.slice(0, 12)})`, {
+  if (existing && existing.name !== plan.name) {
+    throw new NnftError('E_USAGE', `${out} holds another sweep (${existing.name})`, {
       file: out,
-      hint: `this sweep's hash is ${plan.sweepHash.slice(0, 12)}: choose another --out directory`,
+      hint: `choose another --out directory for sweep ${plan.name}`,
     });
+  }
+  if (existing && existing.sweepHash !== plan.sweepHash) {
+    // The same sweep, edited (values added, say). Points are content-addressed, so unchanged points
+    // keep their finished runs and the summary lists the current points only.
+    const known = new Set(existing.points.map((point) => point.id));
+    const kept = plan.points.filter((point) => known.has(point.id)).length;
+    onEvent({ type: 'info', message: `sweep ${plan.name} changed since the last run in ${out}: ${kept} of ${plan.points.length} points are unchanged` });
   }
   await writeJsonAtomic(join(out, MANIFEST_FILE), manifestFor(plan, shard));
   await writeJsonAtomic(join(out, 'sweep.json'), loaded.sweep);

@@ -110,8 +110,25 @@ describe('runSweep', () => {
     const { directory, file } = await sweepFile();
     const out = join(directory, 'out');
     await runSweep(file, { out, runPoint: fakeRunner().runPoint });
-    const other = await sweepFile({ options: { seed: 2 } });
+    const other = await sweepFile({ name: 'another-scan' });
     await expect(runSweep(other.file, { out, runPoint: fakeRunner().runPoint })).rejects.toMatchObject({ code: 'E_USAGE' });
+  });
+
+  it('an edited sweep reuses the finished runs of its unchanged points', async () => {
+    const { directory, file } = await sweepFile();
+    const out = join(directory, 'out');
+    await runSweep(file, { out, runPoint: fakeRunner().runPoint });
+    const sweep = JSON.parse(await readFile(file, 'utf8'));
+    sweep.vary.parameters[1].values.push(256);
+    await writeFile(file, JSON.stringify(sweep));
+    const events: NnftEvent[] = [];
+    const extended = fakeRunner();
+    const summary = await runSweep(file, { out, runPoint: extended.runPoint, onEvent: (event) => events.push(event) });
+    expect(summary).toMatchObject({ total: 12, ran: 3, skipped: 9 });
+    expect(extended.calls.map((entry) => entry.input.values.width)).toEqual([256, 256, 256]);
+    expect(events.some((event) => event.type === 'info' && /9 of 12 points are unchanged/.test(event.message))).toBe(true);
+    const rows = parseSummaryJsonl(await readFile(join(out, 'summary.jsonl'), 'utf8'));
+    expect(rows.map((row) => row.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 });
 
