@@ -50,6 +50,10 @@ function exactGridTensor(points: number[][], fourPoint: (x: number[]) => number)
 }
 
 describe('cluster curves', () => {
+  it('fixture check: the cos-net closed form gives the physics.md oracle 0.0827 at (0, 0.5, 1.0, 1.7), N = 4', () => {
+    expect(cosNetFourPoint([0, 0.5, 1.0, 1.7], 4)).toBeCloseTo(0.0827, 4);
+  });
+
   it('finite-width cos-net (N = 4): plateau B = 2/N (G_c4 -> 2 G(0)^2/N), violates clustering', () => {
     const width = 4;
     const points = uniformGrid1d(8, 0.5);
