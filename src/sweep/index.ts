@@ -12,3 +12,4 @@ export { summaryJsonl, summaryCsv, parseSummaryJsonl, type SweepSummaryRow } fro
 export { setSweepPointRunner, getSweepPointRunner } from './point-runner-registry.js';
 export { getByPointer, setByPointer, parsePointer, formatPointer } from './json-pointer.js';
 export { createSubprocessPointRunner, type SubprocessRunnerOptions } from './subprocess-point-runner.js';
+export { createDesignSubprocessRunner, designCommandArguments } from './design-subprocess.js';

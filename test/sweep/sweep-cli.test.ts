@@ -112,3 +112,25 @@ describe('nnft sweep / nnft report', () => {
     expect(summary.rows[0]!.results).toMatchObject({ width: 64, chiSquaredPerDof: 1.05 });
   });
 });
+
+describe('nnft design as a subprocess', () => {
+  it('maps sweep options to design flags and chooses --out or --resume', async () => {
+    const { designCommandArguments } = await import('../../src/sweep/design-subprocess.js');
+    const input = {
+      sweepName: 's',
+      index: 0,
+      id: 'width-64-abc',
+      values: { width: 64 },
+      target: {},
+      targetFile: '/runs/p/sweep-target.json',
+      options: { width: 64, ensembleSize: 100000, seed: 1, tolerance: 0.05, maxSteps: 200, verbose: true },
+      resume: false,
+    };
+    expect(designCommandArguments(input, '/runs/p')).toEqual([
+      'design', '/runs/p/sweep-target.json',
+      '--width', '64', '--ensemble', '100000', '--seed', '1', '--tolerance', '0.05', '--max-steps', '200', '--verbose',
+      '--out', '/runs/p',
+    ]);
+    expect(designCommandArguments({ ...input, options: {}, resume: true }, '/runs/p')).toEqual(['design', '/runs/p/sweep-target.json', '--resume', '/runs/p']);
+  });
+});
