@@ -47,3 +47,4 @@ export {
   type CorrelatorBlocks,
   type ReconstructionInput,
 } from './reconstruct-action.js';
+export { enginePredictor, type EnginePredictor } from './engine-predictors.js';
