@@ -77,8 +77,13 @@ export function latticeSetup(theory: Theory, options: LatticeSetupOptions = {}):
   let spacing = options.spacing;
   if (spacing === undefined) {
     let target = cutoff === null ? 0.1 / mass : Math.min((0.98 * 2 * Math.PI) / (highestPower(theory) * cutoff), 0.95 * (Math.PI / cutoff), 0.5 / mass);
+    // Put the points on sites when that costs at most a factor 2 in spacing (the nearest-neighbour
+    // action needs it; with a cutoff it only saves Fourier interpolation).
     const grid = commonGrid(coordinates);
-    if (Number.isFinite(grid) && grid > 0) target = grid / Math.ceil(grid / target - 1e-9);
+    if (Number.isFinite(grid) && grid > 0) {
+      const aligned = grid / Math.ceil(grid / target - 1e-9);
+      if (aligned >= 0.5 * target || regulator === 'nearest-neighbour') target = aligned;
+    }
     spacing = target;
   }
   if (!(spacing > 0)) throw new NnftError('E_SEMANTIC', `lattice spacing must be positive, got ${spacing}`, { issues: [{ path: 'targetCorrelators.spacing', message: 'must be positive' }] });
@@ -86,6 +91,9 @@ export function latticeSetup(theory: Theory, options: LatticeSetupOptions = {}):
     throw new NnftError('E_SEMANTIC', `lattice spacing ${spacing} cannot represent the cutoff ${cutoff}: need spacing < pi / Lambda = ${(Math.PI / cutoff).toPrecision(4)}`, {
       issues: [{ path: 'targetCorrelators.spacing', message: `must be below pi / Lambda = ${(Math.PI / cutoff).toPrecision(4)}` }],
     });
+  }
+  if (cutoff !== null && spacing > (2 * Math.PI) / (highestPower(theory) * cutoff)) {
+    notes.push(`spacing ${spacing} is above the alias-free bound 2 pi/(n Lambda) = ${((2 * Math.PI) / (highestPower(theory) * cutoff)).toPrecision(3)} for phi^${highestPower(theory)}: the lattice sum of the interaction aliases high momenta`);
   }
   let sites = options.sites;
   if (sites === undefined) {

@@ -309,6 +309,7 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
   const started = performance.now();
   let stoppedEarly = false;
   const progressEvery = Math.max(1, Math.floor(totalTrajectories / 20));
+  let lastYield = performance.now();
 
   for (let trajectory = 0; trajectory < totalTrajectories; trajectory++) {
     if (options.signal?.aborted) {
@@ -347,18 +348,25 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
     proposal = new Float64Array(0);
     momentum = new Float64Array(0);
     if (trajectory < thermalization) {
-      recentAccepted += accept ? 1 : 0;
+      // Tune on the mean acceptance probability (less noisy than accept counts); only lengthen in the
+      // second half, so thermalisation ends at a step count that is not too coarse.
+      recentAccepted += Math.min(1, Math.exp(-deltaEnergy));
       recentCount += 1;
       if (recentCount === 20) {
         const rate = recentAccepted / recentCount;
-        if (rate < 0.7) leapfrogSteps = Math.min(200, Math.ceil(leapfrogSteps * 1.4));
-        else if (rate > 0.95 && leapfrogSteps > 4) leapfrogSteps = Math.max(4, Math.floor(leapfrogSteps * 0.8));
+        if (rate < 0.8) leapfrogSteps = Math.min(200, Math.ceil(leapfrogSteps * 1.3));
+        else if (rate > 0.97 && leapfrogSteps > 4 && trajectory < thermalization / 2) leapfrogSteps = Math.max(4, Math.floor(leapfrogSteps * 0.85));
         recentAccepted = 0;
         recentCount = 0;
       }
     } else {
       accepted += accept ? 1 : 0;
       measurements.push(measure(setup, field, reads, catalogue));
+    }
+    if (performance.now() - lastYield > 100) {
+      // Let timers and signals (Ctrl-C, AbortSignal.timeout) run during long runs.
+      await yieldToEventLoop();
+      lastYield = performance.now();
     }
     if ((trajectory + 1) % progressEvery === 0 || trajectory + 1 === totalTrajectories) {
       const elapsed = (performance.now() - started) / 1000;

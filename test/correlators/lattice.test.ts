@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { computeLattice, latticeFreePropagator, latticeSetup } from '../../src/correlators/lattice.js';
+import { integratedAutocorrelationTime } from '../../src/correlators/autocorrelation.js';
+import { freePropagator } from '../../src/correlators/free-propagator.js';
+import { Rng } from '../../src/random/rng.js';
+import { makeTheory } from './theory-fixtures.js';
+
+describe('lattice setup', () => {
+  it('puts the points on sites when it can and approaches the continuum propagator', () => {
+    const theory = makeTheory({ points: [[0], [0.5], [1.25]] });
+    const setup = latticeSetup(theory);
+    expect(setup.pointsOnSites).toBe(true);
+    expect(setup.regulator).toBe('nearest-neighbour');
+    // O(a^2) bias of the nearest-neighbour action at a = 0.0833: G(0) = 1/(2m sqrt(1 + m^2 a^2/4)).
+    const a = setup.spacing;
+    expect(latticeFreePropagator(setup, [0])).toBeCloseTo(1 / (2 * Math.sqrt(1 + (a * a) / 4)), 6);
+  });
+
+  it('with a sharp cutoff the free lattice propagator tends to G_Lambda in a large box', () => {
+    const theory = makeTheory({ dimension: 2, momentumCutoff: 5, points: [[0, 0], [0.3, 0]] });
+    const setup = latticeSetup(theory, { sites: 128 });
+    expect(setup.regulator).toBe('sharp-cutoff');
+    const lattice = latticeFreePropagator(setup, [0.3, 0]);
+    expect(Math.abs(lattice - freePropagator(2, 1, 5, 0.3))).toBeLessThan(2e-3 * freePropagator(2, 1, 5, 0.3));
+  });
+});
+
+describe('autocorrelation time', () => {
+  it('is 1/2 for independent draws and (1 + rho)/(2(1 - rho)) for an AR(1) chain', () => {
+    const rng = new Rng(12345);
+    const independent = Float64Array.from({ length: 20000 }, () => rng.normal());
+    expect(integratedAutocorrelationTime(independent)).toBeLessThan(0.6);
+    const rho = 0.8;
+    const chain = new Float64Array(40000);
+    for (let i = 1; i < chain.length; i++) chain[i] = rho * chain[i - 1]! + Math.sqrt(1 - rho * rho) * rng.normal();
+    const expected = (1 + rho) / (2 * (1 - rho));
+    expect(Math.abs(integratedAutocorrelationTime(chain) - expected)).toBeLessThan(0.15 * expected);
+  });
+});
+
+describe('lattice HMC', () => {
+  it('free theory in d = 1: G2 agrees with the exact lattice propagator within 4 sigma, G_c4 with 0', async () => {
+    const theory = makeTheory({ points: [[0], [0.5], [1]] });
+    const result = await computeLattice(theory, { trajectories: 600, thermalization: 50, seed: 11 });
+    const setup = latticeSetup(theory);
+    const g2 = result.correlators[0]!;
+    g2.indices.forEach((tuple, i) => {
+      const exact = latticeFreePropagator(setup, [theory.points[tuple[0]!]![0]! - theory.points[tuple[1]!]![0]!]);
+      expect(Math.abs(g2.values[i]! - exact)).toBeLessThan(4 * g2.stderr[i]!);
+      expect(g2.stderr[i]!).toBeLessThan(0.03 * exact);
+    });
+    const g4 = result.correlators[1]!;
+    g4.values.forEach((value, i) => expect(Math.abs(value)).toBeLessThan(5 * g4.stderr[i]!));
+    expect(result.acceptance).toBeGreaterThan(0.6);
+    expect(result.stoppedEarly).toBe(false);
+  });
+
+  it('free theory in d = 2 with a cutoff and off-site points (Fourier interpolation)', async () => {
+    const theory = makeTheory({ dimension: 2, momentumCutoff: 4, points: [[0, 0], [0.37, 0.1]], interactionRegion: { kind: 'box', side: 2 } });
+    const result = await computeLattice(theory, { trajectories: 300, thermalization: 30, seed: 5, sites: 32 });
+    const setup = latticeSetup(theory, { sites: 32 });
+    expect(setup.pointsOnSites).toBe(false);
+    const g2 = result.correlators[0]!;
+    const exact = latticeFreePropagator(setup, [0.37, 0.1]);
+    const index = g2.indices.findIndex((tuple) => tuple.join(',') === '0,1');
+    expect(Math.abs(g2.values[index]! - exact)).toBeLessThan(4 * g2.stderr[index]!);
+  });
+
+  it('is reproducible from its seed and stops early on abort', async () => {
+    const theory = makeTheory({ points: [[0]], interactions: [{ kind: 'local', power: 4, coupling: 1, wickOrdered: false }] });
+    const first = await computeLattice(theory, { trajectories: 40, thermalization: 10, seed: 3 });
+    const second = await computeLattice(theory, { trajectories: 40, thermalization: 10, seed: 3 });
+    expect(second.correlators).toEqual(first.correlators);
+    const controller = new AbortController();
+    const partial = await computeLattice(theory, {
+      trajectories: 2000,
+      thermalization: 10,
+      seed: 3,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'progress' && event.done >= 100) controller.abort();
+      },
+    });
+    expect(partial.stoppedEarly).toBe(true);
+    expect(partial.trajectories).toBeLessThan(2000);
+    expect(partial.caveats.join(' ')).toMatch(/stopped early/);
+  });
+});

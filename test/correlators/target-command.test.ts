@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import type { CliContext } from '../../src/cli/context.js';
+
+function captureContext(): CliContext & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, exitCode: 0, cwd: process.cwd() };
+}
+
+describe('nnft target', () => {
+  it('prints the theory, the method and why, and one table per order', async () => {
+    const context = captureContext();
+    const code = await runCli(['target', 'targets/phi4-local-1d.json'], context);
+    expect(code).toBe(0);
+    const text = context.out.join('');
+    expect(text).toMatch(/method: spectral \(chosen by auto\)/);
+    expect(text).toMatch(/why: {2}d = 1 with a polynomial potential/);
+    expect(text).toMatch(/G_c2 +value +± error/);
+    expect(text).toMatch(/ {2}x0 x0 +0\.4733039675/);
+    expect(text).toMatch(/G_c4/);
+    expect(context.err.join('')).toBe('');
+  });
+
+  it('--json prints the result contract on stdout and events as NDJSON on stderr', async () => {
+    const context = captureContext();
+    const code = await runCli(['target', 'targets/phi4-local-2d.json', '--json'], context);
+    expect(code).toBe(0);
+    const result = JSON.parse(context.out.join(''));
+    expect(result.nnftResult).toBe(1);
+    expect(result.kind).toBe('target-correlators');
+    expect(result.method).toBe('perturbative');
+    expect(result.correlators[1].order).toBe(4);
+    const events = context.err.join('').trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'info' });
+  });
+
+  it('--method overrides the file and a bad file exits 2 with the problem', async () => {
+    const context = captureContext();
+    expect(await runCli(['target', 'targets/free-scalar-1d.json', '--method', 'spectral'], context)).toBe(0);
+    expect(context.out.join('')).toMatch(/method: spectral\n/);
+    const missing = captureContext();
+    expect(await runCli(['target', 'no-such-file.json'], missing)).toBe(2);
+    expect(missing.err.join('')).toMatch(/no-such-file\.json/);
+  });
+});
