@@ -41,7 +41,8 @@ export interface SweepPlan {
   mode: 'grid' | 'list';
   parameters: SweepParameter[];
   points: SweepPoint[];
-  extrapolate: { parameter: string; terms: 1 | 2 } | null;
+  /** groupBy: the varied parameters that separate independent fits. */
+  extrapolate: { parameter: string; terms: 1 | 2; groupBy: string[] } | null;
   /** Hash of every point's inputs and the parameter definitions: shards of one sweep share it. */
   sweepHash: string;
 }
@@ -134,7 +135,14 @@ export function expandSweep(sweep: SweepFile, baseTarget: Record<string, unknown
       const distinct = new Set(parameter.values).size;
       if (distinct < terms + 1) issues.push({ path: 'extrapolate.terms', message: `fitting ${terms + 1} coefficients needs at least ${terms + 1} distinct widths, the sweep has ${distinct}` });
     }
-    extrapolate = { parameter: sweep.extrapolate.parameter, terms: sweep.extrapolate.terms ?? 1 };
+    const others = parameters.map((candidate) => candidate.name).filter((name) => name !== sweep.extrapolate!.parameter);
+    const groupBy = sweep.extrapolate.groupBy ?? (mode === 'grid' ? others : []);
+    groupBy.forEach((name, position) => {
+      if (!others.includes(name)) {
+        issues.push({ path: `extrapolate.groupBy[${position}]`, message: `"${name}" is not one of the other varied parameters`, hint: others.length ? `choose from: ${others.join(', ')}` : 'the sweep varies no other parameter' });
+      }
+    });
+    extrapolate = { parameter: sweep.extrapolate.parameter, terms: sweep.extrapolate.terms ?? 1, groupBy };
   }
 
   if (issues.length) {

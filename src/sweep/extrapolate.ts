@@ -87,13 +87,14 @@ function correlatorsOf(row: SweepSummaryRow): Record<string, CorrelatorSummary> 
 
 /**
  * Extrapolate every correlator in the finished rows' results (the shape summarizeDesignResult
- * writes) in the width parameter, separately for each combination of the other varied values.
+ * writes) in the width parameter, separately for each combination of the `groupBy` parameters'
+ * values (default: every other varied parameter).
  */
-export function extrapolateSummary(rows: readonly SweepSummaryRow[], parameter: string, terms: 1 | 2 = 1): ExtrapolationTable {
+export function extrapolateSummary(rows: readonly SweepSummaryRow[], parameter: string, terms: 1 | 2 = 1, groupBy?: readonly string[]): ExtrapolationTable {
   const groups = new Map<string, { values: Record<string, unknown>; rows: SweepSummaryRow[] }>();
   for (const row of rows) {
     if (row.status !== 'finished') continue;
-    const others = Object.fromEntries(Object.entries(row.values).filter(([name]) => name !== parameter));
+    const others = Object.fromEntries(Object.entries(row.values).filter(([name]) => name !== parameter && (groupBy === undefined || groupBy.includes(name))));
     const key = canonicalJson(others);
     if (!groups.has(key)) groups.set(key, { values: others, rows: [] });
     groups.get(key)!.rows.push(row);

@@ -81,7 +81,7 @@ export async function mergeSweepShards(directories: readonly string[], out: stri
   await writeSummaries(out, rows, manifest.parameters.map((parameter) => parameter.name));
   let extrapolation: ExtrapolationTable | null = null;
   if (manifest.extrapolate && rows.filter((row) => row.status === 'finished').length === manifest.points.length) {
-    extrapolation = extrapolateSummary(rows, manifest.extrapolate.parameter, manifest.extrapolate.terms);
+    extrapolation = extrapolateSummary(rows, manifest.extrapolate.parameter, manifest.extrapolate.terms, manifest.extrapolate.groupBy);
     await writeJsonAtomic(join(out, EXTRAPOLATION_FILE), extrapolation);
   }
   return { out, rows, missing, extrapolation };

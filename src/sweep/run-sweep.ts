@@ -247,7 +247,7 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
   if (plan.extrapolate) {
     const finished = rows.filter((row) => row.status === 'finished').length;
     if (finished === plan.points.length) {
-      extrapolation = extrapolateSummary(rows, plan.extrapolate.parameter, plan.extrapolate.terms);
+      extrapolation = extrapolateSummary(rows, plan.extrapolate.parameter, plan.extrapolate.terms, plan.extrapolate.groupBy);
       await writeJsonAtomic(join(out, EXTRAPOLATION_FILE), extrapolation);
     } else {
       onEvent({

@@ -30,5 +30,5 @@ export interface SweepFile {
   target: string;
   options?: Record<string, unknown>;
   vary: { mode?: 'grid' | 'list'; parameters: SweepParameterSpec[] };
-  extrapolate?: { parameter: string; terms?: 1 | 2 };
+  extrapolate?: { parameter: string; terms?: 1 | 2; groupBy?: string[] };
 }

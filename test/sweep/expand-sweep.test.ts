@@ -148,6 +148,17 @@ describe('sweep expansion', () => {
     expect(error.issues[0]!.message).toMatch(/has no key "coupl"/);
   });
 
+  it('extrapolation groups: every other parameter in grid mode, none in list mode, or as named', () => {
+    const parameters = [
+      { pointer: '/options/width', values: [32, 64] },
+      { pointer: '/options/seed', values: [1, 2] },
+    ];
+    expect(expandSweep(sweepWith({ parameters }, { extrapolate: { parameter: 'width' } }), baseTarget).extrapolate).toEqual({ parameter: 'width', terms: 1, groupBy: ['seed'] });
+    expect(expandSweep(sweepWith({ mode: 'list', parameters }, { extrapolate: { parameter: 'width' } }), baseTarget).extrapolate!.groupBy).toEqual([]);
+    const error = thrown(() => expandSweep(sweepWith({ parameters }, { extrapolate: { parameter: 'width', groupBy: ['width', 'mass'] } }), baseTarget));
+    expect(error.issues.map((issue) => issue.path)).toEqual(['extrapolate.groupBy[0]', 'extrapolate.groupBy[1]']);
+  });
+
   it('refuses repeated points', () => {
     const error = thrown(() => expandSweep(sweepWith({ parameters: [{ pointer: '/options/width', values: [32, 32] }] }), baseTarget));
     expect(error.issues[0]!.message).toMatch(/points 0 and 1 have identical inputs/);
