@@ -130,11 +130,25 @@ export function quarticExchangeTree1d(points: readonly number[], mass: number): 
   return total;
 }
 
-/** Predictor column over a list of index tuples: diagram(points at the tuple). */
+/**
+ * Predictor column over a list of index tuples: diagram(points at the tuple). Every diagram here is
+ * symmetric in its points and translation invariant (V = R), so tuples with the same sorted shape
+ * up to a shift share one evaluation (a uniform grid has far fewer shapes than tuples).
+ */
 export function predictorColumn(
   tuples: readonly (readonly number[])[],
   points: readonly number[],
   diagram: (tuplePoints: number[]) => number,
 ): number[] {
-  return tuples.map((tuple) => diagram(tuple.map((index) => points[index])));
+  const cache = new Map<string, number>();
+  return tuples.map((tuple) => {
+    const sorted = tuple.map((index) => points[index]).sort((a, b) => a - b);
+    const key = sorted.map((x) => (x - sorted[0]).toPrecision(12)).join(',');
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = diagram(sorted);
+      cache.set(key, value);
+    }
+    return value;
+  });
 }
