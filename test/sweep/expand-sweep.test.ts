@@ -187,7 +187,7 @@ describe('sweep file validation', () => {
     expect(couplings[0]).toBe(0.1);
     expect(couplings[couplings.length - 1]).toBe(6);
     const width = await loadSweep('examples/sweeps/phi4-1d-width-scan.json');
-    expect(width.plan.extrapolate).toEqual({ parameter: 'width', terms: 1 });
+    expect(width.plan.extrapolate).toEqual({ parameter: 'width', terms: 1, groupBy: [] });
   });
 
   it('reports JSON syntax errors with line and column, and a missing base target', async () => {
