@@ -24,6 +24,8 @@ export interface SweepData {
   manifest: SweepManifest;
   rows: SweepSummaryRow[];
   extrapolation: ExtrapolationTable | null;
+  /** Ids of the points whose run directory has its own report.html (linked from the table). */
+  pointReports: Set<string>;
   notes: string[];
 }
 
@@ -92,5 +94,9 @@ export async function readSweepData(directory: string): Promise<SweepData> {
   if (finished < manifest.points.length) {
     notes.push(`${finished} of ${manifest.points.length} points finished${failed ? `, ${failed} failed` : ''}${manifest.shard ? ` (this directory is shard ${manifest.shard.index}/${manifest.shard.count})` : ''}.`);
   }
-  return { directory, manifest, rows, extrapolation, notes };
+  const pointReports = new Set<string>();
+  for (const row of rows) {
+    if ((await readText(join(directory, 'points', row.id, 'report.html'))) !== null) pointReports.add(row.id);
+  }
+  return { directory, manifest, rows, extrapolation, pointReports, notes };
 }

@@ -85,8 +85,23 @@ export async function renderReport(directory: string): Promise<string> {
   return (await renderReportDetailed(directory)).html;
 }
 
-/** Render and save the report; returns the path written (default <dir>/report.html). */
-export async function writeReport(directory: string, options: { out?: string } = {}): Promise<string> {
+/**
+ * Render and save the report; returns the path written (default <dir>/report.html). For a sweep,
+ * `points: true` first writes every point's own report into its run directory, and the sweep's
+ * table links to them.
+ */
+export async function writeReport(directory: string, options: { out?: string; points?: boolean } = {}): Promise<string> {
+  if (options.points && (await isSweepDirectory(directory))) {
+    const data = await readSweepData(directory);
+    for (const row of data.rows) {
+      const pointDirectory = join(directory, 'points', row.id);
+      try {
+        await writeFileAtomic(join(pointDirectory, 'report.html'), await renderReport(pointDirectory));
+      } catch {
+        // A point with nothing to show (no run files yet) simply gets no report and no link.
+      }
+    }
+  }
   const html = await renderReport(directory);
   const out = options.out ?? join(directory, 'report.html');
   await writeFileAtomic(out, html);

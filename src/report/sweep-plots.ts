@@ -150,7 +150,7 @@ function summaryTable(data: SweepData): string {
   const rows = data.rows
     .map((row) => {
       const chi = row.results.chiSquaredPerDof;
-      return `<tr class="${row.status}"><td>${row.index}</td><td><code>${escapeHtml(row.id)}</code></td><td>${escapeHtml(row.status)}${row.error ? `: ${escapeHtml(row.error.message)}` : ''}</td>${names.map((name) => `<td>${escapeHtml(typeof row.values[name] === 'number' ? formatNumber(row.values[name] as number) : JSON.stringify(row.values[name]))}</td>`).join('')}<td>${typeof chi === 'number' ? escapeHtml(formatNumber(chi)) : ''}</td></tr>`;
+      return `<tr class="${row.status}"><td>${row.index}</td><td>${data.pointReports.has(row.id) ? `<a href="points/${encodeURIComponent(row.id)}/report.html"><code>${escapeHtml(row.id)}</code></a>` : `<code>${escapeHtml(row.id)}</code>`}</td><td>${escapeHtml(row.status)}${row.error ? `: ${escapeHtml(row.error.message)}` : ''}</td>${names.map((name) => `<td>${escapeHtml(typeof row.values[name] === 'number' ? formatNumber(row.values[name] as number) : JSON.stringify(row.values[name]))}</td>`).join('')}<td>${typeof chi === 'number' ? escapeHtml(formatNumber(chi)) : ''}</td></tr>`;
     })
     .join('');
   return `<table class="summary"><caption>Points (${data.rows.length} of ${data.manifest.points.length} with results)</caption>${header}${rows}</table>`;

@@ -93,5 +93,17 @@ describe('sweep report', () => {
     expect(html).toContain('coupling &amp; width &lt;scan&gt;');
     expect(html).toContain('Infinite-width extrapolation');
     expect(html.match(/<tr class="finished">/g)).toHaveLength(8);
+    expect(html).not.toContain('href="points/');
+  });
+
+  it('with points: true writes every point\'s report and links it from the table', async () => {
+    const directory = await syntheticSweepDirectory();
+    const path = await writeReport(directory, { points: true });
+    const html = await readFile(path, 'utf8');
+    const links = [...html.matchAll(/href="points\/([^/"]+)\/report\.html"/g)].map((match) => match[1]!);
+    expect(links).toHaveLength(8);
+    const pointHtml = await readFile(join(directory, 'points', links[0]!, 'report.html'), 'utf8');
+    expect(pointHtml).toContain('id="plot-g2-separation"');
+    expect(pointHtml).toContain('This run is one point of a sweep');
   });
 });

@@ -12,10 +12,11 @@ export function reportCommand(context: CliContext) {
       argv
         .positional('dir', { type: 'string', demandOption: true, describe: 'a design run directory or a sweep directory' })
         .option('out', { type: 'string', describe: 'where to write the HTML (default <dir>/report.html)' })
+        .option('points', { type: 'boolean', default: false, describe: 'for a sweep: also write each point\'s report and link them' })
         .option('json', { type: 'boolean', default: false, describe: 'print {"report": path} as JSON' }),
-    handler: async (args: { dir: string; out?: string; json: boolean }) => {
+    handler: async (args: { dir: string; out?: string; points: boolean; json: boolean }) => {
       const directory = resolve(context.cwd, args.dir);
-      const path = await writeReport(directory, args.out ? { out: resolve(context.cwd, args.out) } : {});
+      const path = await writeReport(directory, { points: args.points, ...(args.out ? { out: resolve(context.cwd, args.out) } : {}) });
       context.stdout(args.json ? `${JSON.stringify({ report: path })}\n` : `✔ report written to ${path}\n`);
       context.exitCode = 0;
     },
