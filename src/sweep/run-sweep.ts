@@ -223,6 +223,8 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
     } catch (error) {
       failed++;
       const { code, message } = describeError(error);
+      // A row left by an earlier attempt would otherwise still count this point as finished.
+      await rm(join(directory, POINT_ROW_FILE), { force: true });
       await writeJsonAtomic(join(directory, POINT_FAILURE_FILE), { nnftSweepFailure: 1, inputHash: point.inputHash, code, message } satisfies StoredFailure);
       onEvent({ type: 'warning', message: `point ${point.id} failed: ${message}`, path: directory, hint: 'rerun the sweep to retry failed points' });
     }
