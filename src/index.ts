@@ -11,3 +11,4 @@ export * from './io/result.js';
 export * from './io/events.js';
 export { writeFileAtomic, writeJsonAtomic } from './io/atomic-write.js';
 export { NNFT_VERSION } from './version.js';
+export * from './reconstruct/index.js';
