@@ -29,12 +29,15 @@ export interface OrderEstimate {
   readonly indices: number[][];
   readonly values: number[];
   readonly stderr: number[];
+  /** The plain self-normalised estimator at the requested points only (no images, no control variate). */
   readonly plainValues: number[];
   readonly plainStderr: number[];
-  /** (plain stderr / reported stderr)^2; 1 where the plain estimator is reported. */
+  /** (plain stderr / reported stderr)^2 on the same draws; 1 where the plain estimator is reported. */
   readonly varianceReduction: number[];
+  /** Regression coefficient of the control variate (0 where the plain estimator is reported). */
+  readonly controlVariateCoefficient: number[];
   /** Which estimator each value uses. */
-  readonly estimator: ('plain' | 'control-variate')[];
+  readonly estimator: ('plain' | 'control-variate' | 'symmetry-average' | 'control-variate+symmetry-average')[];
 }
 
 export interface EstimateSummary {
@@ -99,6 +102,20 @@ function controlVariateMoments(sums: FlatSums, exact: Float64Array): Float64Arra
   return out;
 }
 
+/** -Cov(x, y)/Var(y) over jackknife replicates; 1 when y does not vary. */
+function regressionCoefficient(x: readonly number[], y: readonly number[]): number {
+  const count = x.length;
+  const meanX = x.reduce((sum, value) => sum + value, 0) / count;
+  const meanY = y.reduce((sum, value) => sum + value, 0) / count;
+  let covariance = 0;
+  let variance = 0;
+  for (let b = 0; b < count; b++) {
+    covariance += (x[b]! - meanX) * (y[b]! - meanY);
+    variance += (y[b]! - meanY) ** 2;
+  }
+  return variance > 0 ? -covariance / variance : 1;
+}
+
 function jackknifeError(full: number, replicateValues: readonly number[]): number {
   const count = replicateValues.length;
   if (count < 2) return Number.NaN;
@@ -135,17 +152,27 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
   const orders: OrderEstimate[] = [];
   for (const order of options.orders) {
     const indices = indexTuples(options.pointCount, order);
-    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [] };
+    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [] };
     for (const tuple of indices) {
+      // The reference: the plain estimator at the requested points only (image 0).
+      let singleFull = 0;
+      const singleReplicates = new Array<number>(batchCount).fill(0);
+      // Plain and control-variate estimators averaged over all images.
       let plainFull = 0;
       const plainReplicates = new Array<number>(batchCount).fill(0);
       let cvFull = 0;
       const cvReplicates = new Array<number>(batchCount).fill(0);
       let cvAvailable = options.controlVariate;
-      for (const entry of perImage) {
+      perImage.forEach((entry, imageIndex) => {
         const recipe: CumulantRecipe = cumulantRecipe(tuple, (sub) => entry.image.table.indexOf(sub), options.evenOnly);
-        plainFull += evaluateCumulant(recipe, entry.fullPlain) / perImage.length;
-        for (let b = 0; b < batchCount; b++) plainReplicates[b]! += evaluateCumulant(recipe, entry.leavePlain[b]!) / perImage.length;
+        const full = evaluateCumulant(recipe, entry.fullPlain);
+        const leave = entry.leavePlain.map((moments) => evaluateCumulant(recipe, moments));
+        if (imageIndex === 0) {
+          singleFull = full;
+          leave.forEach((value, b) => (singleReplicates[b] = value));
+        }
+        plainFull += full / perImage.length;
+        for (let b = 0; b < batchCount; b++) plainReplicates[b]! += leave[b]! / perImage.length;
         const exact = entry.image.exactMoments;
         const needed = recipe.terms.flatMap((term) => term.moments);
         if (!exact || !needed.every((j) => Number.isFinite(exact[j]!))) cvAvailable = false;
@@ -153,22 +180,27 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
           cvFull += evaluateCumulant(recipe, entry.fullCv) / perImage.length;
           for (let b = 0; b < batchCount; b++) cvReplicates[b]! += evaluateCumulant(recipe, entry.leaveCv[b]!) / perImage.length;
         }
-      }
-      const plainError = jackknifeError(plainFull, plainReplicates);
-      result.plainValues.push(plainFull);
-      result.plainStderr.push(plainError);
+      });
+      const singleError = jackknifeError(singleFull, singleReplicates);
+      result.plainValues.push(singleFull);
+      result.plainStderr.push(singleError);
+      let value = plainFull;
+      let error = jackknifeError(plainFull, plainReplicates);
+      let beta = 0;
       if (cvAvailable) {
-        const cvError = jackknifeError(cvFull, cvReplicates);
-        result.values.push(cvFull);
-        result.stderr.push(cvError);
-        result.varianceReduction.push(cvError > 0 ? (plainError / cvError) ** 2 : Number.POSITIVE_INFINITY);
-        result.estimator.push('control-variate');
-      } else {
-        result.values.push(plainFull);
-        result.stderr.push(plainError);
-        result.varianceReduction.push(1);
-        result.estimator.push('plain');
+        // The correction delta = cv - plain has zero mean under the base ensemble; scale it by the
+        // regression coefficient beta = -Cov(plain, delta)/Var(delta) over the jackknife replicates
+        // (beta = 1 is the bare difference estimator); the fitted beta is never worse to O(1/B).
+        const deltaReplicates = cvReplicates.map((cv, b) => cv - plainReplicates[b]!);
+        beta = regressionCoefficient(plainReplicates, deltaReplicates);
+        value = plainFull + beta * (cvFull - plainFull);
+        error = jackknifeError(value, plainReplicates.map((plain, b) => plain + beta * deltaReplicates[b]!));
       }
+      result.values.push(value);
+      result.stderr.push(error);
+      result.varianceReduction.push(error > 0 ? (singleError / error) ** 2 : Number.POSITIVE_INFINITY);
+      result.controlVariateCoefficient.push(beta);
+      result.estimator.push(cvAvailable ? (perImage.length > 1 ? 'control-variate+symmetry-average' : 'control-variate') : perImage.length > 1 ? 'symmetry-average' : 'plain');
     }
     orders.push(result);
   }

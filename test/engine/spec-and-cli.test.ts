@@ -69,7 +69,7 @@ describe('estimateSpec and nnft estimate', () => {
     expect(result.correlators[1]!.indices).toEqual([[0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 1], [0, 1, 1, 1], [1, 1, 1, 1]]);
     expect(result.effectiveSampleSize as number).toBeGreaterThan(1900);
     const reductions = result.varianceReduction as { order: number; factor: number[]; estimator: string[] }[];
-    expect(reductions[1]!.estimator.every((name) => name === 'control-variate')).toBe(true);
+    expect(reductions[1]!.estimator.every((name) => name.startsWith('control-variate'))).toBe(true);
     expect(Math.min(...reductions[1]!.factor)).toBeGreaterThan(1);
   });
 
