@@ -12,3 +12,5 @@ export * from './io/events.js';
 export { writeFileAtomic, writeJsonAtomic } from './io/atomic-write.js';
 export { NNFT_VERSION } from './version.js';
 export * from './reconstruct/index.js';
+export * from './sweep/index.js';
+export { renderReport, renderReportDetailed, writeReport, renderPlot, type PlotSpec, type PlotSeries, type PlotPoint } from './report/index.js';

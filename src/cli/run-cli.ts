@@ -11,6 +11,8 @@ import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
 import { targetCommand } from './commands/target.js';
 import { estimateCommand } from './commands/estimate.js';
+import { sweepCommand } from './commands/sweep.js';
+import { reportCommand } from './commands/report.js';
 import { NNFT_VERSION } from '../version.js';
 
 export type CommandFactory = (context: CliContext) => {
@@ -20,7 +22,7 @@ export type CommandFactory = (context: CliContext) => {
   handler: (args: any) => Promise<void>;
 };
 
-export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, estimateCommand, doctorCommand];
+export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, estimateCommand, sweepCommand, reportCommand, doctorCommand];
 
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   let parser = yargs(argv)
