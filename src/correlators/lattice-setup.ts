@@ -99,7 +99,8 @@ export function latticeSetup(theory: Theory, options: LatticeSetupOptions = {}):
   if (sites === undefined) {
     // Length: the region (or the points) plus a margin of several correlation lengths per side.
     const regionSide = theory.interactionRegion?.side ?? 0;
-    const margin = theory.interactionRegion ? 8 / mass : 12 / mass;
+    // Periodic images shift G by ~2d G(L - extent): a margin of 4/m (box) keeps that near 1e-4 of G(0).
+    const margin = theory.interactionRegion ? 4 / mass : 12 / mass;
     const required = Math.max(regionSide, 2 * reach) + margin;
     sites = 2 ** Math.ceil(Math.log2(Math.max(4, required / spacing)));
     const maxTotal = options.maxTotalSites ?? 2 ** 16;

@@ -171,11 +171,10 @@ class LatticeAction {
     });
   }
 
-  action(field: Float64Array): number {
-    const free = fourierMultiply(this.setup, field, this.freeMultiplier);
+  /** S_int of a real-space field (local potential over the region, plus non-local terms). */
+  interactionAction(field: Float64Array): number {
     let total = 0;
     for (let x = 0; x < field.length; x++) {
-      total += 0.5 * field[x]! * free[x]!;
       if (this.regionWeight[x]) total += this.volumeElement * this.regionWeight[x]! * this.potentialValue(field[x]!);
     }
     const smeared = this.smearedSquares(field);
@@ -187,8 +186,8 @@ class LatticeAction {
     return total;
   }
 
-  /** dS/dphi projected onto the modes that exist. */
-  force(field: Float64Array): Float64Array {
+  /** dS_int/dphi_x in real space (not yet projected onto the modes that exist). */
+  interactionForce(field: Float64Array): Float64Array {
     const interaction = new Float64Array(field.length);
     for (let x = 0; x < field.length; x++) {
       if (this.regionWeight[x]) interaction[x] = this.volumeElement * this.regionWeight[x]! * this.potentialDerivative(field[x]!);
@@ -199,12 +198,48 @@ class LatticeAction {
         interaction[x] = interaction[x]! + (coupling / 6) * this.volumeElement ** 2 * this.regionWeight[x]! * field[x]! * smeared[term]![x]!;
       }
     });
-    const free = fourierMultiply(this.setup, field, this.freeMultiplier);
-    const projected = this.setup.regulator === 'sharp-cutoff' ? fourierMultiply(this.setup, interaction, this.setup.mask) : interaction;
-    return free.map((value, x) => value + projected[x]!);
+    return interaction;
+  }
+
+  /** (1/(2 N^d)) sum_k multiplier_k |f_k|^2: a quadratic form evaluated in Fourier space (Parseval). */
+  fourierQuadratic(hat: FourierField, multiplier: Float64Array): number {
+    let sum = 0;
+    for (let k = 0; k < multiplier.length; k++) sum += multiplier[k]! * (hat.re[k]! ** 2 + hat.im[k]! ** 2);
+    return (0.5 * sum) / multiplier.length;
+  }
+
+  /** Fourier transform of the full force A phi + P dS_int/dphi, from phi in both representations. */
+  forceHat(fieldHat: FourierField, field: Float64Array): FourierField {
+    const re = this.interactionForce(field);
+    const im = new Float64Array(re.length);
+    fftNd(re, im, this.setup.sites, this.setup.dimension);
+    const mask = this.setup.mask;
+    for (let k = 0; k < re.length; k++) {
+      re[k] = this.freeMultiplier[k]! * fieldHat.re[k]! + mask[k]! * re[k]!;
+      im[k] = this.freeMultiplier[k]! * fieldHat.im[k]! + mask[k]! * im[k]!;
+    }
+    return { re, im };
   }
 }
 
+interface FourierField {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+function forward(setup: LatticeSetup, field: Float64Array): FourierField {
+  const re = field.slice();
+  const im = new Float64Array(field.length);
+  fftNd(re, im, setup.sites, setup.dimension);
+  return { re, im };
+}
+
+function backward(setup: LatticeSetup, hat: FourierField): Float64Array {
+  const re = hat.re.slice();
+  const im = hat.im.slice();
+  fftNd(re, im, setup.sites, setup.dimension, true);
+  return re;
+}
 
 function buildReads(setup: LatticeSetup, theory: Theory, maxImages: number): { offsets: number[][]; images: { field: number; site: number[] }[][]; translations: number[][] } {
   const { dimension, sites, spacing } = setup;
@@ -298,7 +333,12 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
   const white = new Float64Array(totalSites);
   startRng.fillNormal(white);
   let field = fourierMultiply(setup, white, action.inverseMultiplier.map((value) => Math.sqrt(value)));
-  let currentAction = action.action(field);
+  let fieldHat = forward(setup, field);
+  // The dynamics run in Fourier space, where the kinetic term and the drift are diagonal; only the
+  // interaction force needs the real-space field (two FFTs per leapfrog step).
+  const totalAction = (hat: FourierField, real: Float64Array): number => action.fourierQuadratic(hat, action.freeMultiplier) + action.interactionAction(real);
+  let currentAction = totalAction(fieldHat, field);
+  let currentForce = action.forceHat(fieldHat, field);
 
   let leapfrogSteps = 8;
   let accepted = 0;
@@ -319,34 +359,40 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
     const rng = Rng.fromTree(seed, 'lattice/hmc', trajectory);
     const noise = new Float64Array(totalSites);
     rng.fillNormal(noise);
-    let momentum = fourierMultiply(setup, noise, action.momentumMultiplier);
-    const kinetic = (p: Float64Array): number => {
-      const velocity = fourierMultiply(setup, p, action.inverseMultiplier);
-      let sum = 0;
-      for (let x = 0; x < p.length; x++) sum += p[x]! * velocity[x]!;
-      return 0.5 * sum;
-    };
-    const startEnergy = kinetic(momentum) + currentAction;
+    const momentum = forward(setup, noise);
+    for (let k = 0; k < totalSites; k++) {
+      momentum.re[k] = momentum.re[k]! * action.momentumMultiplier[k]!;
+      momentum.im[k] = momentum.im[k]! * action.momentumMultiplier[k]!;
+    }
+    const startEnergy = action.fourierQuadratic(momentum, action.inverseMultiplier) + currentAction;
     const length = (Math.PI / 2) * (0.8 + 0.4 * rng.uniform());
     const step = length / leapfrogSteps;
-    let proposal = field.slice();
-    let force = action.force(proposal);
+    const proposalHat: FourierField = { re: fieldHat.re.slice(), im: fieldHat.im.slice() };
+    let proposal = field;
+    let force = currentForce;
     for (let s = 0; s < leapfrogSteps; s++) {
-      for (let x = 0; x < totalSites; x++) momentum[x] = momentum[x]! - 0.5 * step * force[x]!;
-      const velocity = fourierMultiply(setup, momentum, action.inverseMultiplier);
-      for (let x = 0; x < totalSites; x++) proposal[x] = proposal[x]! + step * velocity[x]!;
-      force = action.force(proposal);
-      for (let x = 0; x < totalSites; x++) momentum[x] = momentum[x]! - 0.5 * step * force[x]!;
+      for (let k = 0; k < totalSites; k++) {
+        momentum.re[k] = momentum.re[k]! - 0.5 * step * force.re[k]!;
+        momentum.im[k] = momentum.im[k]! - 0.5 * step * force.im[k]!;
+        proposalHat.re[k] = proposalHat.re[k]! + step * action.inverseMultiplier[k]! * momentum.re[k]!;
+        proposalHat.im[k] = proposalHat.im[k]! + step * action.inverseMultiplier[k]! * momentum.im[k]!;
+      }
+      proposal = backward(setup, proposalHat);
+      force = action.forceHat(proposalHat, proposal);
+      for (let k = 0; k < totalSites; k++) {
+        momentum.re[k] = momentum.re[k]! - 0.5 * step * force.re[k]!;
+        momentum.im[k] = momentum.im[k]! - 0.5 * step * force.im[k]!;
+      }
     }
-    const proposalAction = action.action(proposal);
-    const deltaEnergy = kinetic(momentum) + proposalAction - startEnergy;
+    const proposalAction = totalAction(proposalHat, proposal);
+    const deltaEnergy = action.fourierQuadratic(momentum, action.inverseMultiplier) + proposalAction - startEnergy;
     const accept = deltaEnergy <= 0 || rng.uniform() < Math.exp(-deltaEnergy);
     if (accept) {
       field = proposal;
+      fieldHat = proposalHat;
       currentAction = proposalAction;
+      currentForce = force;
     }
-    proposal = new Float64Array(0);
-    momentum = new Float64Array(0);
     if (trajectory < thermalization) {
       // Tune on the mean acceptance probability (less noisy than accept counts); only lengthen in the
       // second half, so thermalisation ends at a step count that is not too coarse.
