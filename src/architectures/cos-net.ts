@@ -107,8 +107,8 @@ export function cosNet(input: CosNetOptions): CosNet {
     return { count, arrays: { momenta, phases, coefficients } };
   };
 
-  /** Host angles p.x (+ c when withPhase) for every network, neuron and point: [count, width, points] or [count, points, width]. */
-  const hostAngles = (chunk: ParameterChunk, flatPoints: Float64Array, pointCount: number, withPhase: boolean, pointsMajor: boolean): Float32Array => {
+  /** cos(p.x + c) in float64 for every network, neuron and point: [count, width, points] or [count, points, width]. */
+  const hostCosines = (chunk: ParameterChunk, flatPoints: Float64Array, pointCount: number, withPhase: boolean, pointsMajor: boolean): Float32Array => {
     const { momenta, phases } = chunk.arrays as { momenta: Float64Array; phases: Float64Array };
     const out = new Float32Array(chunk.count * width * pointCount);
     for (let network = 0; network < chunk.count; network++) {
@@ -119,7 +119,7 @@ export function cosNet(input: CosNetOptions): CosNet {
           let angle = phase;
           for (let axis = 0; axis < dimension; axis++) angle += momenta[slot * dimension + axis]! * flatPoints[point * dimension + axis]!;
           const index = pointsMajor ? (network * pointCount + point) * width + neuron : slot * pointCount + point;
-          out[index] = reduceAngle(angle);
+          out[index] = Math.cos(reduceAngle(angle));
         }
       }
     }
@@ -139,9 +139,11 @@ export function cosNet(input: CosNetOptions): CosNet {
     tf.tensor3d(Float32Array.from(chunk.arrays.coefficients!), [chunk.count, 1, width]);
 
   const applyAtPoints = (chunk: ParameterChunk, points: Points): tf.Tensor2D => {
-    const angles = tf.tensor3d(hostAngles(chunk, flatten(points), points.length, true, false), [chunk.count, width, points.length]);
+    // cos of the float64-reduced angles on the host (V8's Math.cos outruns wasm's cos kernel several
+    // times over); the device does the weighted sum over neurons.
+    const cosines = tf.tensor3d(hostCosines(chunk, flatten(points), points.length, true, false), [chunk.count, width, points.length]);
     // [count, 1, width] x [count, width, points]: one batched product, no transpose flags.
-    return tf.matMul(coefficientTensor(chunk), tf.cos(angles)).reshape([chunk.count, points.length]);
+    return tf.matMul(coefficientTensor(chunk), cosines).reshape([chunk.count, points.length]);
   };
 
   /**
