@@ -27,12 +27,14 @@ export interface TargetCorrelatorOptions {
   onEvent?: EventSink;
   /** Stops a long lattice run early (the result then reports how far it got). */
   signal?: AbortSignal;
+  /** Continue a stopped lattice run, and/or receive its state to continue it later. */
+  latticeCheckpoint?: Pick<LatticeOptions, 'resume' | 'onCheckpoint' | 'checkpointEverySeconds'>;
 }
 
 export { freePropagator, propagatorAtZero } from './free-propagator.js';
 export { computeSpectral, spectralApplicability, type SpectralOptions, type SpectralResult } from './spectral.js';
 export { computePerturbative, type PerturbativeResult } from './perturbative.js';
-export { computeLattice, latticeFreePropagator, type LatticeOptions, type LatticeResult } from './lattice.js';
+export { computeLattice, latticeFreePropagator, type LatticeCheckpoint, type LatticeOptions, type LatticeResult } from './lattice.js';
 export { chooseMethod, type ConcreteMethod } from './choose-method.js';
 export { jointCumulant, setPartitions } from './cumulants.js';
 
@@ -129,7 +131,7 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
         if (value !== undefined) latticeOptions[key] = value;
       }
       if (options.seed !== undefined) latticeOptions.seed = options.seed;
-      const result = await computeLattice(theory, { ...latticeOptions, onEvent: emit, signal: options.signal });
+      const result = await computeLattice(theory, { ...latticeOptions, ...options.latticeCheckpoint, onEvent: emit, signal: options.signal });
       correlators = result.correlators;
       const { correlators: _unused, ...rest } = result;
       Object.assign(details, rest);

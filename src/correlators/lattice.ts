@@ -38,6 +38,45 @@ export interface LatticeOptions {
   signal?: AbortSignal;
   /** Largest number of symmetry images averaged per measurement (default 256). */
   maxImages?: number;
+  /** Continue a stopped run (same theory, lattice, seed and thermalisation; more trajectories is fine). */
+  resume?: LatticeCheckpoint;
+  /** Receives the run state every `checkpointEverySeconds` and when the run stops early. */
+  onCheckpoint?: (checkpoint: LatticeCheckpoint) => void | Promise<void>;
+  checkpointEverySeconds?: number;
+}
+
+/**
+ * Everything needed to continue a lattice run exactly where it stopped. Each trajectory draws from
+ * its own seed-tree stream, so a resumed run gives the same numbers as an uninterrupted one.
+ */
+export interface LatticeCheckpoint {
+  nnftLatticeCheckpoint: 1;
+  /** Identifies theory, lattice, seed and thermalisation; a mismatch refuses the resume. */
+  configKey: string;
+  nextTrajectory: number;
+  field: number[];
+  /** The field's Fourier transform as evolved (recomputing it would differ in the last bits). */
+  fieldHat: { re: number[]; im: number[] };
+  leapfrogSteps: number;
+  accepted: number;
+  tuning: { acceptance: number; count: number };
+  measurements: number[][];
+}
+
+function configKeyFor(theory: Theory, setup: LatticeSetup, seed: number, thermalization: number): string {
+  return JSON.stringify({
+    dimension: theory.dimension,
+    mass: theory.mass,
+    interactions: theory.interactions,
+    cutoff: theory.momentumCutoff,
+    region: theory.interactionRegion,
+    points: theory.points,
+    orders: theory.connectedOrders,
+    sites: setup.sites,
+    spacing: setup.spacing,
+    seed,
+    thermalization,
+  });
 }
 
 export interface LatticeResult {
@@ -344,17 +383,56 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
   let accepted = 0;
   let recentAccepted = 0;
   let recentCount = 0;
-  const measurements: Float64Array[] = [];
+  let measurements: Float64Array[] = [];
+  let firstTrajectory = 0;
+  const configKey = configKeyFor(theory, setup, seed, thermalization);
+  if (options.resume) {
+    const saved = options.resume;
+    if (saved.nnftLatticeCheckpoint !== 1 || saved.configKey !== configKey || saved.field.length !== totalSites) {
+      throw new NnftError('E_USAGE', 'the lattice checkpoint belongs to a different theory, lattice, seed or thermalisation', {
+        hint: 'delete the checkpoint file to start afresh, or run with the settings that wrote it',
+      });
+    }
+    field = Float64Array.from(saved.field);
+    fieldHat = { re: Float64Array.from(saved.fieldHat.re), im: Float64Array.from(saved.fieldHat.im) };
+    currentAction = totalAction(fieldHat, field);
+    currentForce = action.forceHat(fieldHat, field);
+    leapfrogSteps = saved.leapfrogSteps;
+    accepted = saved.accepted;
+    recentAccepted = saved.tuning.acceptance;
+    recentCount = saved.tuning.count;
+    measurements = saved.measurements.map((row) => Float64Array.from(row));
+    firstTrajectory = saved.nextTrajectory;
+    emit({ type: 'info', message: `resuming the lattice run at trajectory ${firstTrajectory}` });
+  }
+  const checkpoint = (nextTrajectory: number): LatticeCheckpoint => ({
+    nnftLatticeCheckpoint: 1,
+    configKey,
+    nextTrajectory,
+    field: Array.from(field),
+    fieldHat: { re: Array.from(fieldHat.re), im: Array.from(fieldHat.im) },
+    leapfrogSteps,
+    accepted,
+    tuning: { acceptance: recentAccepted, count: recentCount },
+    measurements: measurements.map((row) => Array.from(row)),
+  });
+  const checkpointEvery = (options.checkpointEverySeconds ?? 30) * 1000;
+  let lastCheckpoint = performance.now();
   const totalTrajectories = thermalization + trajectories;
   const started = performance.now();
   let stoppedEarly = false;
   const progressEvery = Math.max(1, Math.floor(totalTrajectories / 20));
   let lastYield = performance.now();
 
-  for (let trajectory = 0; trajectory < totalTrajectories; trajectory++) {
+  for (let trajectory = firstTrajectory; trajectory < totalTrajectories; trajectory++) {
     if (options.signal?.aborted) {
       stoppedEarly = true;
+      if (options.onCheckpoint) await options.onCheckpoint(checkpoint(trajectory));
       break;
+    }
+    if (options.onCheckpoint && performance.now() - lastCheckpoint > checkpointEvery) {
+      await options.onCheckpoint(checkpoint(trajectory));
+      lastCheckpoint = performance.now();
     }
     const rng = Rng.fromTree(seed, 'lattice/hmc', trajectory);
     const noise = new Float64Array(totalSites);
@@ -417,6 +495,7 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
     if ((trajectory + 1) % progressEvery === 0 || trajectory + 1 === totalTrajectories) {
       const elapsed = (performance.now() - started) / 1000;
       const done = trajectory + 1;
+      const doneHere = done - firstTrajectory;
       const measured = Math.max(0, done - thermalization);
       emit({
         type: 'progress',
@@ -424,7 +503,7 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
         done,
         total: totalTrajectories,
         message: done <= thermalization ? `thermalising (${leapfrogSteps} leapfrog steps)` : `acceptance ${(accepted / Math.max(1, measured)).toFixed(2)}`,
-        etaSeconds: (elapsed / done) * (totalTrajectories - done),
+        etaSeconds: (elapsed / doneHere) * (totalTrajectories - done),
       });
       await yieldToEventLoop();
     }
@@ -432,6 +511,7 @@ export async function computeLattice(theory: Theory, options: LatticeOptions = {
   if (measurements.length < 8) {
     throw new NnftError('E_NOT_CONVERGED', `lattice run stopped after ${measurements.length} measured trajectories; at least 8 are needed for error bars`);
   }
+  if (!stoppedEarly && options.onCheckpoint) await options.onCheckpoint(checkpoint(totalTrajectories));
   if (stoppedEarly) caveats.push(`stopped early after ${measurements.length} of ${trajectories} measured trajectories`);
   const analysis = analyse(measurements, catalogue, theory);
   if (analysis.bins < 20) caveats.push(`only ${analysis.bins} jackknife bins (autocorrelation time ${analysis.tau.toFixed(1)}): errors are themselves uncertain`);

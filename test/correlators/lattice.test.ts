@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLattice, latticeFreePropagator, latticeSetup } from '../../src/correlators/lattice.js';
+import { computeLattice, latticeFreePropagator, latticeSetup, type LatticeCheckpoint } from '../../src/correlators/lattice.js';
 import { integratedAutocorrelationTime } from '../../src/correlators/autocorrelation.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import { Rng } from '../../src/random/rng.js';
@@ -84,5 +84,29 @@ describe('lattice HMC', () => {
     expect(partial.stoppedEarly).toBe(true);
     expect(partial.trajectories).toBeLessThan(2000);
     expect(partial.caveats.join(' ')).toMatch(/stopped early/);
+  });
+
+  it('a run stopped and resumed from its checkpoint gives exactly the uninterrupted result', async () => {
+    const theory = makeTheory({ points: [[0], [0.5]], interactions: [{ kind: 'local', power: 4, coupling: 2, wickOrdered: false }] });
+    const settings = { trajectories: 60, thermalization: 20, seed: 17 };
+    const whole = await computeLattice(theory, settings);
+    const controller = new AbortController();
+    let saved: LatticeCheckpoint | undefined;
+    await computeLattice(theory, {
+      ...settings,
+      signal: controller.signal,
+      onCheckpoint: (state) => {
+        saved = JSON.parse(JSON.stringify(state));
+      },
+      onEvent: (event) => {
+        if (event.type === 'progress' && event.done >= 36) controller.abort();
+      },
+    }).catch(() => undefined);
+    expect(saved).toBeDefined();
+    expect(saved!.nextTrajectory).toBeGreaterThan(20);
+    expect(saved!.nextTrajectory).toBeLessThan(80);
+    const resumed = await computeLattice(theory, { ...settings, resume: saved });
+    expect(resumed.correlators).toEqual(whole.correlators);
+    await expect(computeLattice(theory, { ...settings, seed: 18, resume: saved })).rejects.toThrowError(/different/);
   });
 });

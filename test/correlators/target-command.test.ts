@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { CliContext } from '../../src/cli/context.js';
 
@@ -42,5 +45,28 @@ describe('nnft target', () => {
     const missing = captureContext();
     expect(await runCli(['target', 'no-such-file.json'], missing)).toBe(2);
     expect(missing.err.join('')).toMatch(/no-such-file\.json/);
+  });
+
+  it('--checkpoint writes the lattice state and a second run resumes from it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'nnft-target-'));
+    const target = {
+      nnftTarget: 1,
+      name: 'lattice-small',
+      dimension: 1,
+      action: { free: { kind: 'klein-gordon', mass: 1 }, interactions: [{ kind: 'local', power: 4, coupling: 1 }] },
+      regulator: { momentumCutoff: null },
+      observables: { points: [[0], [0.5]], connected: [2, 4] },
+      targetCorrelators: { method: 'lattice', trajectories: 40, thermalization: 10, seed: 4 },
+    };
+    writeFileSync(join(directory, 'target.json'), JSON.stringify(target));
+    const first = captureContext();
+    first.cwd = directory;
+    expect(await runCli(['target', 'target.json', '--json', '--checkpoint', 'run.checkpoint.json'], first)).toBe(0);
+    expect(existsSync(join(directory, 'run.checkpoint.json'))).toBe(true);
+    const second = captureContext();
+    second.cwd = directory;
+    expect(await runCli(['target', 'target.json', '--json', '--checkpoint', 'run.checkpoint.json'], second)).toBe(0);
+    expect(second.err.join('')).toMatch(/resuming the lattice run at trajectory 50/);
+    expect(JSON.parse(second.out.join('')).correlators).toEqual(JSON.parse(first.out.join('')).correlators);
   });
 });

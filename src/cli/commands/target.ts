@@ -2,15 +2,19 @@
  * `nnft target <file> [--json] [--method M] [--seed S]`: compute the target theory's connected
  * correlators at its points. Text mode prints the theory, the method and why it was chosen, one
  * table per order (value and error), and caveats; --json prints the result contract on stdout, with
- * progress as NDJSON events on stderr. Ctrl-C stops a lattice run early and reports what it has.
+ * progress as NDJSON events on stderr. Ctrl-C stops a lattice run early and reports what it has;
+ * with --checkpoint FILE the run state is saved there and a later call with the same FILE resumes.
  */
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { loadTarget } from '../../theory/load-target.js';
 import type { CorrelatorMethod } from '../../theory/theory.js';
-import { computeTargetCorrelators } from '../../correlators/index.js';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelatorOptions } from '../../correlators/index.js';
+import { writeJsonAtomic } from '../../io/atomic-write.js';
 import type { CorrelatorResult } from '../../io/result.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, NnftError } from '../../errors.js';
 import { renderWarnings } from '../render-error.js';
 import { summariseTheory } from './validate.js';
 
@@ -77,6 +81,19 @@ export function renderTargetResult(result: CorrelatorResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Resume from the checkpoint file when it exists; always write the state back there atomically. */
+async function checkpointOptions(path: string, shownPath: string): Promise<TargetCorrelatorOptions['latticeCheckpoint']> {
+  let resume: LatticeCheckpoint | undefined;
+  try {
+    resume = JSON.parse(await readFile(path, 'utf8')) as LatticeCheckpoint;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new NnftError('E_FILE_READ', `cannot read the lattice checkpoint ${shownPath}`, { file: shownPath, cause: error });
+    }
+  }
+  return { resume, onCheckpoint: (state) => writeJsonAtomic(path, state) };
+}
+
 export function targetCommand(context: CliContext) {
   return {
     command: 'target <file>',
@@ -86,8 +103,9 @@ export function targetCommand(context: CliContext) {
         .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (progress as NDJSON on stderr)' })
         .option('method', { choices: METHODS, describe: 'override targetCorrelators.method' })
-        .option('seed', { type: 'number', describe: 'root seed for the lattice method' }),
-    handler: async (args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number }) => {
+        .option('seed', { type: 'number', describe: 'root seed for the lattice method' })
+        .option('checkpoint', { type: 'string', describe: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists' }),
+    handler: async (args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number; checkpoint?: string }) => {
       const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
       if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
       // The method line is part of the printed result in text mode, so only --json repeats it as an event.
@@ -97,12 +115,14 @@ export function targetCommand(context: CliContext) {
       const onInterrupt = (): void => controller.abort();
       process.once('SIGINT', onInterrupt);
       let result: CorrelatorResult;
+      const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
       try {
         result = await computeTargetCorrelators(theory, {
           method: args.method,
           seed: args.seed,
           onEvent,
           signal: controller.signal,
+          latticeCheckpoint,
         });
       } finally {
         process.removeListener('SIGINT', onInterrupt);
