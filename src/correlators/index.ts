@@ -15,7 +15,7 @@ import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { chooseMethod, WEAK_COUPLING_LIMIT, type ConcreteMethod } from './choose-method.js';
 import { computeFree } from './free-method.js';
 import { computeSpectral, type SpectralOptions } from './spectral.js';
-import { computePerturbative } from './perturbative.js';
+import { computePerturbative, ordersStartingAtSecondOrder } from './perturbative.js';
 import { firstOrderSize, secondOrderEstimate } from './weak-coupling.js';
 import { computeLattice, type LatticeOptions } from './lattice.js';
 
@@ -87,7 +87,11 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
     const estimate = secondOrderEstimate(theory);
     details.firstOrderSize = firstOrderSize(theory);
     details.secondOrderEstimate = estimate;
-    if (estimate >= WEAK_COUPLING_LIMIT) {
+    const missing = ordersStartingAtSecondOrder(theory);
+    if (missing.length > 0) {
+      method = 'lattice';
+      reason = `no exact method applies, and ${missing.map((k) => `G_c${k}`).join(', ')} of this theory start beyond first order, which first-order perturbation theory cannot give: lattice Monte Carlo`;
+    } else if (estimate >= WEAK_COUPLING_LIMIT) {
       method = 'lattice';
       reason = `no exact method applies (${choice.reason.replace(/^no exact method applies \((.*?)\); .*$/, '$1')}) and the estimated second-order corrections (~${(100 * estimate).toFixed(0)}% of the first-order terms) are too large for perturbation theory: lattice Monte Carlo`;
     } else {
@@ -119,6 +123,11 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
       correlators = result.correlators;
       Object.assign(details, { quadratureError: result.quadratureError, integrationBox: result.integrationBox, gridNodes: result.gridNodes });
       caveats.push(result.caveat);
+      if (result.secondOrderLeading.length > 0) {
+        const orders = result.secondOrderLeading.map((k) => `G_c${k}`).join(', ');
+        caveats.push(`${orders} of this theory start beyond first order: the first-order value 0 is not their size (use method "spectral" in d = 1 or "lattice")`);
+        emit({ type: 'warning', message: `${orders} vanish at first order but not in the theory`, hint: 'use method "spectral" (d = 1) or "lattice" for these orders' });
+      }
       if (result.integrationBox.standsInForWholeSpace) {
         caveats.push(`the interaction acts on all of R^${theory.dimension}; integrals run over a box of side ${result.integrationBox.side.toPrecision(4)} (estimated bias ${result.integrationBox.regionBias.toExponential(1)}, included in the errors)`);
       }

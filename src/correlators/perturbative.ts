@@ -35,6 +35,8 @@ export interface PerturbativeResult {
   /** The integration region actually used, as a box side, and whether it stands in for R^d. */
   integrationBox: { side: number; standsInForWholeSpace: boolean; regionBias: number };
   caveat: string;
+  /** Orders whose first-order value is 0 although the theory's true value is not (it starts at O(g^2)). */
+  secondOrderLeading: number[];
   gridNodes: number;
 }
 
@@ -226,6 +228,24 @@ function nonlocalContributions(
   return results;
 }
 
+/**
+ * Requested orders with no first-order diagram in a non-Gaussian theory, and not forbidden by
+ * phi -> -phi symmetry: their true leading term is O(g^2), so a first-order value 0 is wrong, not small.
+ */
+export function ordersStartingAtSecondOrder(theory: Theory): number[] {
+  const active = theory.interactions.filter((term) => term.coupling !== 0 && !(term.kind === 'local' && term.power <= 2));
+  if (active.length === 0) return [];
+  const hasOdd = active.some((term) => term.kind === 'local' && term.power % 2 === 1);
+  return theory.connectedOrders.filter((k) => {
+    if (k < 3 || (k % 2 === 1 && !hasOdd)) return false;
+    const local = active.some(
+      (term) => term.kind === 'local' && k <= term.power && (term.power - k) % 2 === 0 && (!term.wickOrdered || term.power === k),
+    );
+    const nonlocal = k === 4 && active.some((term) => term.kind === 'nonlocal-quartic');
+    return !local && !nonlocal;
+  });
+}
+
 /** First-order connected correlators of the theory at its points. */
 export function computePerturbative(theory: Theory, options: PerturbativeOptions = {}): PerturbativeResult {
   const dimension = theory.dimension;
@@ -313,8 +333,10 @@ export function computePerturbative(theory: Theory, options: PerturbativeOptions
     correlators.push({ order: k, indices, values, stderr: errors.slice() });
     quadratureErrors.push(errors);
   }
+  const secondOrderLeading = ordersStartingAtSecondOrder(theory);
   return {
     correlators,
+    secondOrderLeading,
     quadratureError,
     quadratureErrors,
     integrationBox: { side: 2 * halfSide, standsInForWholeSpace, regionBias },

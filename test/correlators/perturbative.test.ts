@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePerturbative } from '../../src/correlators/perturbative.js';
+import { computePerturbative, ordersStartingAtSecondOrder } from '../../src/correlators/perturbative.js';
 import { computeSpectral } from '../../src/correlators/spectral.js';
 import { NnftError } from '../../src/errors.js';
 import { blockMap, local, makeTheory, phi4 } from './theory-fixtures.js';
@@ -111,5 +111,18 @@ describe('non-local quartic term', () => {
     expect(() =>
       computePerturbative(makeTheory({ dimension: 2, momentumCutoff: 5, points: [[0, 0]], interactions: [nonlocal(1, 0.5)] })),
     ).toThrowError(NnftError);
+  });
+});
+
+describe('orders that first-order perturbation theory cannot give', () => {
+  it('flags G_c6 of phi^4, G_c4 of Wick-ordered phi^6 and of phi^3, never a free theory', () => {
+    const orders = { connectedOrders: [2, 3, 4, 6] as (2 | 3 | 4 | 6)[] };
+    expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [phi4(1)] }))).toEqual([6]);
+    expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [local(6, 1)] }))).toEqual([]);
+    expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [local(6, 1, true)] }))).toEqual([4]);
+    expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [local(3, 1)] }))).toEqual([4, 6]);
+    expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [local(2, 0.3)] }))).toEqual([]);
+    const result = computePerturbative(makeTheory({ ...orders, points: [[0]], interactions: [phi4(0.1)] }));
+    expect(result.secondOrderLeading).toEqual([6]);
   });
 });
