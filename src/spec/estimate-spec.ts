@@ -4,10 +4,11 @@
  * and variance-reduction factors, chunk plan and timing.
  */
 import { initBackend, type BackendRequest } from '../backend/index.js';
-import { NnftError } from '../errors.js';
+import { NnftError, isNnftError } from '../errors.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
-import { estimateEnsemble, type EnsembleEstimateOptions } from '../ensemble/estimate-ensemble.js';
+import { estimateEnsemble, type EnsembleEstimate, type EnsembleEstimateOptions } from '../ensemble/estimate-ensemble.js';
+import { estimateEnsembleMcmc, type McmcDiagnostics } from '../ensemble/mcmc-estimate.js';
 import { estimateEnsembleSharded } from '../ensemble/sharded-estimate.js';
 import { architectureFromSpec, deformationFromSpec, symmetryImages } from './build-ensemble.js';
 import type { NnftSpec } from './spec.js';
@@ -53,14 +54,26 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     onEvent: options.onEvent ?? ignoreEvents,
   };
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  const estimate = workers > 1 ? await estimateEnsembleSharded(estimateOptions, { workers, backend: backend.name, spec }) : await estimateEnsemble(estimateOptions);
+  let estimate: EnsembleEstimate & { mcmc?: McmcDiagnostics };
+  try {
+    estimate = workers > 1 ? await estimateEnsembleSharded(estimateOptions, { workers, backend: backend.name, spec }) : await estimateEnsemble(estimateOptions);
+  } catch (error) {
+    if (!(isNnftError(error) && error.code === 'E_ESS_COLLAPSE' && deformation && spec.estimation?.mcmc !== 'off')) throw error;
+    (options.onEvent ?? ignoreEvents)({ type: 'warning', message: `${error.message}; sampling the deformed density by MCMC in parameter space instead`, path: 'deformation' });
+    estimate = await estimateEnsembleMcmc({ ...estimateOptions, images: [] });
+  }
   const { summary, diagnostics } = estimate;
   return {
     nnftResult: RESULT_VERSION,
     kind: 'ensemble-correlators',
     points: points.map((point) => [...point]),
     correlators: summary.orders.map((order) => ({ order: order.order, indices: order.indices, values: order.values, stderr: order.stderr })),
-    method: deformation ? 'self-normalised importance sampling over the base ensemble' : 'direct sampling of the base ensemble',
+    method: estimate.mcmc
+      ? 'Markov chain Monte Carlo in parameter space (neuron-redraw Metropolis-Hastings)'
+      : deformation
+        ? 'self-normalised importance sampling over the base ensemble'
+        : 'direct sampling of the base ensemble',
+    ...(estimate.mcmc ? { mcmc: estimate.mcmc } : {}),
     spec: spec.name,
     architecture: architecture.description,
     deformation: deformation?.description ?? null,
@@ -78,7 +91,7 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
       plainValues: order.plainValues,
       plainStderr: order.plainStderr,
     })),
-    symmetryImages: images.length,
+    symmetryImages: estimate.mcmc ? 0 : images.length,
     workers,
     chunkSize: diagnostics.plan.chunkSize,
     chunks: diagnostics.plan.chunkCount,

@@ -50,6 +50,7 @@ export interface EstimationSpec {
   readonly controlVariate?: 'auto' | 'on' | 'off';
   readonly symmetryImages?: 'auto' | 'none' | 'reflection';
   readonly minEssFraction?: number;
+  readonly mcmc?: 'auto' | 'off';
 }
 
 export interface NnftSpec {

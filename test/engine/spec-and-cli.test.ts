@@ -91,6 +91,25 @@ describe('estimateSpec and nnft estimate', () => {
     expect(await runCli(['estimate', 'bad.json', '--workers', '1'], bad)).toBe(2);
   });
 
+  it('switches to MCMC when the importance weights collapse, or fails with E_ESS_COLLAPSE when told not to', async () => {
+    const strong = {
+      nnftSpec: 1,
+      name: 'strong',
+      dimension: 1,
+      architecture: { kind: 'cos-net', width: 8, mass: 1, momentumCutoff: 10 },
+      deformation: { region: { kind: 'box', side: 12 }, terms: [{ kind: 'local', power: 4, coupling: 1000 }] },
+      observables: { points: [[0]], connected: [2] },
+      estimation: { minEssFraction: 0.05 },
+    };
+    const events: string[] = [];
+    const result = await estimateSpec(parseSpecText(JSON.stringify(strong)), { ensembleSize: 3000, seed: 2, backend: 'wasm', onEvent: (event) => void (event.type === 'warning' && events.push(event.message)) });
+    expect(result.method).toMatch(/Markov chain/);
+    expect(result.mcmc).toMatchObject({ chains: 300 });
+    expect(events.join()).toMatch(/ESS/);
+    const off = parseSpecText(JSON.stringify({ ...strong, estimation: { minEssFraction: 0.05, mcmc: 'off' } }));
+    await expect(estimateSpec(off, { ensembleSize: 3000, seed: 2, backend: 'wasm' })).rejects.toMatchObject({ code: 'E_ESS_COLLAPSE' });
+  });
+
   it.skipIf(!existsSync(join(root, 'dist/ensemble/ensemble-worker.js')))('gives identical results for 1, 2 and 3 workers', async () => {
     const spec = await loadSpec(join(examples, 'cos-net-phi4-1d.json'));
     const runs = [];

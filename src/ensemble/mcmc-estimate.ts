@@ -1,0 +1,204 @@
+/**
+ * When importance weights collapse (ESS/M below the threshold), sample the deformed density
+ * P0(theta) exp(-S_def[phi_theta]) exactly by Markov chain Monte Carlo in parameter space.
+ *
+ * Move: redraw k neurons of a network from the base density (neurons are independent under P0), so
+ * the proposal is the base conditional and the Metropolis-Hastings ratio reduces to the weight ratio
+ * exp(logw' - logw). Many chains run side by side as one device chunk; k adapts during burn-in toward
+ * an acceptance between 0.2 and 0.5. Chains are independent, so grouping chains into batches gives
+ * jackknife errors that already account for autocorrelation; the integrated autocorrelation time of
+ * phi(x_0)^2 and the acceptance rate are reported.
+ */
+import { tf } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
+import { estimateCorrelators } from '../estimators/correlator-estimate.js';
+import { MomentSums } from '../estimators/moment-sums.js';
+import { monomialTable } from '../estimators/monomials.js';
+import { ignoreEvents } from '../io/events.js';
+import { Rng } from '../random/rng.js';
+import { deriveSeed } from '../random/seed-tree.js';
+import type { EnsembleEstimate, EnsembleEstimateOptions } from './estimate-ensemble.js';
+import { planChunks } from './chunk-plan.js';
+
+export interface McmcOptions {
+  /** Chains run in parallel (one device chunk). Default min(1000, ensembleSize / 10). */
+  readonly chains?: number;
+  /** Sweeps discarded before measuring. Default 50. */
+  readonly burnIn?: number;
+  /** Neurons redrawn per move at the start (adapted during burn-in). Default width / 8. */
+  readonly proposalNeurons?: number;
+}
+
+export interface McmcDiagnostics {
+  readonly chains: number;
+  readonly burnIn: number;
+  readonly measuredSweeps: number;
+  readonly acceptance: number;
+  readonly proposalNeurons: number;
+  /** Integrated autocorrelation time of phi(x_0)^2 in sweeps. */
+  readonly autocorrelationTime: number;
+  readonly effectiveSampleSize: number;
+}
+
+function spliceNeurons(state: ParameterChunk, proposal: ParameterChunk, width: number, chain: number, neurons: Int32Array, count: number): ParameterChunk {
+  const arrays: Record<string, Float64Array> = {};
+  for (const [name, array] of Object.entries(state.arrays)) {
+    const stride = array.length / (state.count * width);
+    const own = array.slice(chain * width * stride, (chain + 1) * width * stride);
+    const fresh = proposal.arrays[name]!;
+    for (let k = 0; k < count; k++) {
+      const neuron = neurons[k]!;
+      for (let s = 0; s < stride; s++) own[neuron * stride + s] = fresh[(chain * width + neuron) * stride + s]!;
+    }
+    arrays[name] = own;
+  }
+  return { count: 1, arrays };
+}
+
+function concatenate(chunks: readonly ParameterChunk[]): ParameterChunk {
+  const arrays: Record<string, Float64Array> = {};
+  for (const name of Object.keys(chunks[0]!.arrays)) {
+    const total = chunks.reduce((sum, chunk) => sum + chunk.arrays[name]!.length, 0);
+    const out = new Float64Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk.arrays[name]!, offset);
+      offset += chunk.arrays[name]!.length;
+    }
+    arrays[name] = out;
+  }
+  return { count: chunks.reduce((sum, chunk) => sum + chunk.count, 0), arrays };
+}
+
+async function logWeightsOf(options: EnsembleEstimateOptions, chunk: ParameterChunk): Promise<Float64Array> {
+  const tensor = tf.tidy(() => options.deformation!.logWeights(options.architecture, chunk));
+  const data = await tensor.data();
+  tensor.dispose();
+  return Float64Array.from(data);
+}
+
+export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcmc: McmcOptions = {}): Promise<EnsembleEstimate & { mcmc: McmcDiagnostics }> {
+  const architecture: Architecture = options.architecture;
+  if (!options.deformation) throw new NnftError('E_SEMANTIC', 'MCMC needs a deformation to sample');
+  if ((architecture.description as { sharedScale?: unknown }).sharedScale) {
+    throw new NnftError('E_UNSUPPORTED', 'MCMC moves redraw single neurons and cannot be used with a shared random scale');
+  }
+  const started = performance.now();
+  const onEvent = options.onEvent ?? ignoreEvents;
+  const width = architecture.width;
+  const chains = Math.max(2, Math.min(mcmc.chains ?? Math.min(1000, Math.floor(options.ensembleSize / 10)), options.ensembleSize));
+  const burnIn = mcmc.burnIn ?? 50;
+  const measuredSweeps = Math.max(2, Math.ceil(options.ensembleSize / chains));
+  let proposalNeurons = Math.max(1, Math.min(width, mcmc.proposalNeurons ?? Math.round(width / 8)));
+  const batchCount = Math.min(options.batchCount ?? 32, chains);
+  const table = monomialTable(options.points.length, Math.max(...options.orders));
+  const batches = Array.from({ length: batchCount }, () => [new MomentSums(table)]);
+  const tensorsBefore = tf.memory().numTensors;
+
+  let state = architecture.sample(deriveSeed(options.seed, 'mcmc/initial', 0), chains);
+  let logWeights = await logWeightsOf(options, state);
+  const neurons = new Int32Array(width);
+  let accepted = 0;
+  let proposed = 0;
+  const observable = new Float64Array(chains * measuredSweeps);
+
+  for (let sweep = 0; sweep < burnIn + measuredSweeps; sweep++) {
+    const proposal = architecture.sample(deriveSeed(options.seed, 'mcmc/proposals', sweep), chains);
+    const rng = new Rng(deriveSeed(options.seed, 'mcmc/moves', sweep));
+    const candidates: ParameterChunk[] = [];
+    for (let chain = 0; chain < chains; chain++) {
+      for (let i = 0; i < width; i++) neurons[i] = i;
+      for (let k = 0; k < proposalNeurons; k++) {
+        const pick = k + Math.floor(rng.uniform() * (width - k));
+        [neurons[k], neurons[pick]] = [neurons[pick]!, neurons[k]!];
+      }
+      candidates.push(spliceNeurons(state, proposal, width, chain, neurons, proposalNeurons));
+    }
+    const candidate = concatenate(candidates);
+    const candidateWeights = await logWeightsOf(options, candidate);
+    let sweepAccepted = 0;
+    const next: ParameterChunk[] = [];
+    for (let chain = 0; chain < chains; chain++) {
+      const accept = Math.log(rng.uniformOpen()) < candidateWeights[chain]! - logWeights[chain]!;
+      if (accept) {
+        sweepAccepted++;
+        logWeights[chain] = candidateWeights[chain]!;
+      }
+      next.push(accept ? candidates[chain]! : spliceNeurons(state, proposal, width, chain, neurons, 0));
+    }
+    state = concatenate(next);
+    const rate = sweepAccepted / chains;
+    if (sweep < burnIn) {
+      if (rate < 0.2 && proposalNeurons > 1) proposalNeurons = Math.max(1, Math.floor(proposalNeurons / 2));
+      else if (rate > 0.5 && proposalNeurons < width) proposalNeurons = Math.min(width, proposalNeurons * 2);
+      continue;
+    }
+    accepted += sweepAccepted;
+    proposed += chains;
+    const measured = sweep - burnIn;
+    const phiTensor = tf.tidy(() => tf.transpose(architecture.applyAtPoints(state, options.points)));
+    const phi = await phiTensor.data();
+    phiTensor.dispose();
+    for (let batch = 0; batch < batchCount; batch++) {
+      const first = Math.ceil((batch * chains) / batchCount);
+      const last = Math.ceil(((batch + 1) * chains) / batchCount);
+      const columns = options.points.map((_, p) => Float64Array.from(phi.subarray(p * chains + first, p * chains + last)));
+      const sums = new MomentSums(table);
+      sums.addNetworks(columns, last - first, null);
+      batches[batch]![0]!.merge(sums);
+    }
+    for (let chain = 0; chain < chains; chain++) observable[chain * measuredSweeps + measured] = phi[chain]! ** 2;
+    onEvent({ type: 'progress', task: 'mcmc sweeps', done: measured + 1, total: measuredSweeps, message: `acceptance ${(accepted / proposed).toFixed(2)}` });
+  }
+
+  // tau = T Var(chain means) / Var(all): chains are independent, so Var(mean of T correlated draws) = tau Var / T.
+  let grand = 0;
+  for (const value of observable) grand += value;
+  grand /= observable.length;
+  let total = 0;
+  let between = 0;
+  for (let chain = 0; chain < chains; chain++) {
+    let mean = 0;
+    for (let t = 0; t < measuredSweeps; t++) {
+      const value = observable[chain * measuredSweeps + t]!;
+      mean += value;
+      total += (value - grand) ** 2;
+    }
+    mean /= measuredSweeps;
+    between += (mean - grand) ** 2;
+  }
+  const autocorrelationTime = Math.max(1, (measuredSweeps * between) / chains / (total / observable.length));
+  const evenOnly = architecture.z2Symmetric && options.deformation.evenInPhi;
+  const summary = estimateCorrelators([{ table, batches: batches.map((batch) => batch[0]!), exactMoments: null }], {
+    orders: options.orders,
+    pointCount: options.points.length,
+    evenOnly,
+    controlVariate: false,
+  });
+  const samples = chains * measuredSweeps;
+  const diagnostics = {
+    chains,
+    burnIn,
+    measuredSweeps,
+    acceptance: accepted / proposed,
+    proposalNeurons,
+    autocorrelationTime,
+    effectiveSampleSize: samples / autocorrelationTime,
+  };
+  return {
+    summary: { ...summary, effectiveSampleSize: diagnostics.effectiveSampleSize },
+    diagnostics: {
+      plan: planChunks(samples, chains, batchCount),
+      effectiveSampleSize: diagnostics.effectiveSampleSize,
+      essFraction: diagnostics.effectiveSampleSize / samples,
+      tensorsBefore,
+      tensorsAfter: tf.memory().numTensors,
+      tensorGrowth: tf.memory().numTensors - tensorsBefore,
+      seconds: (performance.now() - started) / 1000,
+      controlVariate: false,
+      imageCount: 1,
+    },
+    mcmc: diagnostics,
+  };
+}
