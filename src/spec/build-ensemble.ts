@@ -56,8 +56,11 @@ export function deformationFromSpec(spec: NnftSpec, architecture: Architecture):
  */
 export function symmetryImages(spec: NnftSpec, points: Points): Points[] {
   const mode = spec.estimation?.symmetryImages ?? 'auto';
-  if (mode === 'none' || (mode === 'auto' && !spec.deformation)) return [];
-  const reflected = points.map((point) => point.map((value) => (value === 0 ? 0 : -value)));
-  const sameSet = JSON.stringify(reflected) === JSON.stringify(points.map((point) => [...point]));
-  return sameSet && mode === 'auto' ? [] : [reflected];
+  const translated = (spec.estimation?.translations ?? []).map((offset) => points.map((point) => point.map((value, axis) => value + offset[axis]!)));
+  const base = translated.length > 0 ? [points, ...translated] : [points];
+  if (mode === 'none' || (mode === 'auto' && !spec.deformation)) return translated;
+  const reflect = (set: Points) => set.map((point) => point.map((value) => (value === 0 ? 0 : -value)));
+  const reflected = base.map(reflect);
+  const sameSet = reflected.length === 1 && JSON.stringify(reflected[0]) === JSON.stringify(points.map((point) => [...point]));
+  return sameSet && mode === 'auto' ? translated : [...translated, ...reflected];
 }

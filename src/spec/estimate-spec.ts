@@ -38,6 +38,14 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
   const architecture = architectureFromSpec(spec);
   const deformation = deformationFromSpec(spec, architecture);
   const images = symmetryImages(spec, points);
+  if (deformation && (spec.estimation?.translations?.length ?? 0) > 0) {
+    (options.onEvent ?? ignoreEvents)({
+      type: 'warning',
+      path: 'estimation.translations',
+      message: 'translations are a symmetry of the deformed ensemble only away from the boundary of the interaction region',
+      hint: 'keep translated points several correlation lengths inside the region',
+    });
+  }
   const orders = [...spec.observables.connected].sort((a, b) => a - b);
   const estimateOptions: EnsembleEstimateOptions = {
     architecture,

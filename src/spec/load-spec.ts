@@ -22,6 +22,9 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   spec.observables.points.forEach((point, index) => {
     if (point.length !== spec.dimension) error(`observables.points[${index}]`, `has ${point.length} coordinates but dimension is ${spec.dimension}`);
   });
+  (spec.estimation?.translations ?? []).forEach((offset, index) => {
+    if (offset.length !== spec.dimension) error(`estimation.translations[${index}]`, `has ${offset.length} coordinates but dimension is ${spec.dimension}`);
+  });
   const architecture = spec.architecture;
   if (architecture.kind === 'cos-net') {
     const alpha = architecture.alpha ?? 0;

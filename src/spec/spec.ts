@@ -51,6 +51,7 @@ export interface EstimationSpec {
   readonly symmetryImages?: 'auto' | 'none' | 'reflection';
   readonly minEssFraction?: number;
   readonly mcmc?: 'auto' | 'off';
+  readonly translations?: readonly (readonly number[])[];
 }
 
 export interface NnftSpec {

@@ -97,3 +97,13 @@ describe('batched forward pass', () => {
     for (let i = 0; i < reference.length; i++) expect(device[i]).toBeCloseTo(reference[i]!, 5);
   });
 });
+
+describe('tabulated exact moments with a cutoff', () => {
+  it('interpolate G_Lambda to 1e-6 relative of G(0) between table nodes (d = 2, Lambda = 10)', async () => {
+    const { cosNetPropagator } = await import('../../src/architectures/cos-net-moments.js');
+    const { freePropagator } = await import('../../src/correlators/free-propagator.js');
+    const net = cosNet({ dimension: 2, width: 4, mass: 1, cutoff: 10 });
+    const g0 = freePropagator(2, 1, 10, 0);
+    for (const r of [0, 0.0123, 0.377, 1.234567, 3.3]) expect(Math.abs(cosNetPropagator(net, r) - freePropagator(2, 1, 10, r)) / g0).toBeLessThan(1e-6);
+  });
+});
