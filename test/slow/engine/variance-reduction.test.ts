@@ -19,7 +19,7 @@ describe('variance reduction for G_c4 of the lambda = 0.5, d = 1 deformed cos-ne
     // Averaging over the three central points -1, 0, 1: translations are a symmetry of the base ensemble
     // and of the interaction deep inside V; the bias is a boundary effect of order e^{-4 m (L/2 - 1)} ~ 1e-5.
     const images = [[[-1]], [[1]]];
-    const full = await estimateEnsemble({ architecture: net, deformation, points, images, orders: [4], ensembleSize: ENSEMBLE, seed: 31 });
+    const full = await estimateEnsemble({ architecture: net, deformation, points, images, orders: [4], ensembleSize: ENSEMBLE, seed: Number(process.env.NNFT_VR_SEED ?? 31) });
     const [four] = full.summary.orders;
     const factor = four!.varianceReduction[0]!;
     console.log(`M = ${ENSEMBLE}: plain ${four!.plainValues[0]} ± ${four!.plainStderr[0]}, control variate ${four!.values[0]} ± ${four!.stderr[0]}, factor ${factor}, beta ${four!.controlVariateCoefficient[0]}`);
