@@ -6,7 +6,8 @@
  * differentiates the linear functional sum_j c_j S_j(chunk) + c_W W(chunk) on the device; by linearity
  * the per-chunk gradients add up to dL exactly.
  *
- * Monomials up to order 4 become quadratic forms on phi and phi (x) phi, written with tf.customGrad so
+ * Monomials up to order 4 become quadratic forms on phi and on the P(P+1)/2 distinct products
+ * phi_a phi_b (a <= b), written with tf.customGrad so
  * the backward pass reuses the forward GEMM (grad of x Q x^T is 2 x Q for symmetric Q).
  */
 import { tf } from '../backend/index.js';
@@ -83,6 +84,9 @@ function quadraticForm(x: tf.Tensor2D, q: tf.Tensor2D): tf.Tensor1D {
 /** Device form of the cotangent polynomial sum_j c_j mono_j(phi), for monomials up to order 4. */
 export interface CotangentPolynomial {
   readonly pointCount: number;
+  /** Unordered pairs a <= b: the basis of phi (x) phi (P(P+1)/2 entries instead of P^2). */
+  readonly pairFirst: Int32Array;
+  readonly pairSecond: Int32Array;
   readonly linear: Float32Array | null;
   readonly quadratic: Float32Array | null;
   readonly cubic: Float32Array | null;
@@ -94,6 +98,17 @@ export interface CotangentPolynomial {
 export function cotangentPolynomial(table: MonomialTable, cotangents: LossCotangents): CotangentPolynomial {
   const P = table.pointCount;
   if (table.maxOrder > 4) throw new RangeError('gradient functionals support connected orders up to 4');
+  const pairIndex = new Int32Array(P * P);
+  const first: number[] = [];
+  const second: number[] = [];
+  for (let a = 0; a < P; a++) {
+    for (let b = a; b < P; b++) {
+      pairIndex[a * P + b] = first.length;
+      first.push(a);
+      second.push(b);
+    }
+  }
+  const pairs = first.length;
   let linear: Float32Array | null = null;
   let quadratic: Float32Array | null = null;
   let cubic: Float32Array | null = null;
@@ -111,16 +126,18 @@ export function cotangentPolynomial(table: MonomialTable, cotangents: LossCotang
     }
     if (tuple.length === 3) {
       const [a, b, d] = tuple as [number, number, number];
-      (cubic ??= new Float32Array(P * P * P))[(a * P + b) * P + d]! += c;
+      (cubic ??= new Float32Array(pairs * P))[pairIndex[a * P + b]! * P + d]! += c;
     }
     if (tuple.length === 4) {
       const [a, b, d, e] = tuple as [number, number, number, number];
-      quartic ??= new Float32Array(P ** 4);
-      quartic[(a * P + b) * P * P + (d * P + e)]! += c / 2;
-      quartic[(d * P + e) * P * P + (a * P + b)]! += c / 2;
+      quartic ??= new Float32Array(pairs * pairs);
+      const left = pairIndex[a * P + b]!;
+      const right = pairIndex[d * P + e]!;
+      quartic[left * pairs + right]! += c / 2;
+      quartic[right * pairs + left]! += c / 2;
     }
   });
-  return { pointCount: P, linear, quadratic, cubic, quartic, weight: cotangents.weight, logShift: cotangents.logShift };
+  return { pointCount: P, pairFirst: Int32Array.from(first), pairSecond: Int32Array.from(second), linear, quadratic, cubic, quartic, weight: cotangents.weight, logShift: cotangents.logShift };
 }
 
 /**
@@ -133,9 +150,16 @@ export function chunkFunctional(polynomial: CotangentPolynomial, phi: tf.Tensor2
   if (polynomial.linear) perNetwork = tf.add(perNetwork, tf.reshape(tf.matMul(phi, tf.tensor2d(polynomial.linear, [P, 1])), [count]));
   if (polynomial.quadratic) perNetwork = tf.add(perNetwork, quadraticForm(phi, tf.tensor2d(polynomial.quadratic, [P, P])));
   if (polynomial.cubic || polynomial.quartic) {
-    const pairs = tf.reshape(tf.mul(tf.reshape(phi, [count, P, 1]), tf.reshape(phi, [count, 1, P])), [count, P * P]) as tf.Tensor2D;
-    if (polynomial.cubic) perNetwork = tf.add(perNetwork, tf.sum(tf.mul(tf.matMul(pairs, tf.tensor2d(polynomial.cubic, [P * P, P])), phi), 1));
-    if (polynomial.quartic) perNetwork = tf.add(perNetwork, quadraticForm(pairs, tf.tensor2d(polynomial.quartic, [P * P, P * P])));
+    const pairCount = polynomial.pairFirst.length;
+    // Selection by one-hot matrices, not tf.gather: gather's gradient (UnsortedSegmentSum) has no wasm kernel.
+    const select = (indices: Int32Array) => {
+      const matrix = new Float32Array(P * pairCount);
+      indices.forEach((point, pair) => (matrix[point * pairCount + pair] = 1));
+      return tf.matMul(phi, tf.tensor2d(matrix, [P, pairCount]));
+    };
+    const pairs = tf.mul(select(polynomial.pairFirst), select(polynomial.pairSecond)) as tf.Tensor2D;
+    if (polynomial.cubic) perNetwork = tf.add(perNetwork, tf.sum(tf.mul(tf.matMul(pairs, tf.tensor2d(polynomial.cubic, [pairCount, P])), phi), 1));
+    if (polynomial.quartic) perNetwork = tf.add(perNetwork, quadraticForm(pairs, tf.tensor2d(polynomial.quartic, [pairCount, pairCount])));
   }
   const weights = logWeights ? tf.exp(tf.sub(logWeights, polynomial.logShift)) : tf.fill([count], Math.exp(-polynomial.logShift));
   return tf.sum(tf.mul(weights, perNetwork)) as tf.Scalar;
