@@ -36,6 +36,25 @@ describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
     }
   });
 
+  it('the tunable-kurtosis law and a shared random scale match their exact moments (d = 1, N = 4)', async () => {
+    const points = [[0], [0.7]];
+    for (const options of [{ amplitude: { kind: 'kurtosis' as const, kurtosis: 2 } }, { sharedScale: { kind: 'lognormal' as const, logStd: 0.3 } }]) {
+      const net = cosNet({ dimension: 1, width: 4, mass: 1, cutoff: null, ...options });
+      const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [2, 4], ensembleSize: 100_000, seed: 13 });
+      const [two, four] = result.summary.orders;
+      const at = (tuple: number[]) => tuple.map((k) => points[k]!);
+      const exactTwo = two!.indices.map((tuple) => net.exactMoment(at(tuple))!);
+      expect(worstZ(two!.values, two!.stderr, exactTwo)).toBeLessThan(5);
+      // Connected from the exact moments: E[phi^4-type] - sum_3 G G.
+      const exactFour = four!.indices.map((tuple) => {
+        const [a, b, c, d] = tuple as [number, number, number, number];
+        const g = (i: number, j: number) => net.exactMoment(at([i, j]))!;
+        return net.exactMoment(at(tuple))! - (g(a, b) * g(c, d) + g(a, c) * g(b, d) + g(a, d) * g(b, c));
+      });
+      expect(worstZ(four!.values, four!.stderr, exactFour)).toBeLessThan(5);
+    }
+  });
+
   it('d = 2, N = 4, Lambda = 10: G2 is the regulated propagator', async () => {
     const points = [[0, 0], [0.4, 0.3], [-0.6, 1.0]];
     const net = cosNet({ dimension: 2, width: 4, mass: 1, cutoff: 10 });
