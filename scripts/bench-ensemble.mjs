@@ -52,7 +52,7 @@ const upload = (chunkIndex) => {
   if (current?.chunkIndex !== chunkIndex) {
     if (current) disposeDifferentiableChunk(current.chunk);
     const count = Math.min(chunkSize, ensembleSize - chunkIndex * chunkSize);
-    current = { chunkIndex, chunk: uploadDifferentiableChunk(net.sample(deriveSeed(5, 'ensemble/parameters', chunkIndex), count), width, dimension, points, deformation.grid) };
+    current = { chunkIndex, chunk: uploadDifferentiableChunk(net.sample(deriveSeed(5, 'ensemble/parameters', chunkIndex), count), width, dimension, points, deformation.grid, 1) };
   }
   return current.chunk;
 };
@@ -73,8 +73,8 @@ gridWeights.dispose();
 
 // Device FLOPs of the dominant operations per network (multiply-add = 2).
 const flopsForward = 2 * (2 * width) * 16 * 16 + 3 * width * pointCount + 6 * gridPoints;
-const pairs = pointCount * pointCount;
-const flopsGradientPass = flopsForward + 2 * pairs * pairs + 2 * pointCount * pointCount;
+const pairs = (pointCount * (pointCount + 1)) / 2; // the distinct products phi_a phi_b
+const flopsGradientPass = flopsForward + 2 * pairs * pairs + 4 * pointCount * pairs + 2 * pointCount * pointCount;
 const flopsGradient = flopsForward + 3 * flopsGradientPass; // pass 1 + pass 2 (forward + ~2x backward)
 const perThousand = (seconds) => (seconds / ensembleSize) * 1000;
 const gradientSeconds = gradient.passOneSeconds + gradient.passTwoSeconds;

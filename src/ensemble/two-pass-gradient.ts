@@ -13,8 +13,11 @@ import { monomialTable } from '../estimators/monomials.js';
 export interface DifferentiableEnsemble {
   readonly chunkCount: number;
   readonly pointCount: number;
-  /** phi at the points [count, points] and log-weights [count] (or null); runs inside tf.tidy / tf.grads. */
-  forward(chunkIndex: number, parameters: readonly tf.Scalar[]): { phi: tf.Tensor2D; logWeights: tf.Tensor1D | null };
+  /**
+   * phi at the points [count, points] and log-weights [count] (or null); runs inside tf.tidy / tf.grads.
+   * `values` are the parameters' numeric values (for host-side precomputation at that point).
+   */
+  forward(chunkIndex: number, parameters: readonly tf.Scalar[], values: readonly number[]): { phi: tf.Tensor2D; logWeights: tf.Tensor1D | null };
   /** Called after a chunk's tensors are disposed (free per-chunk uploads here). */
   release?(chunkIndex: number): void;
 }
@@ -39,7 +42,7 @@ export async function lossAndGradient(
   const parameters = parameterValues.map((value) => tf.scalar(value));
   for (let chunkIndex = 0; chunkIndex < model.chunkCount; chunkIndex++) {
     const [columns, logWeights] = tf.tidy(() => {
-      const { phi, logWeights: weights } = model.forward(chunkIndex, parameters);
+      const { phi, logWeights: weights } = model.forward(chunkIndex, parameters, parameterValues);
       return weights ? [tf.transpose(phi), weights] : [tf.transpose(phi)];
     }) as [tf.Tensor2D, tf.Tensor1D | undefined];
     const [columnData, weightData] = await Promise.all([columns.data(), logWeights ? logWeights.data() : Promise.resolve(null)]);
@@ -58,7 +61,7 @@ export async function lossAndGradient(
   for (let chunkIndex = 0; chunkIndex < model.chunkCount; chunkIndex++) {
     const grads = tf.tidy(() =>
       tf.grads((...inputs: tf.Tensor[]) => {
-        const { phi, logWeights } = model.forward(chunkIndex, inputs as tf.Scalar[]);
+        const { phi, logWeights } = model.forward(chunkIndex, inputs as tf.Scalar[], parameterValues);
         return chunkFunctional(polynomial, phi, logWeights);
       })(parameters),
     );

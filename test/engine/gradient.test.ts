@@ -14,19 +14,26 @@ describe('two-pass gradient of a weighted correlator loss', () => {
     const points = [[0], [0.4], [1.1]];
     const grid = boxGrid(1, 2, { panels: 3, nodesPerPanel: 8 });
     const weights = tf.tensor2d(Float32Array.from(grid.weights), [grid.weights.length, 1]);
-    uploaded = [0, 1, 2].map((chunk) => uploadDifferentiableChunk(net.sample(40 + chunk, 200), 8, 1, points, grid));
+    const samples = [0, 1, 2].map((chunk) => net.sample(40 + chunk, 200));
+    // Trig factors are precomputed at the current scale: re-upload when it changes.
+    const chunkAt = (chunkIndex: number, scaleValue: number) => {
+      const existing = uploaded[chunkIndex];
+      if (existing && existing.scale === scaleValue) return existing;
+      if (existing) disposeDifferentiableChunk(existing);
+      return (uploaded[chunkIndex] = uploadDifferentiableChunk(samples[chunkIndex]!, 8, 1, points, grid, scaleValue));
+    };
     model = {
       chunkCount: 3,
       pointCount: 3,
-      forward: (chunkIndex, [coupling, scale]) => {
-        const chunk = uploaded[chunkIndex]!;
+      forward: (chunkIndex, [coupling, scale], values) => {
+        const chunk = chunkAt(chunkIndex, values[1]!);
         const phiGrid = differentiableGridValues(chunk, scale!);
         const logWeights = tf.mul(tf.reshape(tf.matMul(tf.pow(phiGrid, 4), weights), [-1]), tf.div(tf.neg(coupling!), 24)) as tf.Tensor1D;
         return { phi: differentiablePointValues(chunk, scale!), logWeights };
       },
     };
   });
-  afterAll(() => uploaded.forEach(disposeDifferentiableChunk));
+  afterAll(() => uploaded.forEach((chunk) => chunk && disposeDifferentiableChunk(chunk)));
 
   it('matches central finite differences in the coupling and the momentum scale', async () => {
     const lossTerm = (order: number, _index: number, value: number): [number, number] => {
@@ -42,5 +49,9 @@ describe('two-pass gradient of a weighted correlator loss', () => {
     expect(base.gradient[0]! / dCoupling).toBeCloseTo(1, 2);
     expect(base.gradient[1]! / dScale).toBeCloseTo(1, 2);
     expect(Math.abs(dCoupling)).toBeGreaterThan(1e-4);
+    // Both passes leave no tensors behind (uploads at this scale are cached, so the count is stable).
+    const tensors = tf.memory().numTensors;
+    await at(2, 1.1);
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 });
