@@ -1,0 +1,14 @@
+export type { Architecture, ParameterChunk, Points } from './architecture.js';
+export { gridPoints, type ProductGrid } from './product-grid.js';
+export { alphaMomentumDensity, normalisableWithoutCutoff, RADIAL_MEASURE, type AlphaMomentumDensity } from './alpha-momentum-density.js';
+export { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
+export { cosNet, type CosNet, type CosNetOptions, type SharedScale } from './cos-net.js';
+export { cosNetConnectedFour, cosNetExactMoment, cosNetPropagator, cosNetQuarticAmplitudeMoment, radialPowerIntegral } from './cos-net-moments.js';
+export {
+  differentiableGridValues,
+  differentiablePointValues,
+  disposeDifferentiableChunk,
+  uploadDifferentiableChunk,
+  type DifferentiableCosNetChunk,
+} from './cos-net-differentiable.js';
+export { hiddenLayerNet, type HiddenLayerKind, type HiddenLayerOptions } from './hidden-layer-net.js';

@@ -1,0 +1,12 @@
+export { planChunks, chunkLength, DEFAULT_BATCH_COUNT, DEFAULT_CHUNK_SIZE, PARAMETER_STREAM, type ChunkPlan } from './chunk-plan.js';
+export { drawChunk, type DrawnChunk } from './draw-chunk.js';
+export {
+  estimateEnsemble,
+  type ControlVariateMode,
+  type EnsembleDiagnostics,
+  type EnsembleEstimate,
+  type EnsembleEstimateOptions,
+} from './estimate-ensemble.js';
+export { estimateEnsembleSharded } from './sharded-estimate.js';
+export { estimateEnsembleMcmc, type McmcDiagnostics, type McmcOptions } from './mcmc-estimate.js';
+export { lossAndGradient, type DifferentiableEnsemble, type LossAndGradient } from './two-pass-gradient.js';
