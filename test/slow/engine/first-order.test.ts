@@ -40,22 +40,30 @@ describe('phi^4-deformed cos-net vs first-order perturbation theory (d = 1, N = 
     const g0 = propagator(0);
     const [two, four] = result.summary.orders;
     const lines: string[] = [];
+    const failures: string[] = [];
+    // First-order theory neglects O(lambda^2). Its size for G2: the second-order term of <x^2> in the
+    // anharmonic oscillator (V = R, no cutoff), 105/8 g^2 with g = lambda/4! (from E_0 = 1/2 + 3g/4 - 21g^2/8
+    // and Hellmann-Feynman); at lambda = 0.25 it is 0.0014, several standard errors of G2 here.
+    const secondOrderG2 = (105 / 8) * (coupling / 24) ** 2;
     two!.indices.forEach((tuple, index) => {
       const [x, y] = tuple.map((k) => points[k]![0]!);
       const shift = -(coupling / 2) * g0 * integrateRegion((z) => propagator(x! - z) * propagator(z - y!), side, [x!, y!]);
       const expected = propagator(x! - y!) + shift;
       lines.push(`G2 ${tuple}: ${two!.values[index]} ± ${two!.stderr[index]} vs ${expected} (free ${propagator(x! - y!)}) VR ${two!.varianceReduction[index]}`);
-      expect(Math.abs(two!.values[index]! - expected) / two!.stderr[index]!).toBeLessThan(5);
+      if (Math.abs(two!.values[index]! - expected) > 5 * two!.stderr[index]! + secondOrderG2) failures.push(`G2 ${tuple}`);
+      // The interaction's first-order shift is resolved: many standard errors.
+      if (Math.abs(shift) < 10 * two!.stderr[index]!) failures.push(`G2 ${tuple} shift not resolved`);
     });
     four!.indices.forEach((tuple, index) => {
       const xs = tuple.map((k) => points[k]![0]!);
       const firstOrder = -coupling * integrateRegion((z) => xs.reduce((product, x) => product * propagator(x - z), 1), side, xs);
       const expected = firstOrder + cosNetConnectedFour(net, xs.map((x) => [x]));
       lines.push(`G4 ${tuple}: ${four!.values[index]} ± ${four!.stderr[index]} vs ${expected} VR ${four!.varianceReduction[index]}`);
-      expect(Math.abs(four!.values[index]! - expected) / four!.stderr[index]!).toBeLessThan(5);
+      if (Math.abs(four!.values[index]! - expected) > 5 * four!.stderr[index]!) failures.push(`G4 ${tuple}`);
       // Resolving power: the interaction's effect is at least 4 standard errors.
-      if (index === 0) expect(Math.abs(firstOrder) / four!.stderr[index]!).toBeGreaterThan(4);
+      if (index === 0 && Math.abs(firstOrder) < 4 * four!.stderr[index]!) failures.push('G4 effect not resolved');
     });
     console.log(lines.join('\n'), '\nESS/M', result.diagnostics.essFraction, 'seconds', result.diagnostics.seconds);
+    expect(failures).toEqual([]);
   }, 900000);
 });
