@@ -285,7 +285,7 @@ export function computePerturbative(theory: Theory, options: PerturbativeOptions
   const targetWidth = Math.min(0.5 / mass, cutoff === null ? Infinity : 2 / cutoff, ...kernelWidths.map((w) => 2 * w));
   let coarsePanels = Math.max(2, Math.ceil((2 * halfSide) / targetWidth));
   const nodeBudget = hasNonlocal ? Math.sqrt(maxNodes) : maxNodes;
-  while ((2 * coarsePanels * order) ** dimension > nodeBudget && coarsePanels > 2) coarsePanels = Math.ceil(coarsePanels * 0.8);
+  while ((2 * coarsePanels * order) ** dimension > nodeBudget && coarsePanels > 2) coarsePanels = Math.min(coarsePanels - 1, Math.ceil(coarsePanels * 0.8));
 
   const evaluate = (half: number, panels: number): Map<number, Float64Array> => {
     const grid = axisGrid(half, panels, order);

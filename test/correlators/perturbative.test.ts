@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { computePerturbative, ordersStartingAtSecondOrder } from '../../src/correlators/perturbative.js';
 import { computeSpectral } from '../../src/correlators/spectral.js';
 import { NnftError } from '../../src/errors.js';
+import { freePropagator } from '../../src/correlators/free-propagator.js';
+import { integrateAdaptive } from '../../src/numeric/index.js';
 import { blockMap, local, makeTheory, phi4 } from './theory-fixtures.js';
 
 describe('first-order perturbation theory, d = 1 closed forms', () => {
@@ -124,5 +126,28 @@ describe('orders that first-order perturbation theory cannot give', () => {
     expect(ordersStartingAtSecondOrder(makeTheory({ ...orders, interactions: [local(2, 0.3)] }))).toEqual([]);
     const result = computePerturbative(makeTheory({ ...orders, points: [[0]], interactions: [phi4(0.1)] }));
     expect(result.secondOrderLeading).toEqual([6]);
+  });
+});
+
+describe('first-order perturbation theory in d = 3 and 4', () => {
+  it('d = 3: the box cubature of G_c4(0,0,0,0) matches a radial integral when the box holds the whole vertex', () => {
+    const cutoff = 4;
+    const result = computePerturbative(
+      makeTheory({ dimension: 3, momentumCutoff: cutoff, points: [[0, 0, 0]], interactionRegion: { kind: 'box', side: 6 }, interactions: [phi4(1, true)] }),
+    );
+    // Outside the ball of radius 3 the integrand G^4 is below 1e-11.
+    const radial = integrateAdaptive((r) => 4 * Math.PI * r * r * freePropagator(3, 1, cutoff, r) ** 4, 0, 3, { breakPoints: [0.5, 1, 2] }).value;
+    const value = blockMap(result.correlators, 4).get('0,0,0,0')!;
+    expect(Math.abs(value + radial)).toBeLessThan(1e-6 * radial + result.quadratureError);
+  });
+
+  it('d = 4 finishes with a bounded grid (regression: the panel budget loop once never ended)', () => {
+    const start = performance.now();
+    const result = computePerturbative(
+      makeTheory({ dimension: 4, momentumCutoff: 4, points: [[0, 0, 0, 0], [0.5, 0, 0, 0]], interactionRegion: { kind: 'box', side: 2 }, interactions: [phi4(1, true)] }),
+    );
+    expect(performance.now() - start).toBeLessThan(20_000);
+    expect(result.gridNodes).toBeLessThanOrEqual(4_000_000);
+    expect(blockMap(result.correlators, 4).get('0,0,0,0')!).toBeLessThan(0);
   });
 });
