@@ -65,22 +65,32 @@ class TruncatedSystem {
   readonly vectors: Float64Array;
   readonly mass: number;
 
-  constructor(size: number, mass: number, potential: PolynomialCoefficients) {
+  /**
+   * @param frequency the oscillator basis frequency w: the basis diagonalises p^2/2 + w^2 x^2/2, and
+   *   the rest, (m^2 - w^2) x^2/2 + U(x), is added as a potential. w = m keeps the free vacuum exact
+   *   (needed with a region); a variational w converges faster at strong coupling.
+   */
+  constructor(size: number, mass: number, potential: PolynomialCoefficients, frequency = mass) {
     this.size = size;
     this.mass = mass;
+    if (frequency !== mass) {
+      potential = potential.slice();
+      while (potential.length < 3) potential.push(0);
+      potential[2] = potential[2]! + 0.5 * (mass * mass - frequency * frequency);
+    }
     const degree = potential.length - 1;
     // Matrix elements of x^k are exact on the first `size` states if x is built on size + degree states.
     const big = size + Math.max(degree, 1);
     const bigPosition = new Float64Array(big * big);
     for (let n = 0; n + 1 < big; n++) {
-      const element = Math.sqrt((n + 1) / (2 * mass));
+      const element = Math.sqrt((n + 1) / (2 * frequency));
       bigPosition[n * big + n + 1] = element;
       bigPosition[(n + 1) * big + n] = element;
     }
     this.position = new Float64Array(size * size);
     for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) this.position[i * size + j] = bigPosition[i * big + j]!;
     const hamiltonian = new Float64Array(size * size);
-    for (let n = 0; n < size; n++) hamiltonian[n * size + n] = (n + 0.5) * mass;
+    for (let n = 0; n < size; n++) hamiltonian[n * size + n] = (n + 0.5) * frequency;
     let power: Float64Array = new Float64Array(big * big);
     for (let i = 0; i < big; i++) power[i * big + i] = 1;
     for (let k = 1; k <= degree; k++) {
@@ -94,6 +104,33 @@ class TruncatedSystem {
     this.energies = eigen.values;
     this.vectors = eigen.vectors;
   }
+}
+
+/**
+ * The oscillator frequency that minimises the Gaussian estimate of the ground-state energy,
+ * E(w) = w/4 + m^2/(4w) + sum_j c_{2j} (2j-1)!! / (2w)^j (odd terms vanish in the Gaussian state).
+ * Golden-section search on log w in [m/4, 64 m]; never below m/4 so the basis stays sensible.
+ */
+export function variationalFrequency(mass: number, potential: PolynomialCoefficients): number {
+  const energy = (w: number): number => {
+    let value = w / 4 + (mass * mass) / (4 * w);
+    let doubleFactorial = 1;
+    for (let power = 2; power < potential.length; power += 2) {
+      doubleFactorial *= power - 1;
+      value += (potential[power] ?? 0) * doubleFactorial / (2 * w) ** (power / 2);
+    }
+    return value;
+  };
+  let low = Math.log(mass / 4);
+  let high = Math.log(64 * mass);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  for (let iteration = 0; iteration < 80; iteration++) {
+    const a = high - ratio * (high - low);
+    const b = low + ratio * (high - low);
+    if (energy(Math.exp(a)) < energy(Math.exp(b))) high = b;
+    else low = a;
+  }
+  return Math.exp(0.5 * (low + high));
 }
 
 /** (A x) for a dense A and tridiagonal x, exploiting that x^k has bandwidth k. */
@@ -222,6 +259,8 @@ export function computeSpectral(theory: Theory, options: SpectralOptions = {}): 
   const tolerance = options.tolerance ?? 1e-10;
   const maxBasisSize = options.maxBasisSize ?? 400;
   const scaleFor = (order: number): number => (1 / (2 * mass)) ** (order / 2);
+  // With a region the free vacuum must be exact in the basis, so the basis frequency is m there.
+  const frequency = theory.interactionRegion ? mass : variationalFrequency(mass, potential);
   const sizes: number[] = [];
   if (options.basisSize !== undefined) {
     if (!Number.isInteger(options.basisSize) || options.basisSize < 8) {
@@ -234,7 +273,7 @@ export function computeSpectral(theory: Theory, options: SpectralOptions = {}): 
   let previous: CorrelatorBlock[] | null = null;
   let last: { blocks: CorrelatorBlock[]; system: TruncatedSystem; errors: number[][]; maxError: number } | null = null;
   for (const size of sizes) {
-    const system = new TruncatedSystem(size, mass, potential);
+    const system = new TruncatedSystem(size, mass, potential, frequency);
     const blocks = correlatorsFor(system, theory);
     if (previous) {
       const prior = previous;

@@ -105,4 +105,16 @@ describe('spectral method, interacting', () => {
     expect(() => computeSpectral(makeTheory({ interactions: [local(3, 1)] }))).toThrowError(NnftError);
     expect(() => computeSpectral(makeTheory({ interactions: [local(3, 1)] }))).toThrowError(/unbounded below/);
   });
+
+  it('strong coupling converges fast with the variational basis, and agrees with the fixed-frequency basis in a large box', () => {
+    const points = [[0], [0.4]];
+    const start = performance.now();
+    const infinite = computeSpectral(makeTheory({ interactions: [phi4(100)], points }));
+    expect(performance.now() - start).toBeLessThan(3000);
+    expect(infinite.basisSize).toBeLessThanOrEqual(100);
+    const box = computeSpectral(makeTheory({ interactions: [phi4(100)], points, interactionRegion: { kind: 'box', side: 30 } }));
+    infinite.correlators.forEach((block, b) =>
+      block.values.forEach((value, i) => expect(Math.abs(value - box.correlators[b]!.values[i]!)).toBeLessThan(1e-9)),
+    );
+  });
 });
