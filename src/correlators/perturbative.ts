@@ -51,19 +51,31 @@ interface Grid1D {
   weights: Float64Array;
 }
 
-function axisGrid(half: number, panels: number, order: number): Grid1D {
+/**
+ * Gauss-Legendre nodes on [-half, half]: `panels` equal panels, each further cut at any break point
+ * inside it (the points' coordinates), so that the kink or singularity of G at a point sits on a
+ * panel edge, where Gauss rules do not see it.
+ */
+function axisGrid(half: number, panels: number, order: number, breakPoints: readonly number[] = []): Grid1D {
   const rule = gaussLegendreRule(order);
-  const nodes = new Float64Array(panels * order);
-  const weights = new Float64Array(panels * order);
   const width = (2 * half) / panels;
-  for (let panel = 0; panel < panels; panel++) {
-    const centre = -half + (panel + 0.5) * width;
-    for (let i = 0; i < order; i++) {
-      nodes[panel * order + i] = centre + 0.5 * width * rule.nodes[i]!;
-      weights[panel * order + i] = 0.5 * width * rule.weights[i]!;
+  const edges = new Set<number>();
+  for (let panel = 0; panel <= panels; panel++) edges.add(-half + panel * width);
+  for (const point of breakPoints) if (point > -half && point < half) edges.add(point);
+  const sorted = [...edges].sort((a, b) => a - b).filter((edge, i, all) => i === 0 || edge - all[i - 1]! > 1e-12 * width);
+  const nodes: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const lower = sorted[i]!;
+    const upper = sorted[i + 1]!;
+    const centre = 0.5 * (lower + upper);
+    const halfWidth = 0.5 * (upper - lower);
+    for (let k = 0; k < order; k++) {
+      nodes.push(centre + halfWidth * rule.nodes[k]!);
+      weights.push(halfWidth * rule.weights[k]!);
     }
   }
-  return { nodes, weights };
+  return { nodes: Float64Array.from(nodes), weights: Float64Array.from(weights) };
 }
 
 /** Which vertex integrals each order needs, with the first-order coefficient of each local term. */
@@ -86,7 +98,7 @@ function localCoefficients(theory: Theory, order: number, propagatorZero: () => 
 function vertexIntegrals(
   points: readonly (readonly number[])[],
   dimension: number,
-  grid: Grid1D,
+  grids: readonly Grid1D[],
   table: PropagatorTable,
   tuplesByOrder: Map<number, number[][]>,
 ): Map<number, Float64Array> {
@@ -94,8 +106,8 @@ function vertexIntegrals(
   const results = new Map<number, Float64Array>();
   const orders = [...tuplesByOrder.keys()];
   for (const order of orders) results.set(order, new Float64Array(tuplesByOrder.get(order)!.length));
-  const perAxis = grid.nodes.length;
-  const total = perAxis ** dimension;
+  const perAxis = grids.map((grid) => grid.nodes.length);
+  const total = perAxis.reduce((product, count) => product * count, 1);
   const index = new Array<number>(dimension).fill(0);
   const propagators = new Float64Array(pointCount);
   const z = new Float64Array(dimension);
@@ -103,10 +115,10 @@ function vertexIntegrals(
     let remainder = flat;
     let weight = 1;
     for (let axis = dimension - 1; axis >= 0; axis--) {
-      index[axis] = remainder % perAxis;
-      remainder = Math.floor(remainder / perAxis);
-      z[axis] = grid.nodes[index[axis]!]!;
-      weight *= grid.weights[index[axis]!]!;
+      index[axis] = remainder % perAxis[axis]!;
+      remainder = Math.floor(remainder / perAxis[axis]!);
+      z[axis] = grids[axis]!.nodes[index[axis]!]!;
+      weight *= grids[axis]!.weights[index[axis]!]!;
     }
     for (let p = 0; p < pointCount; p++) {
       let squared = 0;
@@ -288,10 +300,11 @@ export function computePerturbative(theory: Theory, options: PerturbativeOptions
   while ((2 * coarsePanels * order) ** dimension > nodeBudget && coarsePanels > 2) coarsePanels = Math.min(coarsePanels - 1, Math.ceil(coarsePanels * 0.8));
 
   const evaluate = (half: number, panels: number): Map<number, Float64Array> => {
-    const grid = axisGrid(half, panels, order);
+    const grids = Array.from({ length: dimension }, (_, axis) => axisGrid(half, panels, order, theory.points.map((point) => point[axis]!)));
+    const grid = grids[0]!;
     const values = new Map<number, Float64Array>();
     if (tuplesByOrder.size > 0) {
-      const integrals = vertexIntegrals(theory.points, dimension, grid, table, tuplesByOrder);
+      const integrals = vertexIntegrals(theory.points, dimension, grids, table, tuplesByOrder);
       for (const [k, sums] of integrals) values.set(k, sums.map((value) => coefficientByOrder.get(k)! * value));
     }
     if (hasNonlocal) {
