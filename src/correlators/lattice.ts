@@ -136,7 +136,7 @@ function shiftedField(setup: LatticeSetup, field: Float64Array, offset: readonly
 }
 
 /** The action S = S_free + S_int and its gradient, on a periodic lattice. */
-class LatticeAction {
+export class LatticeAction {
   readonly volumeElement: number;
   readonly regionWeight: Float64Array;
   readonly potential: number[];
@@ -261,19 +261,19 @@ class LatticeAction {
   }
 }
 
-interface FourierField {
+export interface FourierField {
   re: Float64Array;
   im: Float64Array;
 }
 
-function forward(setup: LatticeSetup, field: Float64Array): FourierField {
+export function forward(setup: LatticeSetup, field: Float64Array): FourierField {
   const re = field.slice();
   const im = new Float64Array(field.length);
   fftNd(re, im, setup.sites, setup.dimension);
   return { re, im };
 }
 
-function backward(setup: LatticeSetup, hat: FourierField): Float64Array {
+export function backward(setup: LatticeSetup, hat: FourierField): Float64Array {
   const re = hat.re.slice();
   const im = hat.im.slice();
   fftNd(re, im, setup.sites, setup.dimension, true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLattice, latticeFreePropagator, latticeSetup, type LatticeCheckpoint } from '../../src/correlators/lattice.js';
+import { backward, computeLattice, forward, LatticeAction, latticeFreePropagator, latticeSetup, type LatticeCheckpoint } from '../../src/correlators/lattice.js';
 import { integratedAutocorrelationTime } from '../../src/correlators/autocorrelation.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import { Rng } from '../../src/random/rng.js';
@@ -35,6 +35,60 @@ describe('autocorrelation time', () => {
     for (let i = 1; i < chain.length; i++) chain[i] = rho * chain[i - 1]! + Math.sqrt(1 - rho * rho) * rng.normal();
     const expected = (1 + rho) / (2 * (1 - rho));
     expect(Math.abs(integratedAutocorrelationTime(chain) - expected)).toBeLessThan(0.15 * expected);
+  });
+});
+
+describe('lattice action', () => {
+  it('its force is the gradient of the action (local Wick-ordered phi^4, phi^3 and non-local terms, box region, cutoff)', () => {
+    const theory = makeTheory({
+      momentumCutoff: 6,
+      interactionRegion: { kind: 'box', side: 3 },
+      interactions: [
+        { kind: 'local', power: 4, coupling: 2, wickOrdered: true },
+        { kind: 'local', power: 3, coupling: 0.7, wickOrdered: false },
+        { kind: 'nonlocal-quartic', coupling: 1.5, kernel: { kind: 'gaussian', width: 0.4 } },
+      ],
+    });
+    const setup = latticeSetup(theory, { sites: 64 });
+    const action = new LatticeAction(setup, theory);
+    const rng = new Rng(99);
+    const bandLimited = (): Float64Array => {
+      const white = new Float64Array(setup.totalSites);
+      rng.fillNormal(white);
+      const hat = forward(setup, white);
+      for (let k = 0; k < setup.totalSites; k++) {
+        hat.re[k] = hat.re[k]! * setup.mask[k]! * 0.3;
+        hat.im[k] = hat.im[k]! * setup.mask[k]! * 0.3;
+      }
+      return backward(setup, hat);
+    };
+    const total = (field: Float64Array): number => action.fourierQuadratic(forward(setup, field), action.freeMultiplier) + action.interactionAction(field);
+    const field = bandLimited();
+    const direction = bandLimited();
+    const force = backward(setup, action.forceHat(forward(setup, field), field));
+    const epsilon = 1e-5;
+    const plus = field.map((value, x) => value + epsilon * direction[x]!);
+    const minus = field.map((value, x) => value - epsilon * direction[x]!);
+    const numerical = (total(plus) - total(minus)) / (2 * epsilon);
+    const analytic = force.reduce((sum, value, x) => sum + value * direction[x]!, 0);
+    expect(Math.abs(numerical - analytic)).toBeLessThan(1e-6 * Math.abs(analytic));
+  });
+});
+
+describe('lattice action normalisation', () => {
+  it('a constant field has S_int = (g/4!) c^4 times the volume, for the local and the non-local quartic term', () => {
+    for (const term of [
+      { kind: 'local' as const, power: 4, coupling: 1.7, wickOrdered: false },
+      { kind: 'nonlocal-quartic' as const, coupling: 1.7, kernel: { kind: 'gaussian' as const, width: 0.3 } },
+    ]) {
+      const theory = makeTheory({ momentumCutoff: 8, interactions: [term], points: [[0]] });
+      const setup = latticeSetup(theory, { sites: 128 });
+      const action = new LatticeAction(setup, theory);
+      const c = 0.8;
+      const volume = setup.sites * setup.spacing;
+      const expected = (1.7 / 24) * c ** 4 * volume;
+      expect(Math.abs(action.interactionAction(new Float64Array(setup.totalSites).fill(c)) - expected)).toBeLessThan(1e-9 * expected);
+    }
   });
 });
 
