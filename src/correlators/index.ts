@@ -14,10 +14,10 @@ import type { EventSink } from '../io/events.js';
 import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { chooseMethod, WEAK_COUPLING_LIMIT, type ConcreteMethod } from './choose-method.js';
 import { computeFree } from './free-method.js';
-import { computeSpectral, type SpectralOptions } from './spectral.js';
+import { computeSpectral, type SpectralSolverOptions } from './spectral.js';
 import { computePerturbative, ordersStartingAtSecondOrder } from './perturbative.js';
 import { firstOrderSize, secondOrderEstimate } from './weak-coupling.js';
-import { computeLattice, type LatticeOptions } from './lattice.js';
+import { computeLattice, type LatticeRunOptions } from './lattice.js';
 
 export interface TargetCorrelatorOptions {
   /** Overrides theory.targetCorrelators.method. */
@@ -28,13 +28,13 @@ export interface TargetCorrelatorOptions {
   /** Stops a long lattice run early (the result then reports how far it got). */
   signal?: AbortSignal;
   /** Continue a stopped lattice run, and/or receive its state to continue it later. */
-  latticeCheckpoint?: Pick<LatticeOptions, 'resume' | 'onCheckpoint' | 'checkpointEverySeconds'>;
+  latticeCheckpoint?: Pick<LatticeRunOptions, 'resume' | 'onCheckpoint' | 'checkpointEverySeconds'>;
 }
 
 export { freePropagator, propagatorAtZero } from './free-propagator.js';
-export { computeSpectral, spectralApplicability, type SpectralOptions, type SpectralResult } from './spectral.js';
+export { computeSpectral, spectralApplicability, type SpectralSolverOptions, type SpectralResult } from './spectral.js';
 export { computePerturbative, type PerturbativeResult } from './perturbative.js';
-export { computeLattice, latticeFreePropagator, type LatticeCheckpoint, type LatticeOptions, type LatticeResult } from './lattice.js';
+export { computeLattice, latticeFreePropagator, type LatticeCheckpoint, type LatticeRunOptions, type LatticeResult } from './lattice.js';
 export { chooseMethod, type ConcreteMethod } from './choose-method.js';
 export { jointCumulant, setPartitions } from './cumulants.js';
 
@@ -106,7 +106,7 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
       details.quadratureError = 0;
       break;
     case 'spectral': {
-      const spectralOptions: SpectralOptions = {};
+      const spectralOptions: SpectralSolverOptions = {};
       const basisSize = numberOption(methodOptions, 'basisSize');
       const tolerance = numberOption(methodOptions, 'tolerance');
       if (basisSize !== undefined) spectralOptions.basisSize = basisSize;
@@ -134,7 +134,7 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
       break;
     }
     case 'lattice': {
-      const latticeOptions: LatticeOptions = {};
+      const latticeOptions: LatticeRunOptions = {};
       for (const key of ['spacing', 'sites', 'trajectories', 'thermalization', 'seed'] as const) {
         const value = numberOption(methodOptions, key);
         if (value !== undefined) latticeOptions[key] = value;

@@ -26,7 +26,7 @@ import { distanceBetween } from './free-method.js';
 
 export { latticeFreePropagator, latticeSetup, type LatticeSetup } from './lattice-setup.js';
 
-export interface LatticeOptions {
+export interface LatticeRunOptions {
   spacing?: number;
   sites?: number;
   /** Measured trajectories after thermalisation (default 4000). */
@@ -349,7 +349,7 @@ function momentCatalogue(pointCount: number, maxOrder: number): { tuples: number
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function computeLattice(theory: Theory, options: LatticeOptions = {}): Promise<LatticeResult> {
+export async function computeLattice(theory: Theory, options: LatticeRunOptions = {}): Promise<LatticeResult> {
   if (!analysePotential(theory).boundedBelow) {
     throw new NnftError('E_UNSUPPORTED', 'lattice Monte Carlo needs a potential bounded below (exp(-S) must be normalisable)');
   }

@@ -17,7 +17,7 @@ import type { Theory } from '../theory/theory.js';
 import { isBoundedBelow, localPotential, type PolynomialCoefficients } from './polynomial-potential.js';
 import { jointCumulant, memoizeMoments } from './cumulants.js';
 
-export interface SpectralOptions {
+export interface SpectralSolverOptions {
   /** Fixed basis size (the error then comes from comparing with 3/4 of it). */
   basisSize?: number;
   /** Convergence tolerance on every correlator, relative to max(|value|, G(0)^{order/2}). */
@@ -251,7 +251,7 @@ function correlatorsFor(system: TruncatedSystem, theory: Theory): CorrelatorBloc
 }
 
 /** Exact d = 1 connected correlators of the theory at its points, with the truncation error. */
-export function computeSpectral(theory: Theory, options: SpectralOptions = {}): SpectralResult {
+export function computeSpectral(theory: Theory, options: SpectralSolverOptions = {}): SpectralResult {
   const applicable = spectralApplicability(theory);
   if (!applicable.ok) throw new NnftError('E_UNSUPPORTED', `spectral method: ${applicable.reason}`);
   const potential = localPotential(theory);
