@@ -64,6 +64,31 @@ describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
     expect(worstZ(two!.values, two!.stderr, exact)).toBeLessThan(5);
   });
 
+  it('d = 3 (alpha = 0) and d = 4 (alpha = 0.5): tabulated radial samplers give the regulated propagator', async () => {
+    const cases = [
+      { dimension: 3 as const, alpha: 0, points: [[0, 0, 0], [0.3, 0.1, -0.2], [-0.5, 0.6, 0.4]] },
+      { dimension: 4 as const, alpha: 0.5, points: [[0, 0, 0, 0], [0.2, -0.1, 0.3, 0.1], [0.5, 0.4, -0.3, -0.2]] },
+    ];
+    for (const { dimension, alpha, points } of cases) {
+      const net = cosNet({ dimension, width: 4, mass: 1, cutoff: 6, alpha });
+      expect(net.momentumDensity.method).toMatch(/tabulated/);
+      const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [2], ensembleSize: 40_000, seed: 14 + dimension });
+      const [two] = result.summary.orders;
+      const exact = two!.indices.map(([i, j]) => freePropagator(dimension, 1, 6, distance(points[i!]!, points[j!]!)));
+      expect(worstZ(two!.values, two!.stderr, exact), `d = ${dimension}`).toBeLessThan(5);
+    }
+  });
+
+  it('d = 2, alpha = -1: G_c4 matches the closed form with its radial quadrature (N = 4, Lambda = 5)', async () => {
+    const points = [[0, 0], [0.4, -0.3]];
+    const net = cosNet({ dimension: 2, width: 4, mass: 1, cutoff: 5, alpha: -1 });
+    const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [4], ensembleSize: 100_000, seed: 19 });
+    const [four] = result.summary.orders;
+    const exact = four!.indices.map((tuple) => cosNetConnectedFour(net, tuple.map((k) => points[k]!)));
+    expect(worstZ(four!.values, four!.stderr, exact)).toBeLessThan(5);
+    expect(Math.abs(four!.values[0]!) / four!.stderr[0]!).toBeGreaterThan(5);
+  });
+
   it('is reproducible for a seed and different for another seed', async () => {
     const net = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: null });
     const run = (seed: number) => estimateEnsemble({ architecture: net, deformation: null, points: paperPoints, orders: [2], ensembleSize: 5000, seed });
