@@ -282,32 +282,53 @@ export function backward(setup: LatticeSetup, hat: FourierField): Float64Array {
 
 function buildReads(setup: LatticeSetup, theory: Theory, maxImages: number): { offsets: number[][]; images: { field: number; site: number[] }[][]; translations: number[][] } {
   const { dimension, sites, spacing } = setup;
-  const signFlips: number[][] = [];
-  if (theory.interactionRegion) {
-    for (let mask = 0; mask < 2 ** dimension; mask++) signFlips.push(Array.from({ length: dimension }, (_, axis) => ((mask >> axis) & 1 ? -1 : 1)));
-  } else signFlips.push(new Array(dimension).fill(1));
+  // Symmetries of the centred box (and of the lattice): signed permutations of the axes. With the
+  // interaction on all of space, translations (below) are the images instead.
+  const transforms: { sign: number[]; permutation: number[] }[] = [];
+  const permutations: number[][] = [];
+  const permute = (prefix: number[], rest: number[]): void => {
+    if (rest.length === 0) permutations.push(prefix);
+    rest.forEach((axis, i) => permute([...prefix, axis], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+  };
+  permute([], Array.from({ length: dimension }, (_, axis) => axis));
+  for (const permutation of theory.interactionRegion ? permutations : [permutations[0]!]) {
+    for (let mask = 0; mask < (theory.interactionRegion ? 2 ** dimension : 1); mask++) {
+      transforms.push({ permutation, sign: Array.from({ length: dimension }, (_, axis) => ((mask >> axis) & 1 ? -1 : 1)) });
+    }
+  }
   const offsets: number[][] = [];
   const offsetKey = new Map<string, number>();
-  const images = signFlips.map((flip) =>
-    theory.points.map((point) => {
+  const images: { field: number; site: number[] }[][] = [];
+  // Off-site points need one Fourier shift per distinct offset: stop adding images past 16 of them.
+  const maxOffsets = 16;
+  for (const { sign, permutation } of transforms) {
+    if (images.length >= maxImages) break;
+    const pending = new Map(offsetKey);
+    const pendingOffsets = offsets.slice();
+    const reads = theory.points.map((point) => {
       const site: number[] = [];
       const offset: number[] = [];
       for (let axis = 0; axis < dimension; axis++) {
-        const coordinate = flip[axis]! * point[axis]!;
+        const coordinate = sign[axis]! * point[permutation[axis]!]!;
         const nearest = Math.round(coordinate / spacing);
         site.push(((nearest % sites) + sites) % sites);
         offset.push(setup.regulator === 'sharp-cutoff' ? coordinate - nearest * spacing : 0);
       }
       const key = offset.map((value) => (Math.abs(value) < 1e-12 ? 0 : value).toFixed(12)).join(',');
-      let field = offsetKey.get(key);
+      let field = pending.get(key);
       if (field === undefined) {
-        field = offsets.length;
-        offsetKey.set(key, field);
-        offsets.push(offset);
+        field = pendingOffsets.length;
+        pending.set(key, field);
+        pendingOffsets.push(offset);
       }
       return { field, site };
-    }),
-  );
+    });
+    if (pendingOffsets.length > maxOffsets && images.length > 0) continue;
+    images.push(reads);
+    for (const [key, field] of pending) offsetKey.set(key, field);
+    offsets.length = 0;
+    offsets.push(...pendingOffsets);
+  }
   const translations: number[][] = [];
   if (theory.interactionRegion) translations.push(new Array(dimension).fill(0));
   else {
