@@ -155,19 +155,135 @@ export function cosNetConnectedFour(net: CosNet, points: Points): number {
   return ((net.kurtosis * sigma4) / (8 * width)) * quartic - pairs / width;
 }
 
+/** E[t^k] of the standard amplitude law (k even): Gaussian (k-1)!!, fixed 1, Gamma family prod (kappa + j)/kappa. */
+function standardAmplitudeMoment(net: CosNet, order: number): number {
+  const law = net.options.amplitude;
+  if (law.kind === 'fixed' || (law.kind === 'kurtosis' && law.kurtosis === 1)) return 1;
+  if (law.kind === 'gaussian') {
+    let value = 1;
+    for (let j = order - 1; j > 0; j -= 2) value *= j;
+    return value;
+  }
+  // t^2 = v ~ Gamma(kappa, 1/kappa): E[v^m] = prod_{j<m} (kappa + j) / kappa^m.
+  const kappa = 1 / (law.kurtosis - 1);
+  let value = 1;
+  for (let j = 0; j < order / 2; j++) value *= (kappa + j) / kappa;
+  return value;
+}
+
+const sixthTables = new WeakMap<CosNet, (separation: number) => number>();
+
+/** E_rho[A(p)^k cos(p.s)] at |s| = separation for k = 2, 4, 6 (without sigma_a^k). */
+function amplitudeMoment(net: CosNet, order: number, separation: number): number {
+  if (order === 2) return (2 * cosNetPropagator(net, separation)) / net.options.amplitudeScale ** 2;
+  if (order === 4) return cosNetQuarticAmplitudeMoment(net, separation);
+  let table = sixthTables.get(net);
+  if (!table) {
+    const { dimension, mass, cutoff, alpha } = net.options;
+    const normalisation = net.momentumDensity.normalisation;
+    // (2Z)^3 / Z int Delta^{1 + alpha - 3 alpha} e^{ipx}: for alpha = 0, 8 Z^2 G(r).
+    const exact = (r: number): number => {
+      if (alpha === 0) return 8 * normalisation * normalisation * freePropagator(dimension, mass, cutoff, r);
+      if (cutoff !== null) return 8 * normalisation * normalisation * radialPowerIntegral(dimension, mass, cutoff, 1 - 2 * alpha, r);
+      return Number.NaN;
+    };
+    if (cutoff === null) table = exact;
+    else {
+      const radial = new RadialTable(exact, Math.min(0.1 / cutoff, 0.05 / mass));
+      table = (r) => radial.at(r);
+    }
+    sixthTables.set(net, table);
+  }
+  return table(separation);
+}
+
+/**
+ * One neuron's moment E[f(x_1) ... f(x_k)], f = a A(p) cos(p.x + c): the phase average of a product of
+ * k cosines is 2^{-k} sum over sign patterns with zero sum of cos(p . sum_i eps_i x_i).
+ */
+function neuronMoment(net: CosNet, points: Points): number {
+  const order = points.length;
+  if (order % 2 === 1) return 0;
+  const dimension = points[0]!.length;
+  const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2);
+  let total = 0;
+  // Patterns with eps_0 = +1 and zero sum; each stands for itself and its negative (same cosine).
+  for (let mask = 0; mask < 1 << (order - 1); mask++) {
+    let plus = 1;
+    for (let i = 1; i < order; i++) if (!(mask & (1 << (i - 1)))) plus++;
+    if (plus !== order / 2) continue;
+    let squared = 0;
+    for (let axis = 0; axis < dimension; axis++) {
+      let component = points[0]![axis]!;
+      for (let i = 1; i < order; i++) component += (mask & (1 << (i - 1)) ? -1 : 1) * points[i]![axis]!;
+      squared += component * component;
+    }
+    total += 2 * amplitudeMoment(net, order, Math.sqrt(squared));
+  }
+  return (prefactor * total) / 2 ** order;
+}
+
+const evenPartitionCache = new Map<number, number[][][]>();
+
+/** Set partitions of {0..n-1} into blocks of even size. */
+function evenPartitions(size: number): number[][][] {
+  const cached = evenPartitionCache.get(size);
+  if (cached) return cached;
+  const result: number[][][] = [];
+  const build = (element: number, blocks: number[][]): void => {
+    if (element === size) {
+      if (blocks.every((block) => block.length % 2 === 0)) result.push(blocks.map((block) => block.slice()));
+      return;
+    }
+    for (const block of blocks) {
+      block.push(element);
+      build(element + 1, blocks);
+      block.pop();
+    }
+    blocks.push([element]);
+    build(element + 1, blocks);
+    blocks.pop();
+  };
+  build(0, []);
+  evenPartitionCache.set(size, result);
+  return result;
+}
+
+/** Joint cumulant of one neuron's outputs (zero mean: only even blocks contribute). */
+function neuronCumulant(net: CosNet, points: Points): number {
+  let total = 0;
+  for (const partition of evenPartitions(points.length)) {
+    const blocks = partition.length;
+    let factorial = 1;
+    for (let k = 2; k < blocks; k++) factorial *= k;
+    let product = (blocks % 2 === 1 ? 1 : -1) * factorial;
+    for (const block of partition) product *= neuronMoment(net, block.map((i) => points[i]!));
+    total += product;
+  }
+  return total;
+}
+
+/** Connected k-point function of the undeformed cos-net without a shared scale: N times a neuron's cumulant. */
+export function cosNetConnected(net: CosNet, points: Points): number {
+  return points.length % 2 === 1 ? 0 : net.width * neuronCumulant(net, points);
+}
+
+/**
+ * E_0[phi(x_1) ... phi(x_k)] for k <= 6: neurons are independent, so every joint cumulant of phi is N
+ * times the neuron's; moments follow by summing products of cumulants over even set partitions. A
+ * shared scale s multiplies the k-th moment by E[s^k] = exp(k^2 sigma_s^2 / 2 - k sigma_s^2).
+ */
 export function cosNetExactMoment(net: CosNet, points: Points): number | null {
   const order = points.length;
   if (order % 2 === 1) return 0;
-  const scaleSquaredLog = net.options.sharedScale ? net.options.sharedScale.logStd ** 2 : 0;
-  if (order === 2) return cosNetPropagator(net, distance(points[0]!, points[1]!));
-  if (order === 4) {
-    const connected = cosNetConnectedFour(net, points);
-    if (!Number.isFinite(connected)) return null;
-    const [x1, x2, x3, x4] = points as [number[], number[], number[], number[]];
-    const g = (a: readonly number[], b: readonly number[]) => cosNetPropagator(net, distance(a, b));
-    const pairs = g(x1, x2) * g(x3, x4) + g(x1, x3) * g(x2, x4) + g(x1, x4) * g(x2, x3);
-    // E[s^4] = exp(4 sigma_s^2) for the lognormal shared scale.
-    return Math.exp(4 * scaleSquaredLog) * (connected + pairs);
+  if (order > 6) return null;
+  let moment = 0;
+  for (const partition of evenPartitions(order)) {
+    let product = 1;
+    for (const block of partition) product *= net.width * neuronCumulant(net, block.map((i) => points[i]!));
+    moment += product;
   }
-  return null;
+  if (!Number.isFinite(moment)) return null;
+  const logStd = net.options.sharedScale?.logStd ?? 0;
+  return Math.exp(((order * order) / 2 - order) * logStd * logStd) * moment;
 }

@@ -55,6 +55,19 @@ describe('finite-width connected 4-point function (closed forms)', () => {
     expect(at(64) * 64).toBeCloseTo(at(4) * 4, 12);
   });
 
+  it('the general moment machinery reproduces the order-4 closed form, with and without a shared scale', async () => {
+    const { cosNetConnected } = await import('../../src/architectures/cos-net-moments.js');
+    for (const options of [{ alpha: 0, cutoff: null }, { alpha: -1, cutoff: 12 }, { alpha: 0, cutoff: null, amplitude: { kind: 'kurtosis' as const, kurtosis: 1.7 } }]) {
+      const net = cosNet({ dimension: 1, width: 5, mass: 1, ...options });
+      const points = [[0], [0.3], [0.9], [-0.4]];
+      expect(cosNetConnected(net, points)).toBeCloseTo(cosNetConnectedFour(net, points), 10);
+    }
+    const scaled = cosNet({ dimension: 1, width: 5, mass: 1, cutoff: null, sharedScale: { kind: 'lognormal', logStd: 0.4 } });
+    const x = [[0], [0], [0], [0]];
+    const g0 = scaled.exactMoment([[0], [0]])!;
+    expect(scaled.exactMoment(x)).toBeCloseTo(Math.exp(4 * 0.16) * (cosNetConnectedFour(scaled, x) + 3 * g0 * g0), 12);
+  });
+
   it('alpha = -1 with a large cutoff approaches the alpha = 0 value from above (Cauchy-Schwarz)', () => {
     const paper = cosNetConnectedFour(cosNet({ dimension: 1, width: 4, mass: 1, cutoff: 30, alpha: -1 }), [[0], [0], [0], [0]]);
     const optimal = cosNetConnectedFour(cosNet({ dimension: 1, width: 4, mass: 1, cutoff: 30, alpha: 0 }), [[0], [0], [0], [0]]);

@@ -89,6 +89,17 @@ describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
     expect(Math.abs(four!.values[0]!) / four!.stderr[0]!).toBeGreaterThan(5);
   });
 
+  it('d = 1, N = 4: G_c6 matches the exact finite-width value', async () => {
+    const { cosNetConnected } = await import('../../src/architectures/cos-net-moments.js');
+    const points = [[0], [0.6]];
+    const net = cosNet({ dimension: 1, width: 4, mass: 1, cutoff: null, amplitude: { kind: 'fixed' } });
+    const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [6], ensembleSize: 200_000, seed: 23 });
+    const [six] = result.summary.orders;
+    const exact = six!.indices.map((tuple) => cosNetConnected(net, tuple.map((k) => points[k]!)));
+    expect(worstZ(six!.values, six!.stderr, exact)).toBeLessThan(5);
+    expect(Math.abs(exact[0]!) / six!.stderr[0]!).toBeGreaterThan(5);
+  });
+
   it('is reproducible for a seed and different for another seed', async () => {
     const net = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: null });
     const run = (seed: number) => estimateEnsemble({ architecture: net, deformation: null, points: paperPoints, orders: [2], ensembleSize: 5000, seed });
