@@ -63,22 +63,23 @@ export class MomentSums {
       if (!buffer) depthBuffers[order - 1] = buffer = new Float64Array(count);
       let weighted = 0;
       let plain = 0;
-      if (order === 1) {
+      // Depth-first order guarantees the parent's products are in the buffer one level up.
+      const parentBuffer = order === 1 ? null : depthBuffers[order - 2]!;
+      if (logWeights) {
         for (let m = 0; m < count; m++) {
-          const value = column[m]!;
+          const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
           buffer[m] = value;
           plain += value;
           weighted += weights[m]! * value;
         }
       } else {
-        // Depth-first order guarantees the parent's products are in the buffer one level up.
-        const parentBuffer = depthBuffers[order - 2]!;
+        // Equal weights: the weighted sum is the plain sum times that weight.
         for (let m = 0; m < count; m++) {
-          const value = parentBuffer[m]! * column[m]!;
+          const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
           buffer[m] = value;
           plain += value;
-          weighted += weights[m]! * value;
         }
+        weighted = weights[0]! * plain;
       }
       this.weighted[j]! += weighted;
       this.plain[j]! += plain;
