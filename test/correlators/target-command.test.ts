@@ -45,6 +45,9 @@ describe('nnft target', () => {
     const missing = captureContext();
     expect(await runCli(['target', 'no-such-file.json'], missing)).toBe(2);
     expect(missing.err.join('')).toMatch(/no-such-file\.json/);
+    const missingJson = captureContext();
+    expect(await runCli(['target', 'no-such-file.json', '--json'], missingJson)).toBe(2);
+    expect(JSON.parse(missingJson.out.join('')).error).toBe('E_FILE_NOT_FOUND');
   });
 
   it('--checkpoint writes the lattice state and a second run resumes from it', async () => {

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelatorOptions } from '../../correlators/index.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import type { CorrelatorResult } from '../../io/result.js';
-import { EXIT, NnftError } from '../../errors.js';
+import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import { renderWarnings } from '../render-error.js';
 import { summariseTheory } from './validate.js';
 
@@ -106,30 +106,41 @@ export function targetCommand(context: CliContext) {
         .option('seed', { type: 'number', describe: 'root seed for the lattice method' })
         .option('checkpoint', { type: 'string', describe: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists' }),
     handler: async (args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number; checkpoint?: string }) => {
-      const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
-      if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
-      // The method line is part of the printed result in text mode, so only --json repeats it as an event.
-      const render = eventRenderer(context, args.json);
-      const onEvent = args.json ? render : (event: Parameters<typeof render>[0]) => (event.type === 'info' && event.data?.method ? undefined : render(event));
-      const controller = new AbortController();
-      const onInterrupt = (): void => controller.abort();
-      process.once('SIGINT', onInterrupt);
-      let result: CorrelatorResult;
-      const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
       try {
-        result = await computeTargetCorrelators(theory, {
-          method: args.method,
-          seed: args.seed,
-          onEvent,
-          signal: controller.signal,
-          latticeCheckpoint,
-        });
-      } finally {
-        process.removeListener('SIGINT', onInterrupt);
+        await runTarget(context, args);
+      } catch (error) {
+        // With --json a script reads one JSON document on stdout whatever happened (as nnft validate).
+        if (!args.json || !isNnftError(error)) throw error;
+        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+        context.exitCode = exitCodeFor(error);
       }
-      if (args.json) context.stdout(`${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
-      else context.stdout(`${args.file}\n${summariseTheory(theory).join('\n')}\n\n${renderTargetResult(result)}`);
-      context.exitCode = (result as Record<string, unknown>).stoppedEarly ? EXIT.interrupted : EXIT.ok;
     },
   };
+}
+
+async function runTarget(context: CliContext, args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number; checkpoint?: string }): Promise<void> {
+  const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
+  if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
+  // The method line is part of the printed result in text mode, so only --json repeats it as an event.
+  const render = eventRenderer(context, args.json);
+  const onEvent = args.json ? render : (event: Parameters<typeof render>[0]) => (event.type === 'info' && event.data?.method ? undefined : render(event));
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  let result: CorrelatorResult;
+  const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
+  try {
+    result = await computeTargetCorrelators(theory, {
+      method: args.method,
+      seed: args.seed,
+      onEvent,
+      signal: controller.signal,
+      latticeCheckpoint,
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  if (args.json) context.stdout(`${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
+  else context.stdout(`${args.file}\n${summariseTheory(theory).join('\n')}\n\n${renderTargetResult(result)}`);
+  context.exitCode = (result as Record<string, unknown>).stoppedEarly ? EXIT.interrupted : EXIT.ok;
 }
