@@ -26,7 +26,8 @@ export function firstOrderSize(theory: Theory): number {
 
 /**
  * Order-of-magnitude estimate of the relative size of the neglected O(g^2) terms: the one-loop
- * bubble that corrects a vertex, r = sum_terms |g_n| n(n-1)/8 G(0)^{(n-4)/2} B with
+ * bubble that corrects a vertex, r = sum_terms |g_n| n(n-1)/8 G(0)^{(n-4)/2} B (plus |g_2|/m^2 for a
+ * mass shift) with
  * B = int d^dz G(z)^2 = int_{|p|<Lambda} d^dp/(2pi)^d (p^2+m^2)^{-2} (whole space, an upper bound for a
  * box). For d = 1 phi^4 (m = 1) this gives 3 lambda/8 against the exact 0.9 lambda of G_c4(0,0,0,0),
  * so it is an estimate within a factor ~3, not a bound.
@@ -41,6 +42,8 @@ export function secondOrderEstimate(theory: Theory): number {
   for (const term of theory.interactions) {
     if (term.coupling === 0) continue;
     const power = term.kind === 'local' ? term.power : 4;
+    // A mass shift g phi^2/2 resums to 1/(p^2 + m^2 + g): the second-order term is ~ g/m^2 of the first.
+    if (power === 2) estimate += Math.abs(term.coupling) / (mass * mass);
     if (power < 3) continue;
     estimate += Math.abs(term.coupling) * ((power * (power - 1)) / 8) * (power === 4 ? 1 : zero() ** ((power - 4) / 2)) * bubble;
   }
