@@ -35,4 +35,24 @@ describe('lattice vs first-order perturbation theory in d = 2', () => {
     expect(Math.abs(g2.values[0]! - latticeFreePropagator(setup, [0, 0]))).toBeGreaterThan(5 * g2.stderr[0]!);
     expect(Math.abs(g4.values[0]!)).toBeGreaterThan(3 * g4.stderr[0]!);
   });
+
+  it('non-local quartic in d = 1 (g = 0.3, width 0.5, Lambda = 10): the G2 shift agrees across methods', async () => {
+    const theory = makeTheory({
+      momentumCutoff: 10,
+      points: [[0], [0.5]],
+      interactions: [{ kind: 'nonlocal-quartic', coupling: 0.3, kernel: { kind: 'gaussian', width: 0.5 } }],
+    });
+    const lattice = await computeLattice(theory, { trajectories: 8000, seed: 3 });
+    const setup = latticeSetup(theory);
+    const perturbative = computePerturbative(theory);
+    const allowance = 3 * secondOrderEstimate(theory);
+    const g2 = lattice.correlators[0]!;
+    g2.indices.forEach((tuple, i) => {
+      const separation = [theory.points[tuple[0]!]![0]! - theory.points[tuple[1]!]![0]!];
+      const latticeShift = g2.values[i]! - latticeFreePropagator(setup, separation);
+      const firstOrderShift = perturbative.correlators[0]!.values[i]! - freePropagator(1, 1, 10, Math.abs(separation[0]!));
+      expect(Math.abs(latticeShift - firstOrderShift)).toBeLessThan(4 * g2.stderr[i]! + allowance * Math.abs(firstOrderShift));
+    });
+    expect(Math.abs(g2.values[0]! - latticeFreePropagator(setup, [0]))).toBeGreaterThan(4 * g2.stderr[0]!);
+  });
 });
