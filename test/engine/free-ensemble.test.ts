@@ -108,3 +108,32 @@ describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
     expect(other.summary.orders[0]!.values).not.toEqual(first.summary.orders[0]!.values);
   });
 });
+
+describe('device pipeline vs float64 host reference', () => {
+  it('connected correlators from float32 device values match a float64 host pipeline on the same networks to 1e-6', async () => {
+    await initBackend('wasm');
+    const { planChunks, chunkLength, PARAMETER_STREAM } = await import('../../src/ensemble/chunk-plan.js');
+    const { MomentSums } = await import('../../src/estimators/moment-sums.js');
+    const { monomialTable } = await import('../../src/estimators/monomials.js');
+    const { estimateCorrelators } = await import('../../src/estimators/correlator-estimate.js');
+    const { deriveSeed } = await import('../../src/random/seed-tree.js');
+    const net = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: 20 });
+    const ensembleSize = 640;
+    const device = await estimateEnsemble({ architecture: net, deformation: null, points: paperPoints, orders: [2, 4], ensembleSize, seed: 17 });
+    const plan = planChunks(ensembleSize);
+    const table = monomialTable(paperPoints.length, 4);
+    const batches = Array.from({ length: plan.batchCount }, () => new MomentSums(table));
+    for (let chunk = 0; chunk < plan.chunkCount; chunk++) {
+      const count = chunkLength(plan, chunk);
+      const phi = net.referenceAtPoints(net.sample(deriveSeed(17, PARAMETER_STREAM, chunk), count), paperPoints);
+      const columns = paperPoints.map((_, p) => Float64Array.from({ length: count }, (_, m) => phi[m * paperPoints.length + p]!));
+      const sums = new MomentSums(table);
+      sums.addNetworks(columns, count, null);
+      batches[chunk % plan.batchCount]!.merge(sums);
+    }
+    const host = estimateCorrelators([{ table, batches, exactMoments: null }], { orders: [2, 4], pointCount: paperPoints.length, evenOnly: true, controlVariate: false });
+    device.summary.orders.forEach((order, index) => {
+      order.values.forEach((value, k) => expect(Math.abs(value - host.orders[index]!.values[k]!)).toBeLessThan(1e-6));
+    });
+  });
+});
