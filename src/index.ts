@@ -14,3 +14,30 @@ export { NNFT_VERSION } from './version.js';
 export * from './reconstruct/index.js';
 export * from './sweep/index.js';
 export { renderReport, renderReportDetailed, writeReport, renderPlot, type PlotSpec, type PlotSeries, type PlotPoint } from './report/index.js';
+export {
+  computeTargetCorrelators,
+  type TargetCorrelatorOptions,
+  freePropagator,
+  propagatorAtZero,
+  computeSpectral,
+  spectralApplicability,
+  type SpectralSolverOptions,
+  type SpectralResult,
+  computePerturbative,
+  type PerturbativeResult,
+  computeLattice,
+  latticeFreePropagator,
+  type LatticeRunOptions,
+  type LatticeResult,
+  type LatticeCheckpoint,
+  chooseMethod,
+  type ConcreteMethod,
+  jointCumulant,
+  setPartitions,
+} from './correlators/index.js';
+export * as numeric from './numeric/index.js';
+export * from './architectures/index.js';
+export * from './densities/index.js';
+export * from './estimators/index.js';
+export * from './ensemble/index.js';
+export * from './spec/index.js';

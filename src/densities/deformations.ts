@@ -58,6 +58,11 @@ export interface DeformationOptions {
   readonly resolution?: GridResolution;
   /** Largest momentum the grid must resolve; default the architecture's cutoff. */
   readonly resolvedMomentum?: number;
+  /**
+   * The deformation sees only the neurons with |p| below this (cos-nets; the field keeps every
+   * neuron): a regulated interaction for networks without a momentum cutoff.
+   */
+  readonly modeCutoff?: number;
 }
 
 export interface CompiledDeformation {
@@ -85,9 +90,23 @@ function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {
   return factor;
 }
 
+/** The chunk with the coefficients of neurons at |p| >= modeCutoff set to zero (cos-net layout). */
+export function belowModeCutoff(chunk: ParameterChunk, dimension: number, modeCutoff: number): ParameterChunk {
+  const momenta = chunk.arrays.momenta;
+  const source = chunk.arrays.coefficients;
+  if (!momenta || !source) throw new NnftError('E_UNSUPPORTED', 'a mode cutoff needs a cos-net (momenta and coefficients per neuron)');
+  const coefficients = Float64Array.from(source);
+  for (let slot = 0; slot < coefficients.length; slot++) {
+    let squared = 0;
+    for (let axis = 0; axis < dimension; axis++) squared += momenta[slot * dimension + axis]! ** 2;
+    if (squared >= modeCutoff * modeCutoff) coefficients[slot] = 0;
+  }
+  return { count: chunk.count, arrays: { ...chunk.arrays, coefficients } };
+}
+
 export function compileDeformation(architecture: Architecture, options: DeformationOptions): CompiledDeformation {
   const cutoff = (architecture.description as { cutoff?: number | null }).cutoff ?? null;
-  const resolvedMomentum = options.resolvedMomentum ?? cutoff;
+  const resolvedMomentum = options.resolvedMomentum ?? options.modeCutoff ?? cutoff;
   if (!options.resolution && !(resolvedMomentum && resolvedMomentum > 0)) {
     throw new NnftError('E_SEMANTIC', 'the interaction grid cannot resolve the sampled momenta without a momentum cutoff', {
       hint: 'set a momentum cutoff, an explicit grid resolution, or the largest momentum to resolve',
@@ -140,13 +159,14 @@ export function compileDeformation(architecture: Architecture, options: Deformat
     evenInPhi,
     description: {
       regionSide: options.regionSide,
+      ...(options.modeCutoff !== undefined ? { modeCutoff: options.modeCutoff } : {}),
       grid: { kind: 'composite-gauss-legendre', ...resolution, points: gridSize },
       terms: options.terms.map((term, index) =>
         term.kind === 'hook' ? { kind: 'hook', name: term.name } : term.kind === 'local' && term.wickOrdered ? { ...term, wickPropagatorAtZero: wickValues[index] } : term,
       ),
     },
     logWeights(arch: Architecture, chunk: ParameterChunk): tf.Tensor1D {
-      const phi = arch.applyOnGrid(chunk, grid);
+      const phi = arch.applyOnGrid(options.modeCutoff !== undefined ? belowModeCutoff(chunk, arch.dimension, options.modeCutoff) : chunk, grid);
       const gridWeights = tf.tensor2d(weights32, [gridSize, 1]);
       let total: tf.Tensor1D = tf.zeros([chunk.count]);
       options.terms.forEach((term, index) => {

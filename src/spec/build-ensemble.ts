@@ -47,6 +47,7 @@ export function deformationFromSpec(spec: NnftSpec, architecture: Architecture):
     terms,
     ...(deformation.grid ? { resolution: deformation.grid } : {}),
     ...(deformation.resolvedMomentum !== undefined ? { resolvedMomentum: deformation.resolvedMomentum } : {}),
+    ...(deformation.modeCutoff !== undefined ? { modeCutoff: deformation.modeCutoff } : {}),
   });
 }
 

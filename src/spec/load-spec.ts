@@ -40,8 +40,8 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   }
   if (spec.deformation) {
     const cutoff = architecture.kind === 'cos-net' ? architecture.momentumCutoff : null;
-    if (!spec.deformation.grid && cutoff === null && spec.deformation.resolvedMomentum === undefined) {
-      error('deformation', 'the interaction grid needs a momentum to resolve', 'give deformation.grid, deformation.resolvedMomentum, or a momentum cutoff');
+    if (!spec.deformation.grid && cutoff === null && spec.deformation.resolvedMomentum === undefined && spec.deformation.modeCutoff === undefined) {
+      error('deformation', 'the interaction grid needs a momentum to resolve', 'give deformation.grid, deformation.resolvedMomentum, deformation.modeCutoff, or a momentum cutoff');
     }
     spec.deformation.terms.forEach((term, index) => {
       if (term.kind === 'local' && term.wickPropagatorAtZero !== undefined && !term.wickOrdered) {

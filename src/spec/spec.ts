@@ -40,6 +40,8 @@ export interface DeformationSpec {
   readonly terms: readonly DeformationTermSpec[];
   readonly grid?: { readonly panels: number; readonly nodesPerPanel: number };
   readonly resolvedMomentum?: number;
+  /** The deformation sees only neurons with |p| < modeCutoff (the field keeps every neuron). */
+  readonly modeCutoff?: number;
 }
 
 export interface EstimationSpec {

@@ -1,0 +1,171 @@
+/**
+ * From a Theory to the pieces of a design: the interaction region, the deformation terms and their
+ * initial couplings (the analytic construction), the initial density parameters, and the spec that
+ * a parameter vector describes. Pure functions of plain data.
+ *
+ * The analytic construction (physics.md section 3): an alpha = 0 cos-net whose momentum density is
+ * the target propagator, deformed by the target's interaction terms. Two choices keep the
+ * importance weights well behaved:
+ * - every local term of power >= 3 is Wick-ordered in the weight; when the target's term is not,
+ *   the phi^2 part this removes is moved into the base density's mass, m'^2 = m^2 + (lambda/2) G0
+ *   for phi^4 (exact sampling instead of a weight), with a trainable mass counterterm on top;
+ * - without a momentum cutoff (d = 1), the deformation acts on the neurons below a mode cutoff only,
+ *   so the free part of the field stays exact while the interaction integral stays resolvable.
+ */
+import type { Dimension, Interaction, Theory } from '../theory/theory.js';
+import { propagatorAtZero } from '../correlators/free-propagator.js';
+import type { DesignTerm } from './cos-net-design-model.js';
+import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
+
+export type AmplitudeLawName = 'fixed' | 'gaussian';
+
+export interface DesignSetup {
+  readonly dimension: Dimension;
+  readonly mass: number;
+  readonly cutoff: number | null;
+  readonly modeCutoff: number | null;
+  readonly regionSide: number;
+  /** True when the target has no region and nnft chose one. */
+  readonly regionChosen: boolean;
+  readonly terms: readonly DesignTerm[];
+  /** Initial parameter vector: amplitudeScale, momentumScale, couplings. */
+  readonly initial: readonly number[];
+  readonly amplitudeLaw: AmplitudeLawName;
+  readonly notes: readonly string[];
+}
+
+/** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
+export const REGION_MARGIN_LENGTHS = 4;
+/** Mode cutoff in units of the mass when the target has no momentum cutoff. */
+export const DEFAULT_MODE_CUTOFF_MASSES = 20;
+
+function factorial(n: number): number {
+  let value = 1;
+  for (let k = 2; k <= n; k++) value *= k;
+  return value;
+}
+
+/** Wick-ordering a power-n term shifts its phi^(n-2) coefficient by -C(n,2) G0 (times g/n!). */
+function massShiftFromWickOrdering(interaction: Interaction, propagator: number): number {
+  if (interaction.kind !== 'local' || interaction.wickOrdered || interaction.power !== 4) return 0;
+  // (g/4!) phi^4 = (g/4!) :phi^4: + (g/4) G0 phi^2 + const: a mass^2 shift of (g/2) G0.
+  return (interaction.coupling / 2) * propagator;
+}
+
+export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null } = {}): DesignSetup {
+  const { dimension, mass } = theory;
+  const cutoff = theory.momentumCutoff;
+  const interacting = theory.interactions.length > 0;
+  const notes: string[] = [];
+  const modeCutoff = !interacting ? null : cutoff !== null ? null : options.modeCutoff ?? DEFAULT_MODE_CUTOFF_MASSES * mass;
+  if (modeCutoff !== null) {
+    notes.push(`the target has no momentum cutoff: the deformation acts on neurons with |p| < ${modeCutoff} (the free field keeps every momentum)`);
+  }
+  const outermost = Math.max(0, ...theory.points.flat().map((value) => Math.abs(value)));
+  const regionChosen = interacting && theory.interactionRegion === null;
+  const regionSide = theory.interactionRegion?.side ?? 2 * (outermost + REGION_MARGIN_LENGTHS / mass);
+  if (regionChosen) {
+    notes.push(
+      `the target's interaction acts on all of R^${dimension}; the design confines it to the box of side ${regionSide.toFixed(3)} ` +
+        `(${REGION_MARGIN_LENGTHS} correlation lengths beyond the outermost point; finite-region bias of order exp(-${2 * REGION_MARGIN_LENGTHS}) ≈ ${Math.exp(-2 * REGION_MARGIN_LENGTHS).toExponential(1)} relative)`,
+    );
+  }
+  // G0 seen by the deformation: the modes it acts on.
+  const wickPropagator = interacting ? propagatorAtZero(dimension, mass, cutoff ?? modeCutoff) : 0;
+  const terms: DesignTerm[] = [];
+  const couplings: number[] = [];
+  let massSquaredShift = 0;
+  for (const interaction of theory.interactions) {
+    if (interaction.kind === 'local' && (interaction.wickOrdered || interaction.power === 4)) {
+      // phi^4 is Wick-ordered in the weight even when the target's is not (its phi^2 part moves
+      // into the base mass below); other powers keep the target's ordering.
+      terms.push({ kind: 'local', power: interaction.power, wickOrdered: true, wickPropagatorAtZero: wickPropagator });
+      couplings.push(interaction.coupling);
+      massSquaredShift += massShiftFromWickOrdering(interaction, wickPropagator);
+    } else if (interaction.kind === 'local') {
+      terms.push({ kind: 'local', power: interaction.power, wickOrdered: false, wickPropagatorAtZero: 0 });
+      couplings.push(interaction.coupling);
+    } else {
+      terms.push({ kind: 'nonlocal-quartic', kernelWidth: interaction.kernel.width });
+      couplings.push(interaction.coupling);
+    }
+  }
+  // A trainable mass counterterm whenever there is an interaction (and the target has none of its own).
+  if (interacting && !theory.interactions.some((term) => term.kind === 'local' && term.power === 2)) {
+    terms.push({ kind: 'local', power: 2, wickOrdered: false, wickPropagatorAtZero: 0 });
+    couplings.push(0);
+  }
+  // Move the Wick phi^2 part into the base mass: m' = s m with s^2 = 1 + shift/m^2; amplitude
+  // sigma = s^((d-2)/2) keeps G2 = G_{m'} at the base cutoff scaled by s.
+  const momentumScale = Math.sqrt(1 + massSquaredShift / (mass * mass));
+  const amplitudeScale = momentumScale ** ((dimension - 2) / 2);
+  if (massSquaredShift !== 0) {
+    notes.push(`Wick-ordered weight with the phi^2 part moved into the base mass: m'^2 = m^2 + ${massSquaredShift.toPrecision(4)}`);
+  }
+  return {
+    dimension,
+    mass,
+    cutoff,
+    modeCutoff,
+    regionSide,
+    regionChosen,
+    terms,
+    initial: [amplitudeScale, momentumScale, ...couplings],
+    amplitudeLaw: options.amplitudeLaw ?? 'fixed',
+    notes,
+  };
+}
+
+export function termSpec(term: DesignTerm, coupling: number): DeformationTermSpec {
+  return term.kind === 'local'
+    ? { kind: 'local', power: term.power, coupling, ...(term.wickOrdered ? { wickOrdered: true, wickPropagatorAtZero: term.wickPropagatorAtZero } : {}) }
+    : { kind: 'nonlocal-quartic', coupling, kernel: { kind: 'gaussian', width: term.kernelWidth } };
+}
+
+/** The spec a parameter vector describes at a width (estimate reproduces the design's ensemble). */
+export function specFromParameters(
+  theory: Theory,
+  setup: DesignSetup,
+  width: number,
+  parameters: readonly number[],
+  grid: { panels: number; nodesPerPanel: number } | null,
+): NnftSpec {
+  const [amplitudeScale, momentumScale, ...couplings] = parameters as [number, number, ...number[]];
+  const d = setup.dimension;
+  // phi = sigma sum b cos(s p.x + c) with b for mass m equals a cos-net of mass s m, cutoff s Lambda
+  // and amplitude scale sigma s^((2-d)/2) (G_{sm, s Lambda}(r) = s^(d-2) G_{m, Lambda}(s r)).
+  const specAmplitude = amplitudeScale * momentumScale ** ((2 - d) / 2);
+  const spec: NnftSpec = {
+    nnftSpec: 1,
+    name: `${theory.name}-design-n${width}`,
+    description: `Designed by nnft for target ${theory.name}: ${theory.description}`.trim(),
+    dimension: d,
+    architecture: {
+      kind: 'cos-net',
+      width,
+      mass: momentumScale * setup.mass,
+      momentumCutoff: setup.cutoff === null ? null : momentumScale * setup.cutoff,
+      alpha: 0,
+      amplitude: { law: setup.amplitudeLaw, scale: specAmplitude },
+    },
+    ...(setup.terms.length > 0
+      ? {
+          deformation: {
+            region: { kind: 'box' as const, side: setup.regionSide },
+            terms: setup.terms.map((term, index) => termSpec(term, couplings[index]!)),
+            ...(grid ? { grid } : {}),
+            ...(setup.modeCutoff !== null ? { modeCutoff: momentumScale * setup.modeCutoff } : {}),
+          },
+        }
+      : {}),
+    observables: { points: theory.points.map((point) => [...point]), connected: [...theory.connectedOrders] as (2 | 3 | 4 | 6)[] },
+  };
+  return spec;
+}
+
+/** Largest power of phi in the weight (sets the grid's resolved frequency). */
+export function largestWeightPower(terms: readonly DesignTerm[]): number {
+  return Math.max(2, ...terms.map((term) => (term.kind === 'local' ? term.power : 4)));
+}
+
+export { factorial };

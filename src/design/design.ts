@@ -1,0 +1,394 @@
+/**
+ * nnft design: from a target file to an architecture spec whose ensemble reproduces the target's
+ * connected correlators. The orchestration, as plain data in and out:
+ *
+ *   target file -> Theory -> target correlators (auto method)
+ *   -> setup (region, deformation terms, analytic initial parameters)
+ *   -> per width: Adam on fresh draws (exact two-pass gradients) -> validation estimate with a fresh
+ *      seed and a larger ensemble -> relative error per order vs tolerance
+ *   -> width search (fixed width, or the smallest passing width)
+ *   -> spec.json + result.json in the run directory (atomic writes; resumable).
+ */
+import { loadTarget } from '../theory/load-target.js';
+import type { Theory } from '../theory/theory.js';
+import { computeTargetCorrelators } from '../correlators/index.js';
+import { initBackend, type BackendRequest } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import { deriveSeed } from '../random/index.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
+import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
+import { sha256Hex } from '../io/canonical-json.js';
+import { NNFT_VERSION } from '../version.js';
+import { cosNet } from '../architectures/cos-net.js';
+import { boxGrid, defaultResolution } from '../densities/interaction-grid.js';
+import { estimateSpec } from '../spec/estimate-spec.js';
+import type { NnftSpec } from '../spec/spec.js';
+import { cosNetDesignEnsemble, parameterNames, type CosNetDesignGeometry } from './cos-net-design-model.js';
+import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup } from './design-setup.js';
+import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
+import type { StopReason } from './optimise.js';
+import { optimiseLm, DEFAULT_LM, type LmState, type ResidualFunction } from './optimise-lm.js';
+import { cumulantsWithJacobian } from './moment-jacobian.js';
+import { searchWidth, type WidthTrialOutcome } from './width-search.js';
+
+export interface DesignOptions {
+  /** A width, or 'auto' for the smallest width meeting the tolerance. */
+  width?: number | 'auto';
+  /** Networks per optimisation step. */
+  ensembleSize?: number;
+  /** Networks in each validation estimate. */
+  validationEnsembleSize?: number;
+  seed?: number;
+  tolerance?: number;
+  maxSteps?: number;
+  /** Wall-clock limit for the whole run, seconds. */
+  timeLimitSeconds?: number;
+  amplitudeLaw?: AmplitudeLawName;
+  minWidth?: number;
+  maxWidth?: number;
+  /** Run directory; created (or resumed with `resume`). */
+  out?: string | null;
+  resume?: boolean;
+  backend?: BackendRequest;
+  workers?: number;
+  onEvent?: EventSink;
+  signal?: AbortSignal;
+}
+
+export const DESIGN_DEFAULTS = {
+  ensembleSize: 20_000,
+  validationEnsembleSize: 100_000,
+  seed: 1,
+  tolerance: 0.05,
+  maxSteps: 12,
+  minWidth: 32,
+  maxWidth: 1024,
+  chunkSize: 500,
+} as const;
+
+export interface WidthTrial extends WidthTrialOutcome {
+  parameters: Record<string, number>;
+  stopReason: StopReason;
+  steps: number;
+  comparison: CorrelatorComparison;
+  validation: { seed: number; ensembleSize: number; effectiveSampleSize: unknown };
+  achieved: CorrelatorResult;
+  spec: NnftSpec;
+}
+
+export interface DesignResult extends CorrelatorResult {
+  kind: 'design';
+  status: 'met' | 'not-met' | 'interrupted';
+  target: CorrelatorResult;
+  achieved: CorrelatorResult | null;
+  width: number | null;
+  parameters: Record<string, number> | null;
+  tolerance: number;
+  comparison: CorrelatorComparison | null;
+  widthCurve: { width: number; relativeError: number; relativeErrorStderr: number; met: boolean; stopReason: StopReason; steps: number }[];
+  specPath: string | null;
+  runDirectory: string | null;
+  notes: string[];
+}
+
+interface DesignCheckpoint {
+  trials: WidthTrial[];
+  current: { width: number; optimise: LmState } | null;
+}
+
+function theorySummary(theory: Theory): Record<string, unknown> {
+  return {
+    name: theory.name,
+    dimension: theory.dimension,
+    mass: theory.mass,
+    interactions: theory.interactions,
+    momentumCutoff: theory.momentumCutoff,
+    interactionRegion: theory.interactionRegion,
+    points: theory.points,
+    connectedOrders: theory.connectedOrders,
+  };
+}
+
+/** Per-tuple chi^2 errors: target error and the ensemble's own noise at the step size, floored. */
+function chiSquaredErrors(target: CorrelatorResult, noise: CorrelatorResult): Map<number, Float64Array> {
+  const errors = new Map<number, Float64Array>();
+  for (const block of target.correlators) {
+    const noiseBlock = noise.correlators.find((candidate) => candidate.order === block.order);
+    const scale = Math.max(...block.values.map((value) => Math.abs(value)), 1e-12);
+    const values = new Float64Array(block.values.length);
+    block.values.forEach((_, k) => {
+      const ensemble = noiseBlock?.stderr[k] ?? 0;
+      // The floor keeps exactly known tuples (zero error) from dominating the loss.
+      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble), 1e-3 * scale);
+    });
+    errors.set(block.order, values);
+  }
+  return errors;
+}
+
+function makeResiduals(
+  geometry: CosNetDesignGeometry,
+  target: CorrelatorResult,
+  errors: Map<number, Float64Array>,
+  orders: readonly number[],
+  evenOnly: boolean,
+): ResidualFunction {
+  return async (parameters, draws) => {
+    const measured = await cumulantsWithJacobian(geometry, draws.seed, draws.ensembleSize, parameters, orders, evenOnly, {
+      controlVariate: true,
+      differentiateScale: geometry.base.options.cutoff !== null,
+    });
+    const K = parameters.length;
+    const residuals: number[] = [];
+    const jacobian: number[] = [];
+    for (const order of orders) {
+      const block = target.correlators.find((candidate) => candidate.order === order)!;
+      const values = measured.values.get(order)!;
+      const derivatives = measured.jacobian.get(order)!;
+      const sigma = errors.get(order)!;
+      block.values.forEach((targetValue, t) => {
+        residuals.push((values[t]! - targetValue) / sigma[t]!);
+        for (let k = 0; k < K; k++) jacobian.push(derivatives[t * K + k]! / sigma[t]!);
+      });
+    }
+    return {
+      residuals: Float64Array.from(residuals),
+      jacobian: Float64Array.from(jacobian),
+      effectiveSampleSize: measured.effectiveSampleSize,
+      ensembleSize: measured.ensembleSize,
+    };
+  };
+}
+
+export async function design(targetFile: string, options: DesignOptions = {}): Promise<DesignResult> {
+  const onEvent = options.onEvent ?? ignoreEvents;
+  const started = Date.now();
+  const settings = {
+    ensembleSize: options.ensembleSize ?? DESIGN_DEFAULTS.ensembleSize,
+    validationEnsembleSize: options.validationEnsembleSize ?? DESIGN_DEFAULTS.validationEnsembleSize,
+    seed: options.seed ?? DESIGN_DEFAULTS.seed,
+    tolerance: options.tolerance ?? DESIGN_DEFAULTS.tolerance,
+    maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
+    amplitudeLaw: options.amplitudeLaw ?? 'fixed',
+    width: options.width ?? 'auto',
+    minWidth: options.minWidth ?? DESIGN_DEFAULTS.minWidth,
+    maxWidth: options.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
+  };
+  if (!(settings.tolerance > 0)) throw new NnftError('E_USAGE', `--tolerance must be positive, got ${settings.tolerance}`);
+  if (settings.width !== 'auto' && !(Number.isInteger(settings.width) && settings.width >= 1)) {
+    throw new NnftError('E_USAGE', `--width must be a positive integer or auto, got ${settings.width}`);
+  }
+  const loaded = await loadTarget(targetFile);
+  for (const warning of loaded.warnings) onEvent({ type: 'warning', message: warning.message, path: warning.path, ...(warning.hint ? { hint: warning.hint } : {}) });
+  const theory = loaded.theory;
+  if (theory.connectedOrders.some((order) => order > 4)) {
+    throw new NnftError('E_UNSUPPORTED', 'nnft design matches connected orders up to 4', { hint: 'remove 6 from observables.connected (nnft estimate still measures it)' });
+  }
+  const backend = await initBackend(options.backend ?? 'auto');
+  onEvent({ type: 'info', message: `backend ${backend.name}: ${backend.device}` });
+
+  const target = await computeTargetCorrelators(theory, { onEvent });
+  onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
+
+  const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw });
+  for (const note of setup.notes) onEvent({ type: 'info', message: note });
+  const names = parameterNames(setup.terms);
+  const orders = [...theory.connectedOrders];
+  const evenOnly = setup.terms.every((term) => term.kind !== 'local' || term.power % 2 === 0);
+
+  const config = {
+    nnftDesign: 1,
+    target: theorySummary(theory),
+    targetSha256: theory.source.sha256,
+    settings,
+    version: NNFT_VERSION,
+  };
+  let run: RunDirectory<typeof config> | null = null;
+  if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
+  const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
+  const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
+  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.optimise.iteration} iterations` : ''}` });
+
+  // Grid: resolves the largest frequency of the weight at the largest momentum scale allowed.
+  const maxMomentumScale = Math.max(1.5, setup.initial[1]! * 1.5);
+  const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
+  const resolution =
+    setup.terms.length > 0 && resolvedMomentum !== null
+      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * maxMomentumScale)
+      : null;
+  const grid = resolution ? boxGrid(setup.dimension, setup.regionSide, resolution) : null;
+  const bounds = names.map((name, k) => {
+    if (name === 'amplitudeScale') return [0.2, 5] as const;
+    if (name === 'momentumScale') return [0.3, maxMomentumScale] as const;
+    const term = setup.terms[k - 2]!;
+    // The highest even power must keep a positive coupling, or the weights are unbounded.
+    const confining = term.kind === 'nonlocal-quartic' || (term.kind === 'local' && term.power === largestWeightPower(setup.terms) && term.power % 2 === 0 && term.power > 2);
+    return confining ? ([0, Infinity] as const) : ([-Infinity, Infinity] as const);
+  });
+  // Without a momentum cutoff the pathwise derivative in the momentum scale has infinite variance
+  // (E[p^2] diverges for the propagator density): hold it, and let the mass counterterm tune the mass.
+  const frozen = names.map((name) => name === 'momentumScale' && setup.cutoff === null);
+  const couplingScale = Math.max(0.1, ...setup.initial.slice(2).map((value) => Math.abs(value)));
+  const stepFloor = names.map((name) => (name === 'amplitudeScale' || name === 'momentumScale' ? 1 : couplingScale));
+  const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
+  let interrupted = false;
+  let best: WidthTrial[] = [];
+
+  const runAtWidth = async (width: number): Promise<WidthTrial> => {
+    const done = checkpoint.trials.find((trial) => trial.width === width);
+    if (done) return done;
+    const base = cosNet({
+      dimension: setup.dimension,
+      width,
+      mass: setup.mass,
+      cutoff: setup.cutoff,
+      alpha: 0,
+      amplitude: { kind: setup.amplitudeLaw },
+    });
+    const geometry: CosNetDesignGeometry = { base, points: theory.points, terms: setup.terms, grid, modeCutoff: setup.modeCutoff, chunkSize: DESIGN_DEFAULTS.chunkSize };
+    // Warm start from the closest finished width (the couplings move little with width).
+    const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
+    const initial = nearest ? names.map((name) => nearest.parameters[name]!) : [...setup.initial];
+    onEvent({ type: 'info', message: `width ${width}: ${settings.maxSteps} steps of ${settings.ensembleSize} networks` });
+
+    // The chi^2 weights: the ensemble's noise at the step size, measured once at the start.
+    const noise = await estimateSpec(specFromParameters(theory, setup, width, initial, resolution), {
+      ensembleSize: settings.ensembleSize,
+      seed: deriveSeed(settings.seed, 'design/noise', width),
+    });
+    const errors = chiSquaredErrors(target, noise);
+    const residualsAt = makeResiduals(geometry, target, errors, orders, evenOnly);
+    const resumeFrom = checkpoint.current && checkpoint.current.width === width ? checkpoint.current.optimise : null;
+    const outcome = await optimiseLm(
+      residualsAt,
+      names,
+      initial,
+      {
+        ...DEFAULT_LM,
+        rootSeed: settings.seed,
+        stream: `design/width-${width}`,
+        ensembleSize: settings.ensembleSize,
+        maxIterations: settings.maxSteps,
+        deadline,
+        bounds,
+        frozen,
+        stepFloor,
+      },
+      {
+        onEvent,
+        ...(options.signal ? { signal: options.signal } : {}),
+        recordStep: async (record) => {
+          if (run) await run.appendMetrics({ width, ...record });
+        },
+        saveCheckpoint: async (state) => {
+          checkpoint.current = { width, optimise: state as unknown as LmState };
+          if (run) await run.writeCheckpoint(checkpoint);
+        },
+      },
+      resumeFrom,
+    );
+    if (outcome.stopReason === 'interrupted') {
+      interrupted = true;
+      throw new NnftError('E_USAGE', 'interrupted');
+    }
+    const spec = specFromParameters(theory, setup, width, outcome.parameters, resolution);
+    const validationSeed = deriveSeed(settings.seed, 'design/validation', width);
+    onEvent({ type: 'info', message: `width ${width}: validating on ${settings.validationEnsembleSize} fresh networks` });
+    const achieved = await estimateSpec(spec, { ensembleSize: settings.validationEnsembleSize, seed: validationSeed, ...(options.workers ? { workers: options.workers } : {}) });
+    const comparison = compareCorrelators(achieved, target, orders);
+    const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
+    const trial: WidthTrial = {
+      width,
+      relativeError: comparison.worstRelativeError,
+      relativeErrorStderr,
+      met: comparison.worstRelativeError <= settings.tolerance,
+      parameters: Object.fromEntries(names.map((name, i) => [name, outcome.parameters[i]!])),
+      stopReason: outcome.stopReason,
+      steps: outcome.steps,
+      comparison,
+      validation: { seed: validationSeed, ensembleSize: settings.validationEnsembleSize, effectiveSampleSize: achieved.effectiveSampleSize },
+      achieved,
+      spec,
+    };
+    onEvent({
+      type: 'info',
+      message: `width ${width}: relative error ${comparison.worstRelativeError.toFixed(4)} ± ${relativeErrorStderr.toFixed(4)} (tolerance ${settings.tolerance}) → ${trial.met ? 'met' : 'not met'}`,
+    });
+    checkpoint.trials.push(trial);
+    checkpoint.current = null;
+    if (run) await run.writeCheckpoint(checkpoint);
+    return trial;
+  };
+
+  let chosen: WidthTrial | null = null;
+  try {
+    if (settings.width === 'auto') {
+      const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8 });
+      chosen = search.chosen;
+      best = search.trials;
+    } else {
+      chosen = await runAtWidth(settings.width);
+      best = [chosen];
+    }
+  } catch (error) {
+    if (!interrupted) throw error;
+  }
+  // Report the best trial even when none met the tolerance.
+  const trials = checkpoint.trials;
+  const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => a.relativeError - b.relativeError)[0]! : null);
+  void best;
+
+  let specPath: string | null = null;
+  const provenanceSpec = reported
+    ? {
+        ...reported.spec,
+        provenance: {
+          tool: `nnft ${NNFT_VERSION}`,
+          target: { file: theory.source.file, sha256: theory.source.sha256, name: theory.name },
+          targetMethod: target.method,
+          seed: settings.seed,
+          backend: { name: backend.name, device: backend.device, gpu: backend.gpu },
+          versions: backend.versions,
+          createdAt: new Date().toISOString(),
+          conventions:
+            'Euclidean; S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2 + sum (g_n/n!) int_V phi^n; sharp cutoff |p| < Lambda; connected correlators are joint cumulants; errors are one standard error (docs/conventions.md)',
+          parameters: reported.parameters,
+          tolerance: settings.tolerance,
+          validation: { ...reported.validation, relativeError: reported.relativeError, relativeErrorStderr: reported.relativeErrorStderr, met: reported.met },
+          achievedVsTarget: reported.comparison.orders.map((order) => ({ order: order.order, relativeError: order.relativeError, rows: order.rows })),
+          widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met })),
+          notes: setup.notes,
+        },
+        estimation: { ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
+      }
+    : null;
+  if (run && provenanceSpec) specPath = await run.writeJson('spec.json', provenanceSpec);
+
+  const result: DesignResult = {
+    nnftResult: RESULT_VERSION,
+    kind: 'design',
+    status: interrupted ? 'interrupted' : chosen ? 'met' : 'not-met',
+    points: theory.points.map((point) => [...point]),
+    correlators: reported?.achieved.correlators ?? [],
+    target,
+    achieved: reported?.achieved ?? null,
+    width: reported?.width ?? null,
+    parameters: reported?.parameters ?? null,
+    tolerance: settings.tolerance,
+    comparison: reported?.comparison ?? null,
+    widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, stopReason: trial.stopReason, steps: trial.steps })),
+    specPath,
+    runDirectory: run?.path ?? null,
+    method: 'damped Gauss-Newton on fresh draws with exact correlator Jacobians (pathwise for the amplitude and momentum scales, score-function for the couplings), Polyak-averaged; validation on a fresh seed',
+    backend: backend.name,
+    seed: settings.seed,
+    ensembleSize: settings.ensembleSize,
+    validationEnsembleSize: settings.validationEnsembleSize,
+    seconds: (Date.now() - started) / 1000,
+    notes: [...setup.notes],
+    targetSha256: theory.source.sha256 ?? sha256Hex(JSON.stringify(theorySummary(theory))),
+  };
+  if (run) await run.writeJson('result.json', result);
+  return result;
+}
