@@ -13,6 +13,7 @@ import { targetCommand } from './commands/target.js';
 import { estimateCommand } from './commands/estimate.js';
 import { sweepCommand } from './commands/sweep.js';
 import { reportCommand } from './commands/report.js';
+import { designCommand } from './commands/design.js';
 import { NNFT_VERSION } from '../version.js';
 
 export type CommandFactory = (context: CliContext) => {
@@ -22,7 +23,7 @@ export type CommandFactory = (context: CliContext) => {
   handler: (args: any) => Promise<void>;
 };
 
-export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, estimateCommand, sweepCommand, reportCommand, doctorCommand];
+export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, sweepCommand, reportCommand, doctorCommand];
 
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   let parser = yargs(argv)

@@ -9,6 +9,8 @@
  *   -> width search (fixed width, or the smallest passing width)
  *   -> spec.json + result.json in the run directory (atomic writes; resumable).
  */
+import { resolve as resolvePath } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { loadTarget } from '../theory/load-target.js';
 import type { Theory } from '../theory/theory.js';
 import { computeTargetCorrelators } from '../correlators/index.js';
@@ -161,6 +163,21 @@ function makeResiduals(
   };
 }
 
+/** The target file and settings a run directory was started with (for `nnft design --resume DIR`). */
+export async function readDesignRunConfig(directory: string): Promise<{ targetFile: string; settings: Record<string, unknown> }> {
+  let text: string;
+  try {
+    text = await readFile(`${directory}/config.json`, 'utf8');
+  } catch {
+    throw new NnftError('E_USAGE', `${directory} holds no design run (no config.json)`, { hint: 'give the run directory that nnft design --out wrote' });
+  }
+  const stored = JSON.parse(text) as { config?: { nnftDesign?: number; targetFile?: string; settings?: Record<string, unknown> } };
+  if (stored.config?.nnftDesign !== 1 || typeof stored.config.targetFile !== 'string') {
+    throw new NnftError('E_USAGE', `${directory}/config.json is not a design run`, { hint: 'give the run directory that nnft design --out wrote' });
+  }
+  return { targetFile: stored.config.targetFile, settings: stored.config.settings ?? {} };
+}
+
 export async function design(targetFile: string, options: DesignOptions = {}): Promise<DesignResult> {
   const onEvent = options.onEvent ?? ignoreEvents;
   const started = Date.now();
@@ -199,6 +216,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
 
   const config = {
     nnftDesign: 1,
+    targetFile: resolvePath(targetFile),
     target: theorySummary(theory),
     targetSha256: theory.source.sha256,
     settings,
@@ -363,7 +381,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         estimation: { ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
       }
     : null;
-  if (run && provenanceSpec) specPath = await run.writeJson('spec.json', provenanceSpec);
+  // An interrupted run writes no spec or result: result.json marks a finished run (sweeps rely on it).
+  if (run && provenanceSpec && !interrupted) specPath = await run.writeJson('spec.json', provenanceSpec);
 
   const result: DesignResult = {
     nnftResult: RESULT_VERSION,
@@ -389,6 +408,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     notes: [...setup.notes],
     targetSha256: theory.source.sha256 ?? sha256Hex(JSON.stringify(theorySummary(theory))),
   };
-  if (run) await run.writeJson('result.json', result);
+  if (run && !interrupted) await run.writeJson('result.json', result);
   return result;
 }
