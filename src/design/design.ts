@@ -59,7 +59,7 @@ export interface DesignOptions {
 }
 
 export const DESIGN_DEFAULTS = {
-  ensembleSize: 20_000,
+  ensembleSize: 8000,
   validationEnsembleSize: 100_000,
   seed: 1,
   tolerance: 0.05,
@@ -113,16 +113,19 @@ function theorySummary(theory: Theory): Record<string, unknown> {
 }
 
 /** Per-tuple chi^2 errors: target error and the ensemble's own noise at the step size, floored. */
-function chiSquaredErrors(target: CorrelatorResult, noise: CorrelatorResult): Map<number, Float64Array> {
+function chiSquaredErrors(target: CorrelatorResult, noise: CorrelatorResult, tolerance: number): Map<number, Float64Array> {
   const errors = new Map<number, Float64Array>();
   for (const block of target.correlators) {
     const noiseBlock = noise.correlators.find((candidate) => candidate.order === block.order);
-    const scale = Math.max(...block.values.map((value) => Math.abs(value)), 1e-12);
+    const g0 = target.correlators.find((candidate) => candidate.order === 2)?.values[0] ?? 1;
+    const largest = Math.max(...block.values.map((value) => Math.abs(value)));
+    const scale = largest > 0 ? largest : Math.abs(g0) ** (block.order / 2);
     const values = new Float64Array(block.values.length);
     block.values.forEach((_, k) => {
       const ensemble = noiseBlock?.stderr[k] ?? 0;
-      // The floor keeps exactly known tuples (zero error) from dominating the loss.
-      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble), 1e-3 * scale);
+      // The floor (a tenth of the tolerance, relative to the order's scale) keeps precisely measured
+      // tuples, G2 above all, from drowning the orders the tolerance is really about.
+      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble), 0.1 * tolerance * scale);
     });
     errors.set(block.order, values);
   }
@@ -248,7 +251,16 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   // (E[p^2] diverges for the propagator density): hold it, and let the mass counterterm tune the mass.
   const frozen = names.map((name) => name === 'momentumScale' && setup.cutoff === null);
   const couplingScale = Math.max(0.1, ...setup.initial.slice(2).map((value) => Math.abs(value)));
-  const stepFloor = names.map((name) => (name === 'amplitudeScale' || name === 'momentumScale' ? 1 : couplingScale));
+  // Trust region per iteration, sized by how fast each parameter moves G2 (the best-measured order):
+  // 1% in the scales, 0.02 m^2 in the mass counterterm, a tenth of the coupling scale otherwise.
+  // Noise in a nearly degenerate direction (mass counterterm vs amplitude scale) otherwise throws
+  // single steps far from the optimum.
+  const maxStep = names.map((name, k) => {
+    if (name === 'amplitudeScale' || name === 'momentumScale') return 0.01;
+    const term = setup.terms[k - 2]!;
+    return term.kind === 'local' && term.power === 2 ? 0.02 * setup.mass * setup.mass : 0.1 * couplingScale;
+  });
+  const freeCount = frozen.filter((isFrozen) => !isFrozen).length;
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
   let best: WidthTrial[] = [];
@@ -275,7 +287,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       ensembleSize: settings.ensembleSize,
       seed: deriveSeed(settings.seed, 'design/noise', width),
     });
-    const errors = chiSquaredErrors(target, noise);
+    const errors = chiSquaredErrors(target, noise, settings.tolerance);
     const residualsAt = makeResiduals(geometry, target, errors, orders, evenOnly);
     const resumeFrom = checkpoint.current && checkpoint.current.width === width ? checkpoint.current.optimise : null;
     const outcome = await optimiseLm(
@@ -291,7 +303,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         deadline,
         bounds,
         frozen,
-        stepFloor,
+        maxStep,
+        convergenceDecrease: 2 * freeCount + 4,
       },
       {
         onEvent,

@@ -4,8 +4,11 @@
  * moment-jacobian.ts), and steps to the minimum of the linearised chi^2
  *   chi^2 = sum_t ((c_t - T_t) / sigma_t)^2,   delta = -(J'J + mu diag J'J)^{-1} J' r.
  * The problem has a handful of parameters and is nearly linear in them, so a few iterations reach
- * the statistical floor; the reported parameters average the iterates once the predicted decrease
- * is below `convergenceDecrease` (Polyak averaging over the draws' noise).
+ * the statistical floor; the reported parameters average the iterates after a short burn-in
+ * (Polyak averaging over the draws' noise), and the loop stops early once the predicted decrease
+ * stays below `convergenceDecrease`. At the optimum the
+ * predicted decrease of a fresh sample is itself a chi^2 variable with as many degrees of freedom as
+ * free parameters (mean K), so the threshold sits a few K above zero, not at zero.
  *
  * The state is plain data (checkpointed after every iteration; a resumed run repeats the
  * uninterrupted one, because iteration k always uses the seed (root, stream, k)).
@@ -36,31 +39,34 @@ export interface LmSettings {
   /** Converged when the predicted chi^2 decrease is below this on `patience` consecutive iterations. */
   convergenceDecrease: number;
   patience: number;
+  /** Iterations before the Polyak average starts (the approach from the analytic construction). */
+  burnIn: number;
   minEssFraction: number;
   deadline: number | null;
   /** Parameters held fixed (true) — e.g. the momentum scale of a network without a cutoff. */
   frozen: readonly boolean[];
   bounds: readonly (readonly [number, number])[];
-  /** Largest step per parameter: relative to max(|theta|, floor). */
-  maxRelativeStep: number;
-  stepFloor: readonly number[];
+  /** Largest step per parameter and iteration (absolute): a trust region against noisy Jacobians. */
+  maxStep: readonly number[];
 }
 
 export const DEFAULT_LM = {
   maxIterations: 12,
-  damping: 0.05,
-  convergenceDecrease: 2,
-  patience: 2,
+  damping: 0.3,
+  convergenceDecrease: 8,
+  patience: 3,
+  burnIn: 3,
   minEssFraction: 0.05,
   deadline: null,
-  maxRelativeStep: 0.25,
 } as const;
 
 export interface LmState {
   iteration: number;
   parameters: number[];
-  /** Iterates since convergence began (averaged for the answer). */
+  /** Iterates after the burn-in (averaged for the answer). */
   convergedIterates: number[][];
+  /** Consecutive iterations whose predicted decrease was below the threshold. */
+  quietIterations: number;
   history: { iteration: number; chiSquared: number; predictedDecrease: number; parameters: number[] }[];
 }
 
@@ -81,7 +87,7 @@ export async function optimiseLm(
   resumeFrom: LmState | null = null,
 ): Promise<LmOutcome> {
   const onEvent = hooks.onEvent ?? ignoreEvents;
-  const state: LmState = resumeFrom ? structuredClone(resumeFrom) : { iteration: 0, parameters: initial.slice(), convergedIterates: [], history: [] };
+  const state: LmState = resumeFrom ? structuredClone(resumeFrom) : { iteration: 0, parameters: initial.slice(), convergedIterates: [], quietIterations: 0, history: [] };
   const free = names.map((_, k) => !settings.frozen[k]).map((isFree, k) => (isFree ? k : -1)).filter((k) => k >= 0);
   const started = Date.now();
   let lastChiSquared: number | null = null;
@@ -137,7 +143,7 @@ export async function optimiseLm(
     let factor = 1;
     step.forEach((value, a) => {
       const k = free[a]!;
-      const limit = settings.maxRelativeStep * Math.max(Math.abs(state.parameters[k]!), settings.stepFloor[k]!);
+      const limit = settings.maxStep[k]!;
       if (Math.abs(value) > limit) factor = Math.min(factor, limit / Math.abs(value));
     });
     step = step.map((value) => value * factor);
@@ -164,9 +170,10 @@ export async function optimiseLm(
       etaSeconds: ((Date.now() - started) / 1000 / Math.max(1, state.iteration + 1 - (resumeFrom?.iteration ?? 0))) * (settings.maxIterations - state.iteration - 1),
     });
 
-    const converging = predictedDecrease < settings.convergenceDecrease;
-    if (converging) state.convergedIterates.push(state.parameters.slice());
-    else state.convergedIterates = [];
+    // Every iterate after the burn-in enters the average: each fresh-draw step lands at the optimum
+    // plus that sample's noise, so the mean of n iterates carries about 1/sqrt(n) of the noise.
+    if (state.iteration >= settings.burnIn) state.convergedIterates.push(state.parameters.slice());
+    state.quietIterations = predictedDecrease < settings.convergenceDecrease ? state.quietIterations + 1 : 0;
     const next = state.parameters.slice();
     step.forEach((value, a) => {
       const k = free[a]!;
@@ -175,6 +182,6 @@ export async function optimiseLm(
     state.parameters = next;
     state.iteration += 1;
     if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state as never);
-    if (state.convergedIterates.length >= settings.patience) return stop('converged');
+    if (state.quietIterations >= settings.patience && state.convergedIterates.length >= settings.patience) return stop('converged');
   }
 }
