@@ -26,11 +26,10 @@ import { cosNet } from '../architectures/cos-net.js';
 import { boxGrid, defaultResolution } from '../densities/interaction-grid.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { cosNetDesignEnsemble, parameterNames, type CosNetDesignGeometry } from './cos-net-design-model.js';
+import { parameterNames, type CosNetDesignGeometry } from './cos-net-design-model.js';
 import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup } from './design-setup.js';
 import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
-import type { StopReason } from './optimise.js';
-import { optimiseLm, DEFAULT_LM, type LmState, type ResidualFunction } from './optimise-lm.js';
+import { optimiseLm, DEFAULT_LM, type LmState, type ResidualFunction, type StopReason } from './optimise-lm.js';
 import { cumulantsWithJacobian } from './moment-jacobian.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 
@@ -313,7 +312,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
           if (run) await run.appendMetrics({ width, ...record });
         },
         saveCheckpoint: async (state) => {
-          checkpoint.current = { width, optimise: state as unknown as LmState };
+          checkpoint.current = { width, optimise: state };
           if (run) await run.writeCheckpoint(checkpoint);
         },
       },

@@ -17,7 +17,17 @@ import { NnftError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
 import { ignoreEvents } from '../io/events.js';
 import { choleskyFactor } from '../numeric/cholesky.js';
-import type { OptimiseHooks, StopReason } from './optimise.js';
+import type { EventSink } from '../io/events.js';
+
+export type StopReason = 'converged' | 'no-progress' | 'max-steps' | 'time-limit' | 'interrupted';
+
+export interface OptimiseHooks {
+  onEvent?: EventSink;
+  /** Called with every iteration's record (the caller appends it to metrics.jsonl). */
+  recordStep?: (record: Record<string, unknown>) => Promise<void>;
+  saveCheckpoint?: (state: LmState) => Promise<void>;
+  signal?: AbortSignal;
+}
 
 export interface ResidualEvaluation {
   /** Weighted residuals (c_t - T_t) / sigma_t. */
@@ -99,7 +109,7 @@ export async function optimiseLm(
     return sum.map((value) => value / state.convergedIterates.length);
   };
   const stop = async (reason: StopReason): Promise<LmOutcome> => {
-    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state as never);
+    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
     return { parameters: answer(), stopReason: reason, steps: state.iteration, state, lastChiSquared };
   };
 
@@ -181,7 +191,7 @@ export async function optimiseLm(
     });
     state.parameters = next;
     state.iteration += 1;
-    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state as never);
+    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
     if (state.quietIterations >= settings.patience && state.convergedIterates.length >= settings.patience) return stop('converged');
   }
 }
