@@ -65,6 +65,22 @@ export class MomentSums {
       let plain = 0;
       // Depth-first order guarantees the parent's products are in the buffer one level up.
       const parentBuffer = order === 1 ? null : depthBuffers[order - 2]!;
+      if (order === this.table.maxOrder && parentBuffer) {
+        // Deepest level (most monomials): nothing builds on these products, so skip the store.
+        if (logWeights) {
+          for (let m = 0; m < count; m++) {
+            const value = parentBuffer[m]! * column[m]!;
+            plain += value;
+            weighted += weights[m]! * value;
+          }
+        } else {
+          for (let m = 0; m < count; m++) plain += parentBuffer[m]! * column[m]!;
+          weighted = weights[0]! * plain;
+        }
+        this.weighted[j]! += weighted;
+        this.plain[j]! += plain;
+        continue;
+      }
       if (logWeights) {
         for (let m = 0; m < count; m++) {
           const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
