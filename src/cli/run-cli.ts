@@ -14,6 +14,7 @@ import { estimateCommand } from './commands/estimate.js';
 import { sweepCommand } from './commands/sweep.js';
 import { reportCommand } from './commands/report.js';
 import { designCommand } from './commands/design.js';
+import { setSweepPointRunner, getSweepPointRunner, createDesignSubprocessRunner } from '../sweep/index.js';
 import { NNFT_VERSION } from '../version.js';
 
 export type CommandFactory = (context: CliContext) => {
@@ -25,7 +26,17 @@ export type CommandFactory = (context: CliContext) => {
 
 export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, sweepCommand, reportCommand, doctorCommand];
 
+/** The CLI runs sweep points as `nnft design` child processes (one core each with --parallel K). */
+function registerSweepRunner(): void {
+  try {
+    getSweepPointRunner();
+  } catch {
+    setSweepPointRunner(createDesignSubprocessRunner());
+  }
+}
+
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  registerSweepRunner();
   let parser = yargs(argv)
     .scriptName('nnft')
     .version(NNFT_VERSION)

@@ -10,6 +10,9 @@ import { createSubprocessPointRunner } from './subprocess-point-runner.js';
 /** Sweep option key -> `nnft design` flag, where the two names differ. */
 const FLAG_NAMES: Record<string, string> = {
   ensembleSize: 'ensemble',
+  validationEnsembleSize: 'validation-ensemble',
+  amplitudeLaw: 'amplitude',
+  timeLimitSeconds: 'time-limit',
 };
 
 function kebabCase(key: string): string {

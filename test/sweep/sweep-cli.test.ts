@@ -7,7 +7,8 @@ import { COMMANDS, runCli } from '../../src/cli/run-cli.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { sweepCommand } from '../../src/cli/commands/sweep.js';
 import { reportCommand } from '../../src/cli/commands/report.js';
-import { setSweepPointRunner } from '../../src/sweep/point-runner-registry.js';
+import { setSweepPointRunner, getSweepPointRunner } from '../../src/sweep/point-runner-registry.js';
+import { designCommandArguments } from '../../src/sweep/design-subprocess.js';
 import { createSubprocessPointRunner } from '../../src/sweep/subprocess-point-runner.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { fakeRunner, fakeDesignResult } from './fake-design.js';
@@ -51,11 +52,15 @@ async function sweepFile(): Promise<{ directory: string; file: string }> {
 afterEach(() => setSweepPointRunner(null));
 
 describe('nnft sweep / nnft report', () => {
-  it('fails with E_UNSUPPORTED (exit 2) when no point runner is registered', async () => {
+  it('the CLI runs points as nnft design subprocesses, with option keys mapped to design flags', async () => {
     const { directory } = await sweepFile();
-    const cli = context(directory);
-    expect(await runCli(['sweep', 'scan.json', '--out', 'out'], cli)).toBe(2);
-    expect(cli.err).toMatch(/no sweep point runner is registered/);
+    await runCli(['sweep', 'scan.json', '--dry-run'], context(directory));
+    expect(() => getSweepPointRunner()).not.toThrow();
+    const args = designCommandArguments(
+      { targetFile: 't.json', options: { width: 64, ensembleSize: 8000, validationEnsembleSize: 100000, amplitudeLaw: 'fixed', maxSteps: 4 }, resume: false } as never,
+      'runs/p',
+    );
+    expect(args).toEqual(['design', 't.json', '--width', '64', '--ensemble', '8000', '--validation-ensemble', '100000', '--amplitude', 'fixed', '--max-steps', '4', '--out', 'runs/p']);
   });
 
   it('--dry-run checks the example sweeps and lists their points without a point runner', async () => {
