@@ -31,11 +31,19 @@ export interface DesignSetup {
   /** Initial parameter vector: amplitudeScale, momentumScale, couplings. */
   readonly initial: readonly number[];
   readonly amplitudeLaw: AmplitudeLawName;
+  /** Offsets of the point set averaged over in validation estimates (empty: none). */
+  readonly translations: readonly (readonly number[])[];
   readonly notes: readonly string[];
 }
 
 /** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
-export const REGION_MARGIN_LENGTHS = 4;
+export const REGION_MARGIN_LENGTHS = 5;
+/**
+ * Validation estimates of a region nnft chose also average over translations of the point set by
+ * +-1 correlation length along each axis (the target is translation invariant; inside the region the
+ * ensemble is too, up to the boundary bias of exp(-2 (margin - 1)) relative).
+ */
+export const VALIDATION_TRANSLATION_LENGTHS = 1;
 /** Mode cutoff in units of the mass when the target has no momentum cutoff. */
 export const DEFAULT_MODE_CUTOFF_MASSES = 20;
 
@@ -68,6 +76,19 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
     notes.push(
       `the target's interaction acts on all of R^${dimension}; the design confines it to the box of side ${regionSide.toFixed(3)} ` +
         `(${REGION_MARGIN_LENGTHS} correlation lengths beyond the outermost point; finite-region bias of order exp(-${2 * REGION_MARGIN_LENGTHS}) ≈ ${Math.exp(-2 * REGION_MARGIN_LENGTHS).toExponential(1)} relative)`,
+    );
+  }
+  const translations: number[][] = [];
+  if (regionChosen) {
+    for (let axis = 0; axis < dimension; axis++) {
+      for (const sign of [-1, 1]) {
+        const offset = new Array<number>(dimension).fill(0);
+        offset[axis] = (sign * VALIDATION_TRANSLATION_LENGTHS) / mass;
+        translations.push(offset);
+      }
+    }
+    notes.push(
+      `validation averages over translations of the points by ±${VALIDATION_TRANSLATION_LENGTHS / mass} along each axis (boundary bias of order exp(-${2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)}) ≈ ${Math.exp(-2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)).toExponential(1)} relative)`,
     );
   }
   // G0 seen by the deformation: the modes it acts on.
@@ -112,6 +133,7 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
     terms,
     initial: [amplitudeScale, momentumScale, ...couplings],
     amplitudeLaw: options.amplitudeLaw ?? 'fixed',
+    translations,
     notes,
   };
 }
@@ -159,6 +181,7 @@ export function specFromParameters(
         }
       : {}),
     observables: { points: theory.points.map((point) => [...point]), connected: [...theory.connectedOrders] as (2 | 3 | 4 | 6)[] },
+    ...(setup.translations.length > 0 ? { estimation: { translations: setup.translations.map((offset) => [...offset]) } } : {}),
   };
   return spec;
 }

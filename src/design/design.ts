@@ -390,7 +390,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
           widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met })),
           notes: setup.notes,
         },
-        estimation: { ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
+        estimation: { ...reported.spec.estimation, ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
       }
     : null;
   // An interrupted run writes no spec or result: result.json marks a finished run (sweeps rely on it).
