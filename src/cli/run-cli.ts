@@ -14,6 +14,8 @@ import { estimateCommand } from './commands/estimate.js';
 import { sweepCommand } from './commands/sweep.js';
 import { reportCommand } from './commands/report.js';
 import { designCommand } from './commands/design.js';
+import { actionCommand } from './commands/action.js';
+import { exportCommand } from './commands/export.js';
 import { setSweepPointRunner, getSweepPointRunner, createDesignSubprocessRunner } from '../sweep/index.js';
 import { NNFT_VERSION } from '../version.js';
 
@@ -24,7 +26,7 @@ export type CommandFactory = (context: CliContext) => {
   handler: (args: any) => Promise<void>;
 };
 
-export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, sweepCommand, reportCommand, doctorCommand];
+export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, actionCommand, sweepCommand, reportCommand, exportCommand, doctorCommand];
 
 /** The CLI runs sweep points as `nnft design` child processes (one core each with --parallel K). */
 function registerSweepRunner(): void {

@@ -1,0 +1,74 @@
+/**
+ * `nnft export <spec.json> --count K --format tfjs|json --out DIR [--seed S] [--pool M] [--json]`:
+ * write K concrete networks drawn from the spec's designed density (docs/export.md).
+ */
+import type { Argv } from 'yargs';
+import { eventRenderer, type CliContext } from '../context.js';
+import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
+import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
+import { loadSpec } from '../../spec/load-spec.js';
+import { EXPORT_FORMATS, exportSpec, type ExportFormat, type ExportManifest } from '../../export/export-spec.js';
+
+interface ExportArgs {
+  spec: string;
+  count: number;
+  format: ExportFormat;
+  out: string;
+  seed?: number;
+  pool?: number;
+  backend: BackendRequest;
+  json: boolean;
+}
+
+export function renderExport(manifest: ExportManifest, out: string): string {
+  const lines = [`wrote ${manifest.count} ${manifest.format} networks of ${manifest.spec} to ${out} (${manifest.method}; seed ${manifest.seed})`];
+  if (manifest.pool) {
+    lines.push(`pool ${manifest.pool.size} networks, ESS ${manifest.pool.effectiveSampleSize.toFixed(0)} (${(100 * manifest.pool.essFraction).toFixed(1)}%), ${manifest.pool.distinct} distinct networks exported`);
+  }
+  if (manifest.format === 'tfjs') lines.push('load with stock @tensorflow/tfjs after registerNnftCos(tf) (docs/export.md)');
+  return `${lines.join('\n')}\n`;
+}
+
+export function exportCommand(context: CliContext) {
+  return {
+    command: 'export <spec>',
+    describe: 'write concrete networks drawn from a spec\'s designed density (tfjs LayersModels or JSON weights)',
+    builder: (argv: Argv) =>
+      argv
+        .positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' })
+        .option('count', { type: 'number', demandOption: true, describe: 'number of networks K' })
+        .option('format', { choices: EXPORT_FORMATS as ExportFormat[], demandOption: true, describe: 'tfjs (model.json + weights.bin per network) or json' })
+        .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
+        .option('seed', { type: 'number', describe: 'root seed (default: the spec\'s, else 1)' })
+        .option('pool', { type: 'number', describe: 'deformed specs: base networks to resample from (default max(20 K, 20000))' })
+        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
+    handler: async (args: ExportArgs) => {
+      try {
+        if (!(Number.isSafeInteger(args.count) && args.count >= 1)) throw new NnftError('E_USAGE', `--count must be a positive integer, got ${args.count}`);
+        if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw new NnftError('E_USAGE', `--seed must be a non-negative integer, got ${args.seed}`);
+        if (args.pool !== undefined && !(Number.isSafeInteger(args.pool) && args.pool >= args.count)) {
+          throw new NnftError('E_USAGE', `--pool must be an integer at least --count (${args.count}), got ${args.pool}`);
+        }
+        const spec = await loadSpec(args.spec, { cwd: context.cwd });
+        const { resolve } = await import('node:path');
+        const out = resolve(context.cwd, args.out);
+        const manifest = await exportSpec(spec, {
+          count: args.count,
+          format: args.format,
+          out,
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.pool !== undefined ? { pool: args.pool } : {}),
+          backend: args.backend,
+          onEvent: eventRenderer(context, args.json),
+        });
+        context.stdout(args.json ? `${JSON.stringify(manifest, null, 2)}\n` : renderExport(manifest, args.out));
+        context.exitCode = EXIT.ok;
+      } catch (error) {
+        if (!args.json || !isNnftError(error)) throw error;
+        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+        context.exitCode = exitCodeFor(error);
+      }
+    },
+  };
+}

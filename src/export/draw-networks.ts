@@ -1,0 +1,167 @@
+/**
+ * Concrete networks drawn from a spec's designed density itself (not weighted draws).
+ *
+ * Undeformed spec: K networks straight from the base sampler (seed stream "export/networks").
+ * Deformed spec: a pool of M base networks (stream "export/pool") with their log-weights
+ * log w = -S_def[phi], then K picks by systematic resampling (one uniform from stream
+ * "export/resample"): network j of the pool is picked floor(K W_j + U) - floor(K W_{<j} + U) times,
+ * W the normalised weights, so each pick is distributed as P0 w / Z, the deformed density, up to the
+ * finite-pool (self-normalisation) bias of order 1/ESS. The pool's ESS = (sum w)^2 / sum w^2 bounds
+ * the number of distinct networks; a warning is raised when K is large against it.
+ */
+import { tf } from '../backend/index.js';
+import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
+import type { CompiledDeformation } from '../densities/deformations.js';
+import { NnftError } from '../errors.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import { Rng } from '../random/rng.js';
+import { deriveSeed } from '../random/seed-tree.js';
+
+export const EXPORT_CHUNK = 2000;
+
+export interface PoolReport {
+  readonly size: number;
+  readonly effectiveSampleSize: number;
+  readonly essFraction: number;
+  /** Distinct pool networks among the K picks. */
+  readonly distinct: number;
+}
+
+export interface DrawnNetworks {
+  readonly networks: ParameterChunk;
+  readonly method: 'direct' | 'systematic-resampling';
+  /** For resampled networks: the pool index of each pick. */
+  readonly poolIndices: Int32Array | null;
+  readonly pool: PoolReport | null;
+  /** Normalised pool weights and pool log-weights (deformed only), for diagnostics and tests. */
+  readonly poolLogWeights: Float64Array | null;
+}
+
+export interface DrawNetworksOptions {
+  readonly architecture: Architecture;
+  readonly deformation: CompiledDeformation | null;
+  readonly count: number;
+  readonly seed: number;
+  /** Pool size M for deformed specs (default max(20 K, 20000)). */
+  readonly pool?: number;
+  readonly onEvent?: EventSink;
+}
+
+export function defaultPoolSize(count: number): number {
+  return Math.max(20 * count, 20_000);
+}
+
+/** Concatenate parameter chunks (same family). */
+export function concatenateChunks(chunks: readonly ParameterChunk[]): ParameterChunk {
+  const arrays: Record<string, Float64Array> = {};
+  for (const name of Object.keys(chunks[0]!.arrays)) {
+    const out = new Float64Array(chunks.reduce((sum, chunk) => sum + chunk.arrays[name]!.length, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk.arrays[name]!, offset);
+      offset += chunk.arrays[name]!.length;
+    }
+    arrays[name] = out;
+  }
+  return { count: chunks.reduce((sum, chunk) => sum + chunk.count, 0), arrays };
+}
+
+/** Networks `indices` of a chunk, in that order (per-network stride inferred from the array lengths). */
+export function selectNetworks(chunk: ParameterChunk, indices: ArrayLike<number>): ParameterChunk {
+  const arrays: Record<string, Float64Array> = {};
+  for (const [name, array] of Object.entries(chunk.arrays)) {
+    const stride = array.length / chunk.count;
+    const out = new Float64Array(indices.length * stride);
+    for (let k = 0; k < indices.length; k++) out.set(array.subarray(indices[k]! * stride, (indices[k]! + 1) * stride), k * stride);
+    arrays[name] = out;
+  }
+  return { count: indices.length, arrays };
+}
+
+/**
+ * Systematic resampling: K indices from normalised-by-us log-weights, with one uniform u in [0, 1):
+ * the k-th pick is the first j with K * cumW_j > k + u. Returns the picks in pool order.
+ */
+export function systematicResample(logWeights: Float64Array, count: number, uniform: number): Int32Array {
+  let max = -Infinity;
+  for (const value of logWeights) if (value > max) max = value;
+  if (!Number.isFinite(max)) throw new NnftError('E_NUMERIC', 'every pool network has zero weight (log-weights not finite)');
+  let total = 0;
+  for (const value of logWeights) total += Math.exp(value - max);
+  const picks = new Int32Array(count);
+  let cumulative = 0;
+  let j = -1;
+  for (let k = 0; k < count; k++) {
+    const target = ((k + uniform) / count) * total;
+    while (cumulative <= target && j < logWeights.length - 1) {
+      j++;
+      cumulative += Math.exp(logWeights[j]! - max);
+    }
+    picks[k] = j;
+  }
+  return picks;
+}
+
+export function effectiveSampleSize(logWeights: Float64Array): number {
+  let max = -Infinity;
+  for (const value of logWeights) if (value > max) max = value;
+  let sum = 0;
+  let sumSquares = 0;
+  for (const value of logWeights) {
+    const w = Math.exp(value - max);
+    sum += w;
+    sumSquares += w * w;
+  }
+  return (sum * sum) / sumSquares;
+}
+
+export async function drawNetworks(options: DrawNetworksOptions): Promise<DrawnNetworks> {
+  const { architecture, deformation, count, seed } = options;
+  const onEvent = options.onEvent ?? ignoreEvents;
+  const chunkCount = Math.ceil(count / EXPORT_CHUNK);
+  if (!deformation) {
+    const chunks: ParameterChunk[] = [];
+    for (let c = 0; c < chunkCount; c++) {
+      chunks.push(architecture.sample(deriveSeed(seed, 'export/networks', c), Math.min(EXPORT_CHUNK, count - c * EXPORT_CHUNK)));
+    }
+    return { networks: concatenateChunks(chunks), method: 'direct', poolIndices: null, pool: null, poolLogWeights: null };
+  }
+  const poolSize = options.pool ?? defaultPoolSize(count);
+  if (!(Number.isSafeInteger(poolSize) && poolSize >= count)) {
+    throw new NnftError('E_USAGE', `the pool (${poolSize}) must be an integer at least the number of networks (${count})`);
+  }
+  const poolChunks: ParameterChunk[] = [];
+  const logWeights = new Float64Array(poolSize);
+  const poolChunkCount = Math.ceil(poolSize / EXPORT_CHUNK);
+  for (let c = 0; c < poolChunkCount; c++) {
+    const chunk = architecture.sample(deriveSeed(seed, 'export/pool', c), Math.min(EXPORT_CHUNK, poolSize - c * EXPORT_CHUNK));
+    const tensor = tf.tidy(() => deformation.logWeights(architecture, chunk));
+    const data = await tensor.data();
+    tensor.dispose();
+    logWeights.set(data, c * EXPORT_CHUNK);
+    poolChunks.push(chunk);
+    onEvent({ type: 'progress', task: 'pool log-weights', done: c + 1, total: poolChunkCount });
+  }
+  const ess = effectiveSampleSize(logWeights);
+  const uniform = new Rng(deriveSeed(seed, 'export/resample', 0)).uniform();
+  const picks = systematicResample(logWeights, count, uniform);
+  const pool = concatenateChunks(poolChunks);
+  const networks = selectNetworks(pool, picks);
+  let distinct = 0;
+  for (let k = 0; k < picks.length; k++) if (k === 0 || picks[k] !== picks[k - 1]) distinct++;
+  if (count > ess / 10) {
+    onEvent({
+      type: 'warning',
+      path: 'deformation',
+      message: `${count} networks resampled from a pool of ${poolSize} with ESS ${ess.toFixed(0)}: only ${distinct} are distinct, and the ensemble's statistics are limited by the pool's ESS, not by K`,
+      hint: `enlarge --pool (about ${Math.ceil((10 * count * poolSize) / ess)} would give ESS >= 10 K) or export fewer networks`,
+    });
+  }
+  return {
+    networks,
+    method: 'systematic-resampling',
+    poolIndices: picks,
+    pool: { size: poolSize, effectiveSampleSize: ess, essFraction: ess / poolSize, distinct },
+    poolLogWeights: logWeights,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * exportSpec: write K concrete networks of a spec's designed density to a directory, as plain JSON
+ * weights or as TensorFlow.js LayersModels, plus DIR/manifest.json (what was drawn, how, the pool's
+ * ESS for deformed specs, the file list). Cos-nets only for now.
+ */
+import { resolve } from 'node:path';
+import { initBackend, type BackendRequest } from '../backend/index.js';
+import { NnftError } from '../errors.js';
+import { contentHash } from '../io/canonical-json.js';
+import { writeJsonAtomic } from '../io/atomic-write.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
+import type { NnftSpec } from '../spec/spec.js';
+import { NNFT_VERSION } from '../version.js';
+import { drawNetworks, type PoolReport } from './draw-networks.js';
+import { NETWORK_FORMULA, cosNetWeights, writeJsonNetwork, writeTfjsNetwork, type NetworkMetadata } from './write-networks.js';
+
+export type ExportFormat = 'json' | 'tfjs';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'tfjs'];
+
+export interface ExportOptions {
+  readonly count: number;
+  readonly format: ExportFormat;
+  /** Output directory (created). */
+  readonly out: string;
+  /** Root seed (default: the spec's estimation.seed, else 1). */
+  readonly seed?: number;
+  /** Pool size for deformed specs (default max(20 K, 20000)). */
+  readonly pool?: number;
+  readonly backend?: BackendRequest;
+  readonly onEvent?: EventSink;
+}
+
+export interface ExportManifest {
+  readonly nnftExport: 1;
+  readonly nnftVersion: string;
+  readonly spec: string;
+  /** SHA-256 of the spec's canonical JSON (sorted keys, no whitespace). */
+  readonly specSha256: string;
+  readonly format: ExportFormat;
+  readonly count: number;
+  readonly seed: number;
+  readonly method: string;
+  readonly pool: PoolReport | null;
+  readonly formula: string;
+  readonly architecture: Readonly<Record<string, unknown>>;
+  readonly deformation: Readonly<Record<string, unknown>> | null;
+  readonly dimension: number;
+  readonly width: number;
+  readonly files: string[];
+  readonly seconds: number;
+}
+
+export function specSha256(spec: NnftSpec): string {
+  return contentHash(spec);
+}
+
+export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promise<ExportManifest> {
+  const started = performance.now();
+  const onEvent = options.onEvent ?? ignoreEvents;
+  if (!(Number.isSafeInteger(options.count) && options.count >= 1)) throw new NnftError('E_USAGE', `the network count must be a positive integer, got ${options.count}`);
+  if (!EXPORT_FORMATS.includes(options.format)) throw new NnftError('E_USAGE', `unknown export format ${options.format}`, { hint: `use ${EXPORT_FORMATS.join(' or ')}` });
+  const seed = options.seed ?? spec.estimation?.seed ?? 1;
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new NnftError('E_USAGE', `the seed must be a non-negative integer, got ${seed}`);
+  if (spec.architecture.kind !== 'cos-net') {
+    throw new NnftError('E_UNSUPPORTED', `export supports cos-nets only, this spec's architecture is ${spec.architecture.kind}`, {
+      hint: 'nnft design emits cos-net specs; other families are not exportable yet',
+    });
+  }
+  await initBackend(options.backend ?? 'auto');
+  const architecture = architectureFromSpec(spec);
+  const deformation = deformationFromSpec(spec, architecture);
+  const drawn = await drawNetworks({
+    architecture,
+    deformation,
+    count: options.count,
+    seed,
+    ...(options.pool !== undefined ? { pool: options.pool } : {}),
+    onEvent,
+  });
+  const hash = specSha256(spec);
+  const { dimension, width } = architecture;
+  const out = resolve(options.out);
+  const files: string[] = [];
+  for (let k = 0; k < options.count; k++) {
+    const metadata: NetworkMetadata = {
+      specSha256: hash,
+      specName: spec.name,
+      seed,
+      index: k,
+      architecture: architecture.description,
+      dimension,
+      width,
+      method: drawn.method,
+      ...(drawn.poolIndices ? { poolIndex: drawn.poolIndices[k]! } : {}),
+    };
+    const weights = cosNetWeights(drawn.networks, k, width, dimension);
+    const file = options.format === 'json' ? await writeJsonNetwork(out, metadata, weights) : await writeTfjsNetwork(out, metadata, weights);
+    files.push(file.slice(out.length + 1));
+    if ((k + 1) % 500 === 0 || k + 1 === options.count) onEvent({ type: 'progress', task: `writing ${options.format} networks`, done: k + 1, total: options.count });
+  }
+  const manifest: ExportManifest = {
+    nnftExport: 1,
+    nnftVersion: NNFT_VERSION,
+    spec: spec.name,
+    specSha256: hash,
+    format: options.format,
+    count: options.count,
+    seed,
+    method: drawn.method === 'direct' ? 'direct sampling of the base density' : 'systematic resampling of an importance-weighted pool of base networks',
+    pool: drawn.pool,
+    formula: NETWORK_FORMULA,
+    architecture: architecture.description,
+    deformation: deformation?.description ?? null,
+    dimension,
+    width,
+    files,
+    seconds: (performance.now() - started) / 1000,
+  };
+  await writeJsonAtomic(resolve(out, 'manifest.json'), manifest);
+  return manifest;
+}
