@@ -153,7 +153,7 @@ export async function drawNetworks(options: DrawNetworksOptions): Promise<DrawnN
     onEvent({
       type: 'warning',
       path: 'deformation',
-      message: `${count} networks resampled from a pool of ${poolSize} with ESS ${ess.toFixed(0)}: only ${distinct} are distinct, and the ensemble's statistics are limited by the pool's ESS, not by K`,
+      message: `${count} networks resampled from a pool of ${poolSize} with ESS ${ess.toFixed(0)} (${distinct} distinct): statistics of the exported networks carry an error of about Var (1/K + 1/ESS), limited by the pool's ESS, not by K`,
       hint: `enlarge --pool (about ${Math.ceil((10 * count * poolSize) / ess)} would give ESS >= 10 K) or export fewer networks`,
     });
   }

@@ -209,3 +209,33 @@ describe('nnft export, deformed cos-net (phi^4, d = 1)', () => {
     });
   });
 });
+
+describe('nnft export, tfjs weight layout in d = 2', () => {
+  it('a d = 2 cos-net model loaded through tf.io.fromMemory equals the float64 forward pass', async () => {
+    const { tf } = await import('../../src/backend/index.js');
+    const { registerNnftCos } = await import('../../src/export/nnft-cos-layer.js');
+    const spec = parseSpec({
+      nnftSpec: 1,
+      name: 'cos-net-free-2d',
+      dimension: 2,
+      architecture: { kind: 'cos-net', width: 5, mass: 1, momentumCutoff: 10, alpha: 0 },
+      observables: { points: [[0, 0], [0.5, -0.25], [1.2, 0.7]], connected: [2] },
+    });
+    const out = mkdtempSync(join(tmpdir(), 'nnft-export-2d-'));
+    const manifest = await exportSpec(spec, { count: 6, format: 'tfjs', out, seed: 3 });
+    const jsonOut = mkdtempSync(join(tmpdir(), 'nnft-export-2d-json-'));
+    await exportSpec(spec, { count: 6, format: 'json', out: jsonOut, seed: 3 });
+    registerNnftCos(tf as never);
+    const points = spec.observables.points;
+    for (const [k, file] of manifest.files.entries()) {
+      const modelJson = JSON.parse(readFileSync(join(out, file), 'utf8'));
+      const weightData = new Uint8Array(readFileSync(join(out, file, '..', 'weights.bin'))).buffer;
+      const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }));
+      const output = model.predict(tf.tensor2d(points.map((p) => [...p]), [points.length, 2])) as import('@tensorflow/tfjs').Tensor;
+      const values = Array.from(await output.data());
+      const reference = evaluateJson(JSON.parse(readFileSync(join(jsonOut, `network-${String(k).padStart(5, '0')}.json`), 'utf8')), points);
+      values.forEach((value, p) => expect(Math.abs(value - reference[p]!)).toBeLessThan(1e-4 * (1 + Math.abs(reference[p]!))));
+      model.dispose();
+    }
+  });
+});
