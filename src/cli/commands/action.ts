@@ -1,0 +1,544 @@
+/**
+ * `nnft action <spec.json | correlators.json> [--grid a,b,step | --points ...] [--ensemble M] [--seed S]
+ * [--width-hint N] [--mass m] [--six] [--json]`: from connected correlators back to the action
+ * (docs/reconstruct.md). A thin layer over reconstructAction:
+ *
+ * - a spec: its ensemble correlators (orders 2, 4 and, with --six, 6) are estimated with estimateSpec on
+ *   points suited to the analyses (a row of at most min(8, 2N) points, so the cluster curve sees growing
+ *   separations and the amputation grid obeys the 2N guard rail), with the spec's width as networkWidth,
+ *   the spec's mass for the d = 1 forward fits, and the exact undeformed finite-width G_c4 as background;
+ * - a correlators file (the result contract, schema/result.schema.json): reconstructed directly.
+ *
+ * estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated
+ * vertex of an ensemble estimate carries no errors: its locality numbers are shown but cast no vote
+ * (the verdict then rests on the cluster curve and the forward fits), and the report says so.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { eventRenderer, type CliContext } from '../context.js';
+import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
+import { EXIT, NnftError, exitCodeFor, isNnftError, type InputIssue } from '../../errors.js';
+import type { CorrelatorBlock, CorrelatorResult } from '../../io/result.js';
+import { indexTuples } from '../../io/result.js';
+import { parseJsonSource, type SourceLocations } from '../../schema/json-source.js';
+import { parsePath } from '../../schema/json-path.js';
+import { validateAgainstSchema } from '../../schema/validate-against-schema.js';
+import { sortByPosition } from '../../schema/ajv-issues.js';
+import { parseSpec } from '../../spec/load-spec.js';
+import { DEFAULT_ENSEMBLE_SIZE, DEFAULT_SEED, estimateSpec } from '../../spec/estimate-spec.js';
+import { deriveSeed } from '../../random/index.js';
+import { jackknifeClusterFit } from '../../reconstruct/cluster-jackknife.js';
+import { architectureFromSpec } from '../../spec/build-ensemble.js';
+import type { NnftSpec } from '../../spec/spec.js';
+import { CANDIDATE_DESCRIPTIONS, checkGridForWidth, localityVerdict, type CandidateName, reconstructAction, type ActionReconstruction, type CorrelatorBlocks } from '../../reconstruct/index.js';
+import { exactUndeformedCorrelators } from '../../reconstruct/network-background.js';
+
+interface ActionArgs {
+  input: string;
+  grid?: string;
+  points?: string;
+  ensemble?: number;
+  seed?: number;
+  widthHint?: number;
+  mass?: number;
+  six: boolean;
+  background: boolean;
+  nominalError: number;
+  replicas: number;
+  candidates?: string;
+  workers?: number;
+  backend: BackendRequest;
+  json: boolean;
+}
+
+/** Independent estimates a spec is split into, for per-batch (jackknife) errors. */
+export const DEFAULT_REPLICAS = 10;
+
+/** Most points of the default row (amputation costs O(M^5) and needs width >> M). */
+export const DEFAULT_ROW_POINTS = 8;
+
+export interface ActionReport extends ActionReconstruction {
+  readonly nnftAction: 1;
+  readonly input: { readonly file: string; readonly kind: 'spec' | 'correlators'; readonly name?: string };
+  readonly points: number[][];
+  readonly networkWidth: number | null;
+  readonly mass: number | null;
+  readonly backgroundSubtracted: boolean;
+  /** The correlators the reconstruction used (the estimate, for a spec). */
+  readonly correlators: CorrelatorResult;
+}
+
+function usage(message: string, hint?: string): NnftError {
+  return new NnftError('E_USAGE', message, hint ? { hint } : {});
+}
+
+function parseNumberList(text: string, option: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const values = parts.map(Number);
+  if (parts.length === 0 || parts.some((part) => part === '') || values.some((value) => !Number.isFinite(value))) {
+    throw usage(`${option} ${JSON.stringify(text)} is not a comma-separated list of numbers`, option === '--grid' ? 'write --grid a,b,step, e.g. --grid=-1.75,1.75,0.5' : 'write --points x1,x2,... (d = 1) or --points file.json');
+  }
+  return values;
+}
+
+/** --grid a,b,step: a, a + step, ... up to b (along the first axis when d > 1). */
+function gridPoints(text: string, dimension: number): number[][] {
+  const values = parseNumberList(text, '--grid');
+  if (values.length !== 3) throw usage(`--grid takes three numbers a,b,step, got ${values.length}`, 'for explicit points use --points x1,x2,... or --points file.json');
+  const [start, end, step] = values as [number, number, number];
+  if (!(step > 0) || !(end > start)) throw usage(`--grid ${text}: need a < b and step > 0`);
+  const count = Math.floor((end - start) / step + 1e-9) + 1;
+  if (count > 1000) throw usage(`--grid ${text} makes ${count} points`, 'use a coarser step');
+  return Array.from({ length: count }, (_, i) => [start + i * step, ...new Array(dimension - 1).fill(0)]);
+}
+
+async function explicitPoints(text: string, dimension: number, cwd: string): Promise<number[][]> {
+  const path = resolve(cwd, text);
+  if (text.endsWith('.json') || existsSync(path)) {
+    let document: unknown;
+    try {
+      document = JSON.parse(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new NnftError('E_FILE_READ', `cannot read points file ${text}: ${(error as Error).message}`, { file: text, hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list' });
+    }
+    const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
+    const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length === dimension && point.every((value) => typeof value === 'number' && Number.isFinite(value)));
+    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point`, severity: 'error' }] });
+    return points as number[][];
+  }
+  if (dimension !== 1) throw usage(`--points x1,x2,... is for d = 1; this input has d = ${dimension}`, 'give a JSON file with the points');
+  return parseNumberList(text, '--points').map((x) => [x]);
+}
+
+/** The default row: min(8, 2N) points spaced 0.5/m along the first axis, around 0. */
+function defaultPoints(dimension: number, width: number, mass: number): number[][] {
+  const count = Math.min(DEFAULT_ROW_POINTS, 2 * width);
+  const spacing = 0.5 / mass;
+  // on whole multiples of the spacing, one of them 0 (the stencil analysis rounds x / spacing)
+  const first = -Math.floor((count - 1) / 2);
+  return Array.from({ length: count }, (_, i) => [(first + i) * spacing, ...new Array(dimension - 1).fill(0)]);
+}
+
+/** Read the input and tell a spec from a result. */
+async function readInput(file: string, cwd: string): Promise<{ kind: 'spec'; spec: NnftSpec } | { kind: 'correlators'; result: CorrelatorResult }> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NnftError('E_FILE_NOT_FOUND', `${file} does not exist`, { file, hint: 'give a spec (examples/specs/) or a correlators file written by nnft estimate/target --json' });
+    throw new NnftError('E_FILE_READ', `cannot read ${file} (${code ?? 'unknown error'})`, { file, cause: error });
+  }
+  const parsed = parseJsonSource(text);
+  if (!parsed.ok) {
+    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+    throw new NnftError('E_JSON_SYNTAX', `invalid JSON${where}`, { file, issues: [{ ...parsed.issue, severity: 'error' }] });
+  }
+  const value = parsed.value as Record<string, unknown> | null;
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isObject && 'nnftSpec' in value) return { kind: 'spec', spec: parseSpec(value, { file, locations: parsed.locations }) };
+  if (isObject && 'nnftResult' in value) {
+    const issues = validateAgainstSchema('result', value, { locations: parsed.locations });
+    if (issues.length > 0) {
+      throw new NnftError('E_SCHEMA', `not a valid correlators file (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
+        file,
+        issues: sortByPosition(issues),
+        hint: 'schema/result.schema.json is the format; nnft estimate --json and nnft target --json write it',
+      });
+    }
+    const result = value as unknown as CorrelatorResult;
+    checkResultSemantics(result, file, parsed.locations);
+    return { kind: 'correlators', result };
+  }
+  throw new NnftError('E_SCHEMA', `${file} is neither a spec nor a correlators file`, {
+    file,
+    issues: [{ path: '', message: 'expected an object with "nnftSpec": 1 (a spec) or "nnftResult": 1 (correlators)', severity: 'error' }],
+    hint: 'give a spec (docs/ensemble.md) or the --json output of nnft estimate or nnft target',
+  });
+}
+
+/** What the schema cannot say: orders 2 and 4 present, every tuple of the points listed, one error each. */
+function checkResultSemantics(result: CorrelatorResult, file: string, locations: SourceLocations | undefined): void {
+  const issues: InputIssue[] = [];
+  const error = (path: string, message: string, hint?: string) => issues.push({ path, message, severity: 'error', ...(hint ? { hint } : {}) });
+  const size = result.points.length;
+  if (size === 0) error('points', 'no points');
+  const dimension = result.points[0]?.length ?? 0;
+  result.points.forEach((point, index) => {
+    if (point.length !== dimension) error(`points[${index}]`, `has ${point.length} coordinates, points[0] has ${dimension}`);
+  });
+  for (const order of [2, 4]) {
+    if (!result.correlators.some((block) => block.order === order)) error('correlators', `no order-${order} block`, 'the reconstruction needs G_c2 and G_c4 (and uses G_c6 when present)');
+  }
+  result.correlators.forEach((block, position) => {
+    const path = `correlators[${position}]`;
+    if (result.correlators.findIndex((other) => other.order === block.order) !== position) error(`${path}.order`, `a second order-${block.order} block`);
+    const expected = indexTuples(size, block.order);
+    if (block.indices.length !== expected.length) {
+      error(`${path}.indices`, `has ${block.indices.length} tuples; ${size} points need ${expected.length} (every non-decreasing tuple)`);
+    } else {
+      const wrong = block.indices.findIndex((tuple, k) => tuple.length !== block.order || tuple.some((value, axis) => value !== expected[k]![axis]));
+      if (wrong >= 0) error(`${path}.indices[${wrong}]`, `expected [${expected[wrong]!.join(',')}] (non-decreasing tuples in lexicographic order)`);
+    }
+    if (block.values.length !== block.indices.length) error(`${path}.values`, `has ${block.values.length} values for ${block.indices.length} tuples`);
+    if (block.stderr.length !== block.indices.length) error(`${path}.stderr`, `has ${block.stderr.length} errors for ${block.indices.length} tuples`);
+  });
+  if (issues.length > 0) {
+    const located = issues.map((issue) => {
+      const position = locations?.locate(parsePath(issue.path));
+      return position ? { ...issue, line: position.line, column: position.column } : issue;
+    });
+    throw new NnftError('E_SEMANTIC', `the correlators cannot be reconstructed as written (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
+      file,
+      issues: located,
+      hint: 'schema/result.schema.json describes the format',
+    });
+  }
+}
+
+function block(result: CorrelatorResult, order: number): CorrelatorBlock | undefined {
+  return result.correlators.find((entry) => entry.order === order);
+}
+
+/** Exact data (stderr 0) gets a nominal relative error so the weighted fits can run; returns how many. */
+function withNominalErrors(source: CorrelatorBlock, relative: number): { block: CorrelatorBlock; replaced: number } {
+  const scale = Math.max(...source.values.map(Math.abs), 0);
+  let replaced = 0;
+  const stderr = source.stderr.map((error, index) => {
+    if (error > 0) return error;
+    replaced++;
+    return relative * Math.max(Math.abs(source.values[index]!), 1e-6 * scale) || relative;
+  });
+  return { block: { ...source, stderr }, replaced };
+}
+
+function parseCandidates(text: string): CandidateName[] {
+  const known = Object.keys(CANDIDATE_DESCRIPTIONS) as CandidateName[];
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !known.includes(name as CandidateName));
+  if (names.length === 0 || unknown.length > 0) throw usage(`--candidates: unknown candidate${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}`, `choose from ${known.join(', ')}`);
+  return names as CandidateName[];
+}
+
+/** Mean of independent replica estimates, errors their spread / sqrt(K). */
+function combineReplicas(replicas: readonly CorrelatorResult[], rootSeed: number): CorrelatorResult {
+  const count = replicas.length;
+  const first = replicas[0]!;
+  const correlators = first.correlators.map((entry) => {
+    const all = replicas.map((result) => block(result, entry.order)!.values);
+    const values = entry.values.map((_, i) => all.reduce((sum, v) => sum + v[i]!, 0) / count);
+    // each replica's own jackknife error (from its batches) is far steadier than the spread of K replicas
+    const own = replicas.map((result) => block(result, entry.order)!.stderr);
+    const stderr = values.map((_, i) => Math.sqrt(own.reduce((sum, e) => sum + e[i]! ** 2, 0)) / count);
+    return { order: entry.order, indices: entry.indices, values, stderr };
+  });
+  const sum = (key: string) => replicas.reduce((total, result) => total + (typeof result[key] === 'number' ? (result[key] as number) : Number.NaN), 0);
+  const { varianceReduction: _dropped, chunks: _chunks, ...rest } = first;
+  return {
+    ...rest,
+    correlators,
+    seed: rootSeed,
+    replicas: count,
+    replicaSeeds: replicas.map((result) => result.seed),
+    ensembleSize: sum('ensembleSize'),
+    effectiveSampleSize: sum('effectiveSampleSize'),
+    seconds: sum('seconds'),
+    errors: `one standard error: sqrt(sum of the ${count} replicas' own jackknife variances) / ${count}`,
+  };
+}
+
+function numberField(value: unknown, key: string): number | undefined {
+  const field = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
+}
+
+export interface RunActionOptions {
+  readonly cwd: string;
+  readonly grid?: string;
+  readonly points?: string;
+  readonly ensemble?: number;
+  readonly seed?: number;
+  readonly widthHint?: number;
+  readonly mass?: number;
+  readonly six?: boolean;
+  readonly background?: boolean;
+  readonly nominalError?: number;
+  readonly replicas?: number;
+  readonly candidates?: readonly CandidateName[];
+  readonly workers?: number;
+  readonly backend?: BackendRequest;
+  readonly onEvent?: Parameters<typeof reconstructAction>[0]['onEvent'];
+}
+
+export async function runAction(file: string, options: RunActionOptions): Promise<ActionReport> {
+  const input = await readInput(file, options.cwd);
+  const notes: string[] = [];
+  let correlators: CorrelatorResult;
+  let networkWidth: number | undefined = options.widthHint;
+  let mass: number | undefined = options.mass;
+  let background: { fourPoint?: number[]; sixPoint?: number[] } | undefined;
+  let name: string | undefined;
+  let noisyWithoutBatches = false;
+  let batches: CorrelatorBlocks[] | undefined;
+  if (input.kind === 'spec') {
+    const spec = input.spec;
+    name = spec.name;
+    const architecture = spec.architecture;
+    networkWidth = architecture.width;
+    if (options.widthHint !== undefined && options.widthHint !== architecture.width) notes.push(`--width-hint ${options.widthHint} ignored: the spec's width is ${architecture.width}`);
+    if (architecture.kind === 'cos-net') {
+      const alpha = architecture.alpha ?? 0;
+      if (mass === undefined && alpha === 0) mass = architecture.mass;
+      if (alpha !== 0 && options.mass === undefined) notes.push(`forward fits need G = e^{-m|x|}/(2m); this cos-net has alpha = ${alpha}, so no mass is passed (give --mass to fit anyway)`);
+      if (architecture.momentumCutoff !== null) notes.push(`the forward-fit predictors assume no momentum cutoff; this spec has Lambda = ${architecture.momentumCutoff}`);
+    }
+    const points = options.grid
+      ? gridPoints(options.grid, spec.dimension)
+      : options.points
+        ? await explicitPoints(options.points, spec.dimension, options.cwd)
+        : defaultPoints(spec.dimension, architecture.width, architecture.kind === 'cos-net' ? architecture.mass : 1);
+    try {
+      checkGridForWidth(points.length, architecture.width);
+    } catch (error) {
+      if (!isNnftError(error)) throw error;
+      throw new NnftError(error.code, error.message, {
+        file,
+        issues: [{ path: 'architecture.width', message: `is ${architecture.width}: at most ${2 * architecture.width} points, got ${points.length}`, severity: 'error' }],
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    }
+    const orders: (2 | 4 | 6)[] = options.six ? [2, 4, 6] : [2, 4];
+    const replicaCount = options.replicas ?? DEFAULT_REPLICAS;
+    const ensembleSize = options.ensemble ?? spec.estimation?.ensembleSize ?? DEFAULT_ENSEMBLE_SIZE;
+    const rootSeed = options.seed ?? spec.estimation?.seed ?? DEFAULT_SEED;
+    const perReplica = Math.ceil(ensembleSize / replicaCount);
+    if (replicaCount > 1 && perReplica < 100) throw usage(`--replicas ${replicaCount} leaves ${perReplica} networks per replica`, 'use more networks (--ensemble) or fewer replicas');
+    const replicaResults: CorrelatorResult[] = [];
+    for (let replica = 0; replica < replicaCount; replica++) {
+      replicaResults.push(
+        await estimateSpec(
+          { ...spec, observables: { points, connected: orders } },
+          {
+            points,
+            ensembleSize: replicaCount > 1 ? perReplica : ensembleSize,
+            seed: replicaCount > 1 ? deriveSeed(rootSeed, 'nnft-action/replica', replica) : rootSeed,
+            workers: options.workers ?? 1,
+            backend: options.backend ?? 'auto',
+            ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+          },
+        ),
+      );
+    }
+    if (replicaCount > 1) {
+      correlators = combineReplicas(replicaResults, rootSeed);
+      batches = replicaResults.map((result) => ({ twoPoint: block(result, 2)!, fourPoint: block(result, 4)!, ...(block(result, 6) ? { sixPoint: block(result, 6)! } : {}) }));
+      notes.push(
+        `per-batch data: ${replicaCount} independent estimates of ${perReplica} networks each (seeds derived from ${rootSeed}); values are their mean, errors combine the replicas' own jackknife errors; vertex and cluster-plateau errors are delete-one jackknifes over them`,
+      );
+      if (spec.deformation) notes.push('each replica re-weights its own networks, so ratio-estimator bias is that of the replica size');
+    } else {
+      correlators = replicaResults[0]!;
+      noisyWithoutBatches = true;
+      notes.push(
+        'one estimate (--replicas 1): estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated vertex carries no errors (its spread and stencil residual are shown but cast no vote) and the cluster-plateau error ignores the correlation between values',
+      );
+    }
+    if (options.background !== false) {
+      const engine = architectureFromSpec(spec);
+      const four = block(correlators, 4)!;
+      const fourPoint = exactUndeformedCorrelators(engine, points, four.indices);
+      const six = block(correlators, 6);
+      const sixPoint = six ? exactUndeformedCorrelators(engine, points, six.indices) : null;
+      if (fourPoint) {
+        background = { fourPoint, ...(sixPoint ? { sixPoint } : {}) };
+        notes.push(`forward fits: the exact G_c4${sixPoint ? ' and G_c6' : ''} of the undeformed width-${architecture.width} network is subtracted, so the couplings describe ${spec.deformation ? 'the deformation' : 'interactions beyond the network\'s own (none: the spec has no deformation)'}`);
+      } else notes.push('forward fits: the exact undeformed moments of this architecture are not known, so its finite-width G_c4 is attributed to the couplings');
+    }
+  } else {
+    correlators = input.result;
+    if (options.grid || options.points) notes.push('--grid/--points ignored: a correlators file fixes its points');
+    if (options.ensemble !== undefined || options.seed !== undefined) notes.push('--ensemble/--seed ignored: a correlators file is reconstructed as given');
+    const architecture = correlators.architecture;
+    if (networkWidth === undefined) networkWidth = numberField(architecture, 'width');
+    if (mass === undefined && numberField(architecture, 'alpha') === 0 && numberField(architecture, 'cutoff') === undefined) mass = numberField(architecture, 'mass');
+    name = typeof correlators.spec === 'string' ? correlators.spec : typeof (correlators.theory as { name?: unknown } | undefined)?.name === 'string' ? (correlators.theory as { name: string }).name : undefined;
+    const anyError = correlators.correlators.some((entry) => entry.stderr.some((error) => error > 0));
+    noisyWithoutBatches = anyError;
+    if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote');
+    if (mass === undefined && correlators.points[0]!.length === 1) notes.push('give --mass m to run the d = 1 forward fits (G = e^{-m|x|}/(2m))');
+  }
+
+  const twoPoint = block(correlators, 2)!;
+  let fourPoint = block(correlators, 4)!;
+  let sixPoint = block(correlators, 6);
+  const relative = options.nominalError ?? 1e-6;
+  const nominal4 = withNominalErrors(fourPoint, relative);
+  fourPoint = nominal4.block;
+  let replaced = nominal4.replaced;
+  if (sixPoint) {
+    const nominal6 = withNominalErrors(sixPoint, relative);
+    sixPoint = nominal6.block;
+    replaced += nominal6.replaced;
+  }
+  if (replaced > 0) notes.push(`${replaced} correlator value${replaced === 1 ? '' : 's'} had zero error (exact data): the cluster-curve and forward fits weight them with a nominal relative error ${relative}`);
+  const blocks: CorrelatorBlocks = { twoPoint, fourPoint, ...(sixPoint ? { sixPoint } : {}) };
+  const reconstruction = reconstructAction({
+    points: correlators.points,
+    ...blocks,
+    ...(networkWidth !== undefined ? { networkWidth } : {}),
+    ...(mass !== undefined ? { mass } : {}),
+    ...(background ? { background } : {}),
+    ...(options.candidates ? { candidates: options.candidates } : {}),
+    ...(batches ? { batches } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  let verdict = reconstruction.verdict;
+  let cluster = reconstruction.cluster;
+  const extraNotes: string[] = [];
+  if (batches && cluster) {
+    try {
+      cluster = jackknifeClusterFit(correlators.points, { twoPoint, fourPoint }, cluster, batches);
+    } catch (error) {
+      extraNotes.push(`cluster-plateau jackknife skipped (the fit failed on a leave-one-out mean: ${error instanceof Error ? error.message : String(error)}); the plateau error ignores the correlation between values`);
+    }
+  }
+  if (noisyWithoutBatches || cluster !== reconstruction.cluster) {
+    const amputation = noisyWithoutBatches ? null : reconstruction.amputation;
+    verdict = localityVerdict({
+      ...(cluster ? { cluster } : {}),
+      ...(amputation ? { spread: amputation.spread } : {}),
+      ...(amputation?.polynomial ? { polynomial: amputation.polynomial } : {}),
+      ...(amputation?.noise ? { amputationNoise: amputation.noise } : {}),
+      ...(reconstruction.forwardFit ? { forwardFit: reconstruction.forwardFit } : {}),
+    });
+  }
+  if (reconstruction.forwardFit) extraNotes.push('forward fits weight each value by its own error and ignore the correlations between values (they share networks), so their coupling errors and p-values are optimistic');
+  return {
+    nnftAction: 1,
+    input: { file, kind: input.kind, ...(name ? { name } : {}) },
+    points: correlators.points,
+    networkWidth: networkWidth ?? null,
+    mass: mass ?? null,
+    backgroundSubtracted: background !== undefined,
+    ...reconstruction,
+    cluster,
+    verdict,
+    notes: [...notes, ...reconstruction.notes, ...extraNotes],
+    correlators,
+  };
+}
+
+function pm(value: { value: number; stderr: number | null }, digits = 3): string {
+  return value.stderr === null || !Number.isFinite(value.stderr) ? value.value.toPrecision(digits) : `${value.value.toPrecision(digits)} ± ${value.stderr.toPrecision(2)}`;
+}
+
+function percent(value: number): string {
+  return `${(100 * value).toPrecision(3)}%`;
+}
+
+export function renderAction(report: ActionReport): string {
+  const lines: string[] = [];
+  const source = report.correlators;
+  const where = report.points.length <= 10 ? report.points.map((point) => point.map((value) => Number(value.toPrecision(6))).join(',')).join(' ') : `${report.points.length} points`;
+  const estimated = report.input.kind === 'spec' ? `, ${source.ensembleSize as number} networks, seed ${source.seed as number}` : '';
+  lines.push(`${report.input.file} (${report.input.kind}${report.input.name ? ` ${report.input.name}` : ''}${report.networkWidth !== null ? `, width ${report.networkWidth}` : ''}${estimated})`);
+  lines.push(`points: ${where}`);
+  lines.push('');
+  lines.push(`verdict: ${report.verdict.summary}`);
+  const cluster = report.cluster;
+  if (cluster) {
+    lines.push(`  cluster curve   C(R) = G_c4(a,a,b,b)/G(0)^2 fitted to ${cluster.model}`);
+    lines.push(`                  plateau B = ${pm(cluster.plateau, 4)} (${cluster.significance.toFixed(1)} sigma from 0); B G(0)^2 = ${pm(cluster.plateauOfCorrelator, 4)}`);
+    lines.push(`                  decay rate mu = ${pm(cluster.decayRate)}; chi^2/dof = ${cluster.dof > 0 ? (cluster.chiSquared / cluster.dof).toPrecision(3) : 'n/a'}, p = ${cluster.pValue.toPrecision(2)}`);
+  } else lines.push('  cluster curve   not fitted (see notes)');
+  const amputation = report.amputation;
+  if (amputation) {
+    lines.push(`  amputated vertex on ${amputation.gridPoints} points (cell volume ${amputation.cellVolume.toPrecision(3)}): mean V_iiii/a^d = ${pm(amputation.diagonalCoupling)}`);
+    lines.push(`                  vertex spread ${percent(amputation.spread.value)} off the diagonal${amputation.spread.stderr > 0 ? ` ± ${percent(amputation.spread.stderr)}` : ''}${amputation.polynomial ? `; stencil residual ${percent(amputation.polynomial.value)}` : ''}`);
+    lines.push(`                  cond(C) = ${amputation.conditionNumber.toPrecision(3)}, noise amplification ||C^-1||^4 = ${amputation.noiseAmplification.toPrecision(3)}${amputation.noise ? `, signal/noise ${amputation.noise.signalToNoise.toPrecision(3)}` : ''}`);
+  } else lines.push('  amputated vertex: not computed (see notes)');
+  const forward = report.forwardFit;
+  if (forward) {
+    lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}):`);
+    for (const fit of forward.fits) {
+      const couplings = fit.couplings.map((coupling) => `${coupling.name} = ${pm(coupling)}`);
+      if (fit.width) couplings.push(`width = ${pm(fit.width)}`);
+      const quality = `chi^2/dof = ${Number.isFinite(fit.reducedChiSquared) ? fit.reducedChiSquared.toPrecision(3) : 'n/a'}, p = ${Number.isFinite(fit.pValue) ? fit.pValue.toPrecision(2) : 'n/a'}, dAIC = ${fit.deltaAic.toFixed(1)}`;
+      lines.push(`    ${fit.preferred ? '*' : ' '} ${fit.name.padEnd(18)} [${fit.dataUsed.join('+')}] ${couplings.join(', ')}   (${quality})`);
+    }
+    for (const failure of forward.failures) lines.push(`      ${failure.name.padEnd(18)} not fitted: ${failure.error}`);
+  } else lines.push('  forward fits: not run (see notes)');
+  lines.push(`  terms fitted: ${report.verdict.termsFitted.length > 0 ? report.verdict.termsFitted.join(', ') : 'none'}`);
+  lines.push('  orders dropped:');
+  for (const dropped of report.verdict.ordersDropped) lines.push(`    - ${dropped}`);
+  lines.push('  reasons:');
+  for (const reason of report.verdict.reasons) lines.push(`    - ${reason}`);
+  if (report.notes.length > 0) {
+    lines.push('  notes:');
+    for (const note of report.notes) lines.push(`    - ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function actionCommand(context: CliContext) {
+  return {
+    command: 'action <input>',
+    describe: 'reconstruct the action from connected correlators (a spec\'s ensemble, or a correlators file) and say whether it is local and clusters',
+    builder: (argv: Argv) =>
+      argv
+        .positional('input', { type: 'string', demandOption: true, describe: 'spec JSON, or correlators JSON (nnft estimate/target --json)' })
+        .option('grid', { type: 'string', describe: 'spec only: points a, a+step, ..., b written a,b,step (default: min(8, 2N) points 0.5/m apart)' })
+        .option('points', { type: 'string', describe: 'spec only: explicit points x1,x2,... (d = 1) or a JSON points file' })
+        .option('ensemble', { type: 'number', describe: 'spec only: number of networks M (default: the spec\'s, else 100000)' })
+        .option('seed', { type: 'number', describe: 'spec only: root seed (default: the spec\'s, else 1)' })
+        .option('width-hint', { type: 'number', describe: 'width N of the networks behind a correlators file (guard rail: at most 2N points)' })
+        .option('mass', { type: 'number', describe: 'mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: from the spec or file)' })
+        .option('six', { type: 'boolean', default: false, describe: 'spec: also estimate G_c6 (sextic vertex, local+sextic fit)' })
+        .option('background', { type: 'boolean', default: true, describe: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)' })
+        .option('nominal-error', { type: 'number', default: 1e-6, describe: 'relative error given to exact values (stderr 0) in the weighted fits' })
+        .option('replicas', { type: 'number', default: DEFAULT_REPLICAS, describe: 'spec only: split the ensemble into K independent estimates (per-batch data for jackknife errors); 1 = one estimate' })
+        .option('candidates', { type: 'string', describe: `forward-fit candidates, comma-separated (default all: ${Object.keys(CANDIDATE_DESCRIPTIONS).join(',')}); nonlocal-gaussian is the slow one` })
+        .option('workers', { type: 'number', describe: 'spec only: worker threads (default: all cores)' })
+        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
+    handler: async (args: ActionArgs) => {
+      try {
+        if (args.grid !== undefined && args.points !== undefined) throw usage('give --grid or --points, not both');
+        if (args.ensemble !== undefined && !(Number.isSafeInteger(args.ensemble) && args.ensemble >= 2)) throw usage(`--ensemble must be an integer >= 2, got ${args.ensemble}`);
+        if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw usage(`--seed must be a non-negative integer, got ${args.seed}`);
+        if (args.widthHint !== undefined && !(Number.isSafeInteger(args.widthHint) && args.widthHint >= 1)) throw usage(`--width-hint must be a positive integer, got ${args.widthHint}`);
+        if (args.mass !== undefined && !(args.mass > 0 && Number.isFinite(args.mass))) throw usage(`--mass must be positive, got ${args.mass}`);
+        if (!(args.nominalError > 0 && args.nominalError < 1)) throw usage(`--nominal-error must be in (0, 1), got ${args.nominalError}`);
+        if (!(Number.isSafeInteger(args.replicas) && args.replicas >= 1 && args.replicas <= 200)) throw usage(`--replicas must be an integer in 1..200, got ${args.replicas}`);
+        if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw usage(`--workers must be a positive integer, got ${args.workers}`);
+        const candidates = args.candidates !== undefined ? parseCandidates(String(args.candidates)) : undefined;
+        const report = await runAction(args.input, {
+          cwd: context.cwd,
+          ...(args.grid !== undefined ? { grid: String(args.grid) } : {}),
+          ...(args.points !== undefined ? { points: String(args.points) } : {}),
+          ...(args.ensemble !== undefined ? { ensemble: args.ensemble } : {}),
+          ...(args.seed !== undefined ? { seed: args.seed } : {}),
+          ...(args.widthHint !== undefined ? { widthHint: args.widthHint } : {}),
+          ...(args.mass !== undefined ? { mass: args.mass } : {}),
+          six: args.six,
+          background: args.background,
+          nominalError: args.nominalError,
+          replicas: args.replicas,
+          ...(candidates ? { candidates } : {}),
+          workers: args.workers ?? availableParallelism(),
+          backend: args.backend,
+          onEvent: eventRenderer(context, args.json),
+        });
+        context.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderAction(report));
+        context.exitCode = EXIT.ok;
+      } catch (error) {
+        if (!args.json || !isNnftError(error)) throw error;
+        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+        context.exitCode = exitCodeFor(error);
+      }
+    },
+  };
+}
