@@ -317,6 +317,19 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     const perReplica = Math.ceil(ensembleSize / replicaCount);
     if (replicaCount > 1 && perReplica < 100) throw usage(`--replicas ${replicaCount} leaves ${perReplica} networks per replica`, 'use more networks (--ensemble) or fewer replicas');
     const replicaResults: CorrelatorResult[] = [];
+    // every replica would repeat the same warnings: pass each one on once
+    const seen = new Set<string>();
+    const onEvent = options.onEvent;
+    const replicaEvents: typeof onEvent = onEvent
+      ? (event) => {
+          if (event.type === 'warning') {
+            const key = JSON.stringify(event);
+            if (seen.has(key)) return;
+            seen.add(key);
+          }
+          onEvent(event);
+        }
+      : undefined;
     for (let replica = 0; replica < replicaCount; replica++) {
       replicaResults.push(
         await estimateSpec(
@@ -327,7 +340,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
             seed: replicaCount > 1 ? deriveSeed(rootSeed, 'nnft-action/replica', replica) : rootSeed,
             workers: options.workers ?? 1,
             backend: options.backend ?? 'auto',
-            ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+            ...(replicaEvents ? { onEvent: replicaEvents } : {}),
           },
         ),
       );
