@@ -380,7 +380,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     name = typeof correlators.spec === 'string' ? correlators.spec : typeof (correlators.theory as { name?: unknown } | undefined)?.name === 'string' ? (correlators.theory as { name: string }).name : undefined;
     const anyError = correlators.correlators.some((entry) => entry.stderr.some((error) => error > 0));
     noisyWithoutBatches = anyError;
-    if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote');
+    if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote, and the cluster-plateau error ignores the correlation between values (it is understated: a spec run with --replicas jackknifes it)');
     if (mass === undefined && correlators.points[0]!.length === 1) notes.push('give --mass m to run the d = 1 forward fits (G = e^{-m|x|}/(2m))');
   }
 
