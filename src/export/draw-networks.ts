@@ -27,9 +27,19 @@ export interface PoolReport {
   readonly distinct: number;
 }
 
+export interface McmcReport {
+  readonly chains: number;
+  readonly sweeps: number;
+  readonly acceptance: number;
+  readonly proposalNeurons: number;
+  /** Fraction of (chain, neuron) slots redrawn at least once since the start: 1 is necessary for mixing. */
+  readonly refreshedFraction: number;
+}
+
 export interface DrawnNetworks {
   readonly networks: ParameterChunk;
-  readonly method: 'direct' | 'systematic-resampling';
+  readonly method: 'direct' | 'systematic-resampling' | 'mcmc';
+  readonly mcmc?: McmcReport;
   /** For resampled networks: the pool index of each pick. */
   readonly poolIndices: Int32Array | null;
   readonly pool: PoolReport | null;
@@ -44,6 +54,10 @@ export interface DrawNetworksOptions {
   readonly seed: number;
   /** Pool size M for deformed specs (default max(20 K, 20000)). */
   readonly pool?: number;
+  /** Deformed specs: 'resample' (default) or 'mcmc' (K independent neuron-redraw chains, last state each). */
+  readonly sampler?: 'resample' | 'mcmc';
+  /** MCMC sweeps per chain (default 200); the proposal size adapts during the first half. */
+  readonly sweeps?: number;
   readonly onEvent?: EventSink;
 }
 
@@ -126,6 +140,7 @@ export async function drawNetworks(options: DrawNetworksOptions): Promise<DrawnN
     }
     return { networks: concatenateChunks(chunks), method: 'direct', poolIndices: null, pool: null, poolLogWeights: null };
   }
+  if (options.sampler === 'mcmc') return drawByMcmc(options);
   const poolSize = options.pool ?? defaultPoolSize(count);
   if (!(Number.isSafeInteger(poolSize) && poolSize >= count)) {
     throw new NnftError('E_USAGE', `the pool (${poolSize}) must be an integer at least the number of networks (${count})`);
@@ -163,5 +178,106 @@ export async function drawNetworks(options: DrawNetworksOptions): Promise<DrawnN
     poolIndices: picks,
     pool: { size: poolSize, effectiveSampleSize: ess, essFraction: ess / poolSize, distinct },
     poolLogWeights: logWeights,
+  };
+}
+
+async function chunkedLogWeights(architecture: Architecture, deformation: CompiledDeformation, chunk: ParameterChunk): Promise<Float64Array> {
+  const out = new Float64Array(chunk.count);
+  for (let first = 0; first < chunk.count; first += EXPORT_CHUNK) {
+    const last = Math.min(chunk.count, first + EXPORT_CHUNK);
+    const part = chunk.count <= EXPORT_CHUNK ? chunk : selectNetworks(chunk, Array.from({ length: last - first }, (_, i) => first + i));
+    const tensor = tf.tidy(() => deformation.logWeights(architecture, part));
+    out.set(await tensor.data(), first);
+    tensor.dispose();
+  }
+  return out;
+}
+
+/**
+ * K independent Metropolis-Hastings chains in parameter space, one per exported network. A move
+ * redraws k random neurons of a chain from the base density (neurons are independent under P0, so
+ * the Hastings ratio is the weight ratio w'/w); k adapts toward acceptance 0.2-0.5 during the first
+ * half of the sweeps (k does not depend on the chain's state, so every kernel leaves P0 w invariant).
+ * Each chain's last state is one network.
+ */
+async function drawByMcmc(options: DrawNetworksOptions): Promise<DrawnNetworks> {
+  const { architecture, count, seed } = options;
+  const deformation = options.deformation!;
+  const onEvent = options.onEvent ?? ignoreEvents;
+  if ((architecture.description as { sharedScale?: unknown }).sharedScale) {
+    throw new NnftError('E_UNSUPPORTED', 'MCMC moves redraw single neurons and cannot be used with a shared random scale', { hint: 'use --sampler resample' });
+  }
+  const sweeps = options.sweeps ?? 200;
+  if (!(Number.isSafeInteger(sweeps) && sweeps >= 1)) throw new NnftError('E_USAGE', `the number of sweeps must be a positive integer, got ${sweeps}`);
+  const width = architecture.width;
+  let proposalNeurons = Math.max(1, Math.round(width / 8));
+  const state = architecture.sample(deriveSeed(seed, 'export/mcmc-initial', 0), count);
+  let logWeights = await chunkedLogWeights(architecture, deformation, state);
+  const refreshed = new Uint8Array(count * width);
+  const neurons = new Int32Array(width);
+  let accepted = 0;
+  let proposed = 0;
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    const proposal = architecture.sample(deriveSeed(seed, 'export/mcmc-proposals', sweep), count);
+    const rng = new Rng(deriveSeed(seed, 'export/mcmc-moves', sweep));
+    const candidate: Record<string, Float64Array> = {};
+    for (const [name, array] of Object.entries(state.arrays)) candidate[name] = Float64Array.from(array);
+    const picked = new Int32Array(count * proposalNeurons);
+    for (let chain = 0; chain < count; chain++) {
+      for (let i = 0; i < width; i++) neurons[i] = i;
+      for (let k = 0; k < proposalNeurons; k++) {
+        const pick = k + Math.floor(rng.uniform() * (width - k));
+        [neurons[k], neurons[pick]] = [neurons[pick]!, neurons[k]!];
+        picked[chain * proposalNeurons + k] = neurons[k]!;
+      }
+      for (const [name, array] of Object.entries(candidate)) {
+        const stride = array.length / (count * width);
+        const fresh = proposal.arrays[name]!;
+        for (let k = 0; k < proposalNeurons; k++) {
+          const slot = chain * width + neurons[k]!;
+          for (let s = 0; s < stride; s++) array[slot * stride + s] = fresh[slot * stride + s]!;
+        }
+      }
+    }
+    const candidateChunk: ParameterChunk = { count, arrays: candidate };
+    const candidateWeights = await chunkedLogWeights(architecture, deformation, candidateChunk);
+    let sweepAccepted = 0;
+    for (let chain = 0; chain < count; chain++) {
+      if (!(Math.log(rng.uniformOpen()) < candidateWeights[chain]! - logWeights[chain]!)) continue;
+      sweepAccepted++;
+      logWeights[chain] = candidateWeights[chain]!;
+      for (const [name, array] of Object.entries(state.arrays)) {
+        const stride = array.length / (count * width);
+        (array as Float64Array).set(candidate[name]!.subarray(chain * width * stride, (chain + 1) * width * stride), chain * width * stride);
+      }
+      for (let k = 0; k < proposalNeurons; k++) refreshed[chain * width + picked[chain * proposalNeurons + k]!] = 1;
+    }
+    accepted += sweepAccepted;
+    proposed += count;
+    const rate = sweepAccepted / count;
+    if (sweep < sweeps / 2) {
+      if (rate < 0.2 && proposalNeurons > 1) proposalNeurons = Math.max(1, Math.floor(proposalNeurons / 2));
+      else if (rate > 0.5 && proposalNeurons < width) proposalNeurons = Math.min(width, proposalNeurons * 2);
+    }
+    onEvent({ type: 'progress', task: 'mcmc sweeps', done: sweep + 1, total: sweeps, message: `acceptance ${(accepted / proposed).toFixed(2)}, ${proposalNeurons} neurons per move` });
+  }
+  let refreshedCount = 0;
+  for (const flag of refreshed) refreshedCount += flag;
+  const refreshedFraction = refreshedCount / refreshed.length;
+  if (refreshedFraction < 0.99) {
+    onEvent({
+      type: 'warning',
+      path: 'deformation',
+      message: `after ${sweeps} sweeps only ${(100 * refreshedFraction).toFixed(1)}% of the neurons were ever redrawn: the chains have not forgotten their start`,
+      hint: 'raise --sweeps',
+    });
+  }
+  return {
+    networks: state,
+    method: 'mcmc',
+    mcmc: { chains: count, sweeps, acceptance: accepted / proposed, proposalNeurons, refreshedFraction },
+    poolIndices: null,
+    pool: null,
+    poolLogWeights: null,
   };
 }

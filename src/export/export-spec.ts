@@ -12,7 +12,7 @@ import { ignoreEvents, type EventSink } from '../io/events.js';
 import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { NNFT_VERSION } from '../version.js';
-import { drawNetworks, type PoolReport } from './draw-networks.js';
+import { drawNetworks, type McmcReport, type PoolReport } from './draw-networks.js';
 import { NETWORK_FORMULA, cosNetWeights, writeJsonNetwork, writeTfjsNetwork, type NetworkMetadata } from './write-networks.js';
 
 export type ExportFormat = 'json' | 'tfjs';
@@ -27,6 +27,10 @@ export interface ExportOptions {
   readonly seed?: number;
   /** Pool size for deformed specs (default max(20 K, 20000)). */
   readonly pool?: number;
+  /** Deformed specs: 'resample' (default) or 'mcmc'. */
+  readonly sampler?: 'resample' | 'mcmc';
+  /** MCMC sweeps (default 200). */
+  readonly sweeps?: number;
   readonly backend?: BackendRequest;
   readonly onEvent?: EventSink;
 }
@@ -42,6 +46,7 @@ export interface ExportManifest {
   readonly seed: number;
   readonly method: string;
   readonly pool: PoolReport | null;
+  readonly mcmc: McmcReport | null;
   readonly formula: string;
   readonly architecture: Readonly<Record<string, unknown>>;
   readonly deformation: Readonly<Record<string, unknown>> | null;
@@ -76,6 +81,8 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
     count: options.count,
     seed,
     ...(options.pool !== undefined ? { pool: options.pool } : {}),
+    ...(options.sampler !== undefined ? { sampler: options.sampler } : {}),
+    ...(options.sweeps !== undefined ? { sweeps: options.sweeps } : {}),
     onEvent,
   });
   const hash = specSha256(spec);
@@ -107,8 +114,14 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
     format: options.format,
     count: options.count,
     seed,
-    method: drawn.method === 'direct' ? 'direct sampling of the base density' : 'systematic resampling of an importance-weighted pool of base networks',
+    method:
+      drawn.method === 'direct'
+        ? 'direct sampling of the base density'
+        : drawn.method === 'mcmc'
+          ? 'last states of independent neuron-redraw Metropolis-Hastings chains in parameter space'
+          : 'systematic resampling of an importance-weighted pool of base networks',
     pool: drawn.pool,
+    mcmc: drawn.mcmc ?? null,
     formula: NETWORK_FORMULA,
     architecture: architecture.description,
     deformation: deformation?.description ?? null,

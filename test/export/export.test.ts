@@ -139,6 +139,8 @@ describe('nnft export, undeformed cos-net', () => {
       ['export', freeSpecPath, '--count', '3', '--format', 'onnx', '--out', tmpdir()],
       ['export', freeSpecPath, '--count', '3', '--format', 'json'],
       ['export', phi4SpecPath, '--count', '30', '--pool', '10', '--format', 'json', '--out', tmpdir()],
+      ['export', phi4SpecPath, '--count', '3', '--sampler', 'mcmc', '--sweeps', '0', '--format', 'json', '--out', tmpdir()],
+      ['export', phi4SpecPath, '--count', '3', '--sampler', 'gibbs', '--format', 'json', '--out', tmpdir()],
       ['export', join(root, 'examples/specs/gauss-net-2d.json'), '--count', '3', '--format', 'json', '--out', tmpdir()],
     ];
     for (const argv of cases) {
@@ -166,10 +168,10 @@ describe('nnft export, deformed cos-net (phi^4, d = 1)', () => {
     const reference = await estimateSpec(spec, { ensembleSize: 10000, seed: 2 });
     const g2Reference = reference.correlators.find((block) => block.order === 2)!;
 
-    // (1) Exported files: K = 1000 from a pool of 10000, against the spec's estimate. Error of a
+    // (1) Exported files: K = 1000 from a pool of 6000, against the spec's estimate. Error of a
     // resampled mean: Var(f) (1/K + 1/ESS), plus the reference's own error.
     const out = mkdtempSync(join(tmpdir(), 'nnft-export-phi4-'));
-    const manifest = await exportSpec(spec, { count: 1000, format: 'json', out, pool: 10000, seed: 5 });
+    const manifest = await exportSpec(spec, { count: 1000, format: 'json', out, pool: 6000, seed: 5 });
     expect(manifest.method).toMatch(/resampling/);
     expect(manifest.pool!.effectiveSampleSize).toBeGreaterThan(1000);
     const values = manifest.files.map((file) => evaluateJson(JSON.parse(readFileSync(join(out, file), 'utf8')), points));
@@ -180,7 +182,7 @@ describe('nnft export, deformed cos-net (phi^4, d = 1)', () => {
     });
   });
 
-  it('with a coupling strong enough to move G2, resampled networks follow the deformed G2, not the free one', async () => {
+  it('with a coupling strong enough to move G2, resampled and MCMC networks follow the deformed G2, not the free one', async () => {
     // The example's Wick-ordered lambda = 0.5 moves G2 by only ~4e-4 at Lambda = 30 (below what 10^3
     // resampled networks resolve), so this variant drops the Wick ordering and takes lambda = 2:
     // G2(0, 0) goes from 0.489 (free, Lambda = 30) to about 0.40.
@@ -195,8 +197,8 @@ describe('nnft export, deformed cos-net (phi^4, d = 1)', () => {
     const architecture = architectureFromSpec(spec);
     const deformation = deformationFromSpec(spec, architecture)!;
     const cutoff = (spec.architecture as { momentumCutoff: number }).momentumCutoff;
-    const K = 5000;
-    const drawn = await drawNetworks({ architecture, deformation, count: K, pool: 12000, seed: 9 });
+    const K = 4000;
+    const drawn = await drawNetworks({ architecture, deformation, count: K, pool: 8000, seed: 9 });
     const ess = drawn.pool!.effectiveSampleSize;
     expect(ess).toBeGreaterThan(1000);
     const values = rows(drawn.networks, architecture.referenceAtPoints(drawn.networks, points), points.length);
@@ -206,6 +208,21 @@ describe('nnft export, deformed cos-net (phi^4, d = 1)', () => {
       const free = freePropagator(1, 1, cutoff, Math.abs(points[a!]![0]! - points[b!]![0]!));
       expect(Math.abs(mean - g2Reference.values[index]!), `G2(x${a},x${b}) = ${mean}, spec ${g2Reference.values[index]} (sigma ${sigma})`).toBeLessThan(5 * sigma);
       expect(Math.abs(mean - free), `G2(x${a},x${b}) = ${mean} should differ from the free ${free} (sigma ${sigma})`).toBeGreaterThan(4 * sigma);
+    });
+
+    // The MCMC sampler: 1500 independent chains, 12 sweeps (the proposal grows to whole-network
+    // redraws, accepted ~80% of the time here, so every chain is replaced many times over).
+    const chains = 1500;
+    const mcmc = await drawNetworks({ architecture, deformation, count: chains, sampler: 'mcmc', sweeps: 12, seed: 13 });
+    expect(mcmc.method).toBe('mcmc');
+    expect(mcmc.mcmc!.refreshedFraction).toBe(1);
+    const mcmcValues = rows(mcmc.networks, architecture.referenceAtPoints(mcmc.networks, points), points.length);
+    g2Reference.indices.forEach(([a, b], index) => {
+      const { mean, stderr } = g2(mcmcValues, a!, b!);
+      const sigma = Math.sqrt(stderr ** 2 + g2Reference.stderr[index]! ** 2);
+      const free = freePropagator(1, 1, cutoff, Math.abs(points[a!]![0]! - points[b!]![0]!));
+      expect(Math.abs(mean - g2Reference.values[index]!), `MCMC G2(x${a},x${b}) = ${mean}, spec ${g2Reference.values[index]} (sigma ${sigma})`).toBeLessThan(5 * sigma);
+      expect(Math.abs(mean - free), `MCMC G2(x${a},x${b}) = ${mean} should differ from the free ${free} (sigma ${sigma})`).toBeGreaterThan(3 * sigma);
     });
   });
 });

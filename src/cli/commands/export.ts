@@ -1,5 +1,5 @@
 /**
- * `nnft export <spec.json> --count K --format tfjs|json --out DIR [--seed S] [--pool M] [--json]`:
+ * `nnft export <spec.json> --count K --format tfjs|json --out DIR [--seed S] [--pool M] [--sampler resample|mcmc] [--sweeps S] [--json]`:
  * write K concrete networks drawn from the spec's designed density (docs/export.md).
  */
 import type { Argv } from 'yargs';
@@ -16,6 +16,8 @@ interface ExportArgs {
   out: string;
   seed?: number;
   pool?: number;
+  sampler: 'resample' | 'mcmc';
+  sweeps?: number;
   backend: BackendRequest;
   json: boolean;
 }
@@ -24,6 +26,9 @@ export function renderExport(manifest: ExportManifest, out: string): string {
   const lines = [`wrote ${manifest.count} ${manifest.format} networks of ${manifest.spec} to ${out} (${manifest.method}; seed ${manifest.seed})`];
   if (manifest.pool) {
     lines.push(`pool ${manifest.pool.size} networks, ESS ${manifest.pool.effectiveSampleSize.toFixed(0)} (${(100 * manifest.pool.essFraction).toFixed(1)}%), ${manifest.pool.distinct} distinct networks exported`);
+  }
+  if (manifest.mcmc) {
+    lines.push(`${manifest.mcmc.chains} chains x ${manifest.mcmc.sweeps} sweeps, acceptance ${manifest.mcmc.acceptance.toFixed(2)}, ${manifest.mcmc.proposalNeurons} neurons per move, ${(100 * manifest.mcmc.refreshedFraction).toFixed(1)}% of neurons redrawn`);
   }
   if (manifest.format === 'tfjs') lines.push('load with stock @tensorflow/tfjs after registerNnftCos(tf) (docs/export.md)');
   return `${lines.join('\n')}\n`;
@@ -41,6 +46,8 @@ export function exportCommand(context: CliContext) {
         .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
         .option('seed', { type: 'number', describe: 'root seed (default: the spec\'s, else 1)' })
         .option('pool', { type: 'number', describe: 'deformed specs: base networks to resample from (default max(20 K, 20000))' })
+        .option('sampler', { choices: ['resample', 'mcmc'], default: 'resample', describe: 'deformed specs: resample an importance-weighted pool, or run one MCMC chain per network' })
+        .option('sweeps', { type: 'number', describe: 'MCMC sweeps per chain (default 200)' })
         .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
         .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
     handler: async (args: ExportArgs) => {
@@ -50,6 +57,7 @@ export function exportCommand(context: CliContext) {
         if (args.pool !== undefined && !(Number.isSafeInteger(args.pool) && args.pool >= args.count)) {
           throw new NnftError('E_USAGE', `--pool must be an integer at least --count (${args.count}), got ${args.pool}`);
         }
+        if (args.sweeps !== undefined && !(Number.isSafeInteger(args.sweeps) && args.sweeps >= 1)) throw new NnftError('E_USAGE', `--sweeps must be a positive integer, got ${args.sweeps}`);
         const spec = await loadSpec(args.spec, { cwd: context.cwd });
         const { resolve } = await import('node:path');
         const out = resolve(context.cwd, args.out);
@@ -59,6 +67,8 @@ export function exportCommand(context: CliContext) {
           out,
           ...(args.seed !== undefined ? { seed: args.seed } : {}),
           ...(args.pool !== undefined ? { pool: args.pool } : {}),
+          sampler: args.sampler,
+          ...(args.sweeps !== undefined ? { sweeps: args.sweeps } : {}),
           backend: args.backend,
           onEvent: eventRenderer(context, args.json),
         });
