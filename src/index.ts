@@ -41,3 +41,4 @@ export * from './densities/index.js';
 export * from './estimators/index.js';
 export * from './ensemble/index.js';
 export * from './spec/index.js';
+export * from './export/index.js';

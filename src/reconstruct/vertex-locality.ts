@@ -168,7 +168,8 @@ export function momentumPolynomialResidual(
       classOf.push(null);
       return;
     }
-    const steps = indices.map((index) => points[index].map((value) => Math.round(value / spacing)));
+    // Grid steps relative to the first point, so grids offset from the origin classify correctly.
+    const steps = indices.map((index) => points[index].map((value, axis) => Math.round((value - points[0][axis]) / spacing)));
     const origin = steps.reduce((low, step) => (step.join(',') < low.join(',') ? step : low), steps[0]);
     const relative = steps.map((step) => step.map((value, axis) => value - origin[axis]).join(',')).sort();
     classOf.push(relative.join('|'));
