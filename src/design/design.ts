@@ -399,7 +399,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const result: DesignResult = {
     nnftResult: RESULT_VERSION,
     kind: 'design',
-    status: interrupted ? 'interrupted' : chosen ? 'met' : 'not-met',
+    // A fixed width is always 'chosen'; whether it met the tolerance is the trial's verdict.
+    status: interrupted ? 'interrupted' : chosen?.met ? 'met' : 'not-met',
     points: theory.points.map((point) => [...point]),
     correlators: reported?.achieved.correlators ?? [],
     target,

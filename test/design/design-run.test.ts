@@ -19,6 +19,7 @@ describe('nnft design (small, fast settings)', () => {
     const out = join(await mkdtemp(join(tmpdir(), 'nnft-design-')), 'run');
     const result = await design(TARGET, { ...SMALL, out });
     expect(result.kind).toBe('design');
+    expect(result.status).toBe(result.comparison!.worstRelativeError <= result.tolerance ? 'met' : 'not-met');
     expect(result.width).toBe(16);
     expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'momentumScale', 'coupling4Wick', 'coupling2']);
     expect((await readdir(out)).sort()).toEqual(['checkpoint.json', 'config.json', 'metrics.jsonl', 'result.json', 'spec.json']);
@@ -34,6 +35,12 @@ describe('nnft design (small, fast settings)', () => {
     expect(again.correlators).toEqual(result.achieved!.correlators);
     // The design moved the analytic construction towards the target: its chi^2 fell.
     expect(metrics[2].loss).toBeLessThan(metrics[0].loss);
+  });
+
+  it('reports not-met when a fixed width misses the tolerance', async () => {
+    const result = await design(TARGET, { ...SMALL, maxSteps: 1, tolerance: 1e-9 });
+    expect(result.status).toBe('not-met');
+    expect(result.width).toBe(16);
   });
 
   it('an interrupted run resumes to exactly the uninterrupted result, and refuses a changed config', async () => {
