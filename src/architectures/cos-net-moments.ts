@@ -9,24 +9,11 @@
  */
 import { freePropagator } from '../correlators/free-propagator.js';
 import { integrateAdaptive } from '../numeric/adaptive-quadrature.js';
-import { besselJ0, besselJ1 } from '../numeric/special-functions.js';
 import type { Dimension } from '../theory/theory.js';
 import { RADIAL_MEASURE } from './alpha-momentum-density.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net.js';
-
-function sphericalAverage(dimension: Dimension, z: number): number {
-  switch (dimension) {
-    case 1:
-      return Math.cos(z);
-    case 2:
-      return besselJ0(z);
-    case 3:
-      return Math.abs(z) < 1e-4 ? 1 - (z * z) / 6 : Math.sin(z) / z;
-    case 4:
-      return Math.abs(z) < 1e-4 ? 1 - (z * z) / 8 : (2 * besselJ1(z)) / z;
-  }
-}
+import { sphericalAverage } from '../correlators/free-propagator.js';
 
 /** int_{|p|<Lambda} Delta(p)^power e^{ip.x} d^dp/(2 pi)^d at |x| = distance (cutoff required). */
 export function radialPowerIntegral(dimension: Dimension, mass: number, cutoff: number, power: number, distance: number): number {

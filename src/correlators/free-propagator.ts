@@ -58,7 +58,7 @@ export function propagatorAtZero(dimension: Dimension, mass: number, cutoff: num
 }
 
 /** Normalised spherical average of e^{ip.x} in d dimensions at z = p r. */
-function sphericalAverage(dimension: Dimension, z: number): number {
+export function sphericalAverage(dimension: Dimension, z: number): number {
   switch (dimension) {
     case 1:
       return Math.cos(z);

@@ -20,6 +20,7 @@ import { indexTuples, type CorrelatorBlock } from '../io/result.js';
 import type { Theory } from '../theory/theory.js';
 import { freePropagator, propagatorAtZero } from './free-propagator.js';
 import { propagatorTable, type PropagatorTable } from './propagator-table.js';
+import { factorial } from '../numeric/special-functions.js';
 
 export interface PerturbativeOptions {
   /** Cap on grid nodes per pass (the resolution is lowered, and the error grows, beyond it). */
@@ -38,12 +39,6 @@ export interface PerturbativeResult {
   /** Orders whose first-order value is 0 although the theory's true value is not (it starts at O(g^2)). */
   secondOrderLeading: number[];
   gridNodes: number;
-}
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
 }
 
 interface Grid1D {

@@ -6,15 +6,10 @@
 import { NnftError } from '../errors.js';
 import type { Theory } from '../theory/theory.js';
 import { propagatorAtZero } from './free-propagator.js';
+import { factorial } from '../numeric/special-functions.js';
 
 /** Coefficients c_k of U(phi) = sum_k c_k phi^k, index = power (c_0 is kept: it matters for nothing physical). */
 export type PolynomialCoefficients = number[];
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
-}
 
 /** Coefficients of :phi^n: with respect to the variance `variance` (G(0)). */
 export function wickOrderedPower(power: number, variance: number): PolynomialCoefficients {

@@ -12,6 +12,7 @@ import { NnftError } from '../errors.js';
 import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
 import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
 import { boxGrid, defaultResolution, type GridResolution } from './interaction-grid.js';
+import { factorial } from '../numeric/special-functions.js';
 
 export interface LocalTerm {
   readonly kind: 'local';
@@ -72,12 +73,6 @@ export interface CompiledDeformation {
   readonly evenInPhi: boolean;
   /** Log-weight per network, [count]; call inside tf.tidy. */
   logWeights(architecture: Architecture, chunk: ParameterChunk): tf.Tensor1D;
-}
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
 }
 
 function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {

@@ -13,6 +13,7 @@
 import type { Points } from '../architectures/architecture.js';
 import type { CosNet } from '../architectures/cos-net.js';
 import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
+import { factorial } from '../numeric/special-functions.js';
 
 export type DesignTerm =
   | { readonly kind: 'local'; readonly power: number; readonly wickOrdered: boolean; readonly wickPropagatorAtZero: number }
@@ -31,12 +32,6 @@ export interface CosNetDesignGeometry {
 }
 
 export const CHUNK_STREAM = 'design/chunk';
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
-}
 
 export function parameterNames(terms: readonly DesignTerm[]): string[] {
   return ['amplitudeScale', 'momentumScale', ...terms.map((term, index) => (term.kind === 'local' ? `coupling${term.power}${term.wickOrdered ? 'Wick' : ''}` : 'couplingNonlocal') + (index > 0 && terms.slice(0, index).some((other) => JSON.stringify(other) === JSON.stringify(term)) ? `_${index}` : ''))];

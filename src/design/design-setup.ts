@@ -16,6 +16,7 @@ import type { Dimension, Interaction, Theory } from '../theory/theory.js';
 import { propagatorAtZero } from '../correlators/free-propagator.js';
 import type { DesignTerm } from './cos-net-design-model.js';
 import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
+import { factorial } from '../numeric/special-functions.js';
 
 export type AmplitudeLawName = 'fixed' | 'gaussian';
 
@@ -46,12 +47,6 @@ export const REGION_MARGIN_LENGTHS = 5;
 export const VALIDATION_TRANSLATION_LENGTHS = 1;
 /** Mode cutoff in units of the mass when the target has no momentum cutoff. */
 export const DEFAULT_MODE_CUTOFF_MASSES = 20;
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
-}
 
 /** Wick-ordering a power-n term shifts its phi^(n-2) coefficient by -C(n,2) G0 (times g/n!). */
 function massShiftFromWickOrdering(interaction: Interaction, propagator: number): number {
@@ -191,4 +186,4 @@ export function largestWeightPower(terms: readonly DesignTerm[]): number {
   return Math.max(2, ...terms.map((term) => (term.kind === 'local' ? term.power : 4)));
 }
 
-export { factorial };
+

@@ -19,6 +19,7 @@ import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { indexTuples } from '../io/result.js';
 import { deriveSeed } from '../random/index.js';
 import { CHUNK_STREAM, kernelMatrix, type CosNetDesignGeometry } from './cos-net-design-model.js';
+import { factorial } from '../numeric/special-functions.js';
 
 export interface CumulantsWithJacobian {
   /** Per order: cumulant values over indexTuples(P, order). */
@@ -27,12 +28,6 @@ export interface CumulantsWithJacobian {
   readonly jacobian: Map<number, Float64Array>;
   readonly effectiveSampleSize: number;
   readonly ensembleSize: number;
-}
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
 }
 
 interface ChunkTangents {

@@ -5,6 +5,7 @@
  * which gives the familiar zero-mean formulas (G_c4 = G4 - sum_3 G2 G2, ...) without the noise of
  * estimated odd moments.
  */
+import { factorial } from '../numeric/special-functions.js';
 
 type Partition = number[][];
 
@@ -32,12 +33,6 @@ export function setPartitions(size: number): Partition[] {
   build(0, []);
   partitionCache.set(size, result);
   return result;
-}
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
 }
 
 /** A compiled cumulant: which moments (by monomial index) each partition term multiplies. */

@@ -7,5 +7,5 @@ export { integrateBox, type BoxQuadratureOptions, type BoxQuadratureResult } fro
 export { choleskyFactor, type CholeskyFactor, type MatrixRows } from './cholesky.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { weightedLeastSquares, type LeastSquaresFit } from './least-squares.js';
-export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc } from './special-functions.js';
+export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc, factorial } from './special-functions.js';
 export { fftNd, isPowerOfTwo } from './fft.js';

@@ -145,3 +145,10 @@ export function erfc(x: number): number {
   if (x < 0) return 2 - erfc(-x);
   return x < 2.5 ? 1 - erfSeries(x) : erfcContinuedFraction(x);
 }
+
+/** n! for small non-negative integers (exact in float64 up to 18!). */
+export function factorial(n: number): number {
+  let value = 1;
+  for (let k = 2; k <= n; k++) value *= k;
+  return value;
+}
