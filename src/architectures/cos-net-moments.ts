@@ -14,6 +14,7 @@ import { RADIAL_MEASURE } from './alpha-momentum-density.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net.js';
 import { sphericalAverage } from '../correlators/free-propagator.js';
+import { setPartitions } from '../numeric/set-partitions.js';
 
 /** int_{|p|<Lambda} Delta(p)^power e^{ip.x} d^dp/(2 pi)^d at |x| = distance (cutoff required). */
 export function radialPowerIntegral(dimension: Dimension, mass: number, cutoff: number, power: number, distance: number): number {
@@ -210,28 +211,13 @@ function neuronMoment(net: CosNet, points: Points): number {
   return (prefactor * total) / 2 ** order;
 }
 
-const evenPartitionCache = new Map<number, number[][][]>();
+const evenPartitionCache = new Map<number, readonly (readonly number[])[][]>();
 
 /** Set partitions of {0..n-1} into blocks of even size. */
-function evenPartitions(size: number): number[][][] {
+function evenPartitions(size: number): readonly (readonly number[])[][] {
   const cached = evenPartitionCache.get(size);
   if (cached) return cached;
-  const result: number[][][] = [];
-  const build = (element: number, blocks: number[][]): void => {
-    if (element === size) {
-      if (blocks.every((block) => block.length % 2 === 0)) result.push(blocks.map((block) => block.slice()));
-      return;
-    }
-    for (const block of blocks) {
-      block.push(element);
-      build(element + 1, blocks);
-      block.pop();
-    }
-    blocks.push([element]);
-    build(element + 1, blocks);
-    blocks.pop();
-  };
-  build(0, []);
+  const result = setPartitions(size).filter((partition) => partition.every((block) => block.length % 2 === 0));
   evenPartitionCache.set(size, result);
   return result;
 }

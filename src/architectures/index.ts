@@ -12,3 +12,4 @@ export {
   type DifferentiableCosNetChunk,
 } from './cos-net-differentiable.js';
 export { hiddenLayerNet, type HiddenLayerKind, type HiddenLayerOptions } from './hidden-layer-net.js';
+export { concatenateChunks } from './parameter-chunks.js';

@@ -3,33 +3,9 @@
  * sum over set partitions pi of (-1)^{|pi|-1} (|pi|-1)! prod_{B in pi} E[prod_{i in B} X_i].
  * Works for non-zero means (odd potentials), which the zero-mean shortcuts of physics.md do not.
  */
+import { setPartitions } from '../numeric/set-partitions.js';
 
-const partitionCache = new Map<number, number[][][]>();
-
-/** All set partitions of {0, ..., size-1}, each a list of blocks (Bell(size) of them; Bell(6) = 203). */
-export function setPartitions(size: number): number[][][] {
-  const cached = partitionCache.get(size);
-  if (cached) return cached;
-  const partitions: number[][][] = [];
-  const blocks: number[][] = [];
-  const place = (element: number): void => {
-    if (element === size) {
-      partitions.push(blocks.map((block) => block.slice()));
-      return;
-    }
-    for (const block of blocks) {
-      block.push(element);
-      place(element + 1);
-      block.pop();
-    }
-    blocks.push([element]);
-    place(element + 1);
-    blocks.pop();
-  };
-  place(0);
-  partitionCache.set(size, partitions);
-  return partitions;
-}
+export { setPartitions };
 
 const factorials = [1, 1, 2, 6, 24, 120, 720, 5040, 40320];
 

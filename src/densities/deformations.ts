@@ -99,6 +99,25 @@ export function belowModeCutoff(chunk: ParameterChunk, dimension: number, modeCu
   return { count: chunk.count, arrays: { ...chunk.arrays, coefficients } };
 }
 
+/**
+ * The normalised Gaussian kernel K(x - y) = exp(-|x-y|^2 / 2s^2) / (2 pi s^2)^(d/2) on the grid, with the
+ * quadrature weights of both points folded in (float32, [G, G]): phi^2 . K . phi^2 is the double integral.
+ */
+export function gaussianKernelMatrix(grid: ProductGrid, dimension: number, kernelWidth: number): Float32Array {
+  const points = gridPoints(grid);
+  const size = points.length;
+  const normalisation = (2 * Math.PI * kernelWidth * kernelWidth) ** (-dimension / 2);
+  const matrix = new Float32Array(size * size);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      let squared = 0;
+      for (let axis = 0; axis < dimension; axis++) squared += (points[i]![axis]! - points[j]![axis]!) ** 2;
+      matrix[i * size + j] = grid.weights[i]! * grid.weights[j]! * normalisation * Math.exp(-squared / (2 * kernelWidth * kernelWidth));
+    }
+  }
+  return matrix;
+}
+
 export function compileDeformation(architecture: Architecture, options: DeformationOptions): CompiledDeformation {
   const cutoff = (architecture.description as { cutoff?: number | null }).cutoff ?? null;
   const resolvedMomentum = options.resolvedMomentum ?? options.modeCutoff ?? cutoff;
@@ -134,17 +153,7 @@ export function compileDeformation(architecture: Architecture, options: Deformat
   if (kernelWidths.length > 1) throw new NnftError('E_UNSUPPORTED', 'non-local quartic terms with different kernel widths in one deformation');
   if (nonlocal.length > 0) {
     if (gridSize > 6000) throw new NnftError('E_UNSUPPORTED', `the non-local kernel on ${gridSize} grid points would need a ${gridSize}^2 matrix`, { hint: 'choose a coarser grid resolution' });
-    const width = kernelWidths[0]!;
-    const points = gridPoints(grid);
-    const normalisation = (2 * Math.PI * width * width) ** (-architecture.dimension / 2);
-    kernelMatrix = new Float32Array(gridSize * gridSize);
-    for (let i = 0; i < gridSize; i++) {
-      for (let j = 0; j < gridSize; j++) {
-        let squared = 0;
-        for (let axis = 0; axis < architecture.dimension; axis++) squared += (points[i]![axis]! - points[j]![axis]!) ** 2;
-        kernelMatrix[i * gridSize + j] = grid.weights[i]! * grid.weights[j]! * normalisation * Math.exp(-squared / (2 * width * width));
-      }
-    }
+    kernelMatrix = gaussianKernelMatrix(grid, architecture.dimension, kernelWidths[0]!);
   }
 
   const evenInPhi = options.terms.every((term) => (term.kind === 'local' ? term.power % 2 === 0 : term.kind === 'hook' ? term.evenInPhi === true : true));

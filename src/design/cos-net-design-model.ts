@@ -12,8 +12,7 @@
  */
 import type { Points } from '../architectures/architecture.js';
 import type { CosNet } from '../architectures/cos-net.js';
-import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
-import { factorial } from '../numeric/special-functions.js';
+import type { ProductGrid } from '../architectures/product-grid.js';
 
 export type DesignTerm =
   | { readonly kind: 'local'; readonly power: number; readonly wickOrdered: boolean; readonly wickPropagatorAtZero: number }
@@ -37,18 +36,3 @@ export function parameterNames(terms: readonly DesignTerm[]): string[] {
   return ['amplitudeScale', 'momentumScale', ...terms.map((term, index) => (term.kind === 'local' ? `coupling${term.power}${term.wickOrdered ? 'Wick' : ''}` : 'couplingNonlocal') + (index > 0 && terms.slice(0, index).some((other) => JSON.stringify(other) === JSON.stringify(term)) ? `_${index}` : ''))];
 }
 
-/** Gaussian kernel matrix with quadrature weights on both sides (float32, [G, G]). */
-export function kernelMatrix(grid: ProductGrid, dimension: number, kernelWidth: number): Float32Array {
-  const nodes = gridPoints(grid);
-  const size = nodes.length;
-  const normalisation = (2 * Math.PI * kernelWidth * kernelWidth) ** (-dimension / 2);
-  const matrix = new Float32Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) {
-      let squared = 0;
-      for (let axis = 0; axis < dimension; axis++) squared += (nodes[i]![axis]! - nodes[j]![axis]!) ** 2;
-      matrix[i * size + j] = grid.weights[i]! * grid.weights[j]! * normalisation * Math.exp(-squared / (2 * kernelWidth * kernelWidth));
-    }
-  }
-  return matrix;
-}

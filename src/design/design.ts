@@ -262,7 +262,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const freeCount = frozen.filter((isFrozen) => !isFrozen).length;
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
-  let best: WidthTrial[] = [];
 
   const runAtWidth = async (width: number): Promise<WidthTrial> => {
     const done = checkpoint.trials.find((trial) => trial.width === width);
@@ -356,10 +355,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     if (settings.width === 'auto') {
       const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8 });
       chosen = search.chosen;
-      best = search.trials;
     } else {
       chosen = await runAtWidth(settings.width);
-      best = [chosen];
     }
   } catch (error) {
     if (!interrupted) throw error;
@@ -367,7 +364,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   // Report the best trial even when none met the tolerance.
   const trials = checkpoint.trials;
   const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => a.relativeError - b.relativeError)[0]! : null);
-  void best;
 
   let specPath: string | null = null;
   const provenanceSpec = reported

@@ -13,12 +13,12 @@
  */
 import { tf } from '../backend/index.js';
 import { uploadDifferentiableChunk, disposeDifferentiableChunk } from '../architectures/cos-net-differentiable.js';
-import { belowModeCutoff } from '../densities/deformations.js';
+import { belowModeCutoff, gaussianKernelMatrix } from '../densities/deformations.js';
 import { cumulantRecipe } from '../estimators/cumulants.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { indexTuples } from '../io/result.js';
 import { deriveSeed } from '../random/index.js';
-import { CHUNK_STREAM, kernelMatrix, type CosNetDesignGeometry } from './cos-net-design-model.js';
+import { CHUNK_STREAM, type CosNetDesignGeometry } from './cos-net-design-model.js';
 import { factorial } from '../numeric/special-functions.js';
 
 export interface CumulantsWithJacobian {
@@ -81,7 +81,7 @@ async function chunkTangents(geometry: CosNetDesignGeometry, stepSeed: number, c
         functional = tf.reshape(tf.matMul(current, weights), [count]).mul(scale);
         slope = tf.mul(previous, tf.reshape(weights, [1, gridSize])).mul(term.power * scale) as tf.Tensor2D;
       } else {
-        const kernel = tf.tensor2d(kernelMatrix(grid!, base.dimension, term.kernelWidth), [gridSize, gridSize]);
+        const kernel = tf.tensor2d(gaussianKernelMatrix(grid!, base.dimension, term.kernelWidth), [gridSize, gridSize]);
         const squared = tf.square(field);
         const smeared = tf.matMul(squared, kernel) as tf.Tensor2D;
         functional = tf.sum(tf.mul(smeared, squared), 1).mul(1 / 24);

@@ -20,6 +20,7 @@ import { Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/seed-tree.js';
 import type { EnsembleEstimate, EnsembleEstimateOptions } from './estimate-ensemble.js';
 import { planChunks } from './chunk-plan.js';
+import { concatenateChunks } from '../architectures/parameter-chunks.js';
 
 export interface McmcOptions {
   /** Chains run in parallel (one device chunk). Default min(1000, ensembleSize / 10). */
@@ -54,21 +55,6 @@ function spliceNeurons(state: ParameterChunk, proposal: ParameterChunk, width: n
     arrays[name] = own;
   }
   return { count: 1, arrays };
-}
-
-function concatenate(chunks: readonly ParameterChunk[]): ParameterChunk {
-  const arrays: Record<string, Float64Array> = {};
-  for (const name of Object.keys(chunks[0]!.arrays)) {
-    const total = chunks.reduce((sum, chunk) => sum + chunk.arrays[name]!.length, 0);
-    const out = new Float64Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk.arrays[name]!, offset);
-      offset += chunk.arrays[name]!.length;
-    }
-    arrays[name] = out;
-  }
-  return { count: chunks.reduce((sum, chunk) => sum + chunk.count, 0), arrays };
 }
 
 async function logWeightsOf(options: EnsembleEstimateOptions, chunk: ParameterChunk): Promise<Float64Array> {
@@ -115,7 +101,7 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
       }
       candidates.push(spliceNeurons(state, proposal, width, chain, neurons, proposalNeurons));
     }
-    const candidate = concatenate(candidates);
+    const candidate = concatenateChunks(candidates);
     const candidateWeights = await logWeightsOf(options, candidate);
     let sweepAccepted = 0;
     const next: ParameterChunk[] = [];
@@ -127,7 +113,7 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
       }
       next.push(accept ? candidates[chain]! : spliceNeurons(state, proposal, width, chain, neurons, 0));
     }
-    state = concatenate(next);
+    state = concatenateChunks(next);
     const rate = sweepAccepted / chains;
     if (sweep < burnIn) {
       if (rate < 0.2 && proposalNeurons > 1) proposalNeurons = Math.max(1, Math.floor(proposalNeurons / 2));

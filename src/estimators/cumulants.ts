@@ -6,34 +6,8 @@
  * estimated odd moments.
  */
 import { factorial } from '../numeric/special-functions.js';
+import { setPartitions } from '../numeric/set-partitions.js';
 
-type Partition = number[][];
-
-const partitionCache = new Map<number, Partition[]>();
-
-/** All set partitions of {0..n-1} (Bell(6) = 203). */
-export function setPartitions(size: number): Partition[] {
-  const cached = partitionCache.get(size);
-  if (cached) return cached;
-  const result: Partition[] = [];
-  const build = (element: number, blocks: number[][]): void => {
-    if (element === size) {
-      result.push(blocks.map((block) => block.slice()));
-      return;
-    }
-    for (const block of blocks) {
-      block.push(element);
-      build(element + 1, blocks);
-      block.pop();
-    }
-    blocks.push([element]);
-    build(element + 1, blocks);
-    blocks.pop();
-  };
-  build(0, []);
-  partitionCache.set(size, result);
-  return result;
-}
 
 /** A compiled cumulant: which moments (by monomial index) each partition term multiplies. */
 export interface CumulantRecipe {

@@ -16,6 +16,7 @@ import { NnftError } from '../errors.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/seed-tree.js';
+import { concatenateChunks } from '../architectures/parameter-chunks.js';
 
 export const EXPORT_CHUNK = 2000;
 
@@ -65,20 +66,7 @@ export function defaultPoolSize(count: number): number {
   return Math.max(20 * count, 20_000);
 }
 
-/** Concatenate parameter chunks (same family). */
-export function concatenateChunks(chunks: readonly ParameterChunk[]): ParameterChunk {
-  const arrays: Record<string, Float64Array> = {};
-  for (const name of Object.keys(chunks[0]!.arrays)) {
-    const out = new Float64Array(chunks.reduce((sum, chunk) => sum + chunk.arrays[name]!.length, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      out.set(chunk.arrays[name]!, offset);
-      offset += chunk.arrays[name]!.length;
-    }
-    arrays[name] = out;
-  }
-  return { count: chunks.reduce((sum, chunk) => sum + chunk.count, 0), arrays };
-}
+export { concatenateChunks };
 
 /** Networks `indices` of a chunk, in that order (per-network stride inferred from the array lengths). */
 export function selectNetworks(chunk: ParameterChunk, indices: ArrayLike<number>): ParameterChunk {

@@ -9,3 +9,4 @@ export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { weightedLeastSquares, type LeastSquaresFit } from './least-squares.js';
 export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc, factorial } from './special-functions.js';
 export { fftNd, isPowerOfTwo } from './fft.js';
+export { setPartitions } from './set-partitions.js';

@@ -60,6 +60,10 @@ describe('design correlator Jacobian', () => {
     await checkAgainstDifferences('targets/phi4-local-1d.json', false);
   });
 
+  it('matches central differences for the non-local quartic term (cutoff, box)', async () => {
+    await checkAgainstDifferences('targets/phi4-nonlocal-1d.json', true);
+  });
+
   it('leaks no tensors', async () => {
     const { geometry, initial } = await geometryFor('targets/phi4-local-1d.json');
     await cumulantsWithJacobian(geometry, 1, 400, initial, [2, 4], true);
