@@ -7,7 +7,7 @@
  */
 import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { isFree } from '../theory/theory.js';
-import { analysePotential } from '../theory/method-support.js';
+import { perturbativeObstacles } from '../theory/method-support.js';
 import { spectralApplicability } from './spectral.js';
 
 export type ConcreteMethod = 'free' | 'spectral' | 'perturbative' | 'lattice' | 'data';
@@ -19,16 +19,13 @@ export interface MethodChoice {
   reason: string;
 }
 
-/** Whether first-order perturbation theory can run at all (not whether it is accurate). */
+/**
+ * Whether first-order perturbation theory can run at all (not whether it is accurate): the first of
+ * method-support's perturbativeObstacles, the same rules `nnft validate` applies.
+ */
 export function perturbativeApplicability(theory: Theory): { ok: true } | { ok: false; reason: string } {
-  if (theory.interactions.some((term) => term.kind === 'nonlocal-quartic' && term.coupling !== 0) && theory.dimension !== 1) {
-    return { ok: false, reason: 'the non-local quartic term is handled perturbatively in d = 1 only' };
-  }
-  if (analysePotential(theory).massSquared <= 0) return { ok: false, reason: 'the quadratic part has no stable vacuum at phi = 0' };
-  if (theory.dimension >= 2 && theory.momentumCutoff === null) {
-    return { ok: false, reason: `the free propagator is singular at zero separation in d = ${theory.dimension} without a cutoff` };
-  }
-  return { ok: true };
+  const [first] = perturbativeObstacles(theory);
+  return first ? { ok: false, reason: first.brief } : { ok: true };
 }
 
 /**

@@ -2,11 +2,17 @@
  * What each target-correlator method can compute, decided in one place so `nnft validate` rejects
  * what `nnft target` would fail on, and method "auto" can ask the same questions when it chooses.
  *
- * - perturbative: first order in every coupling. A connected n-point function (n >= 3) at first
- *   order comes only from a local phi^n term (or the non-local quartic term for n = 4); where the
- *   theory has interactions but no such term, G_cn starts at second order and a first-order value
- *   would be wrong, not small. Exactly-zero cases are fine: Gaussian theories, and odd n when every
- *   term is even (phi -> -phi symmetry).
+ * - perturbative: first order in every coupling. It runs only where there is a stable vacuum at
+ *   phi = 0 (m^2 + power-2 couplings > 0), where the free propagator is finite at zero separation
+ *   (d = 1, or a cutoff), and with the non-local quartic term in d = 1 only (perturbativeObstacles).
+ *   A connected k-point function (k >= 3) at first order comes from a local phi^n term with n >= k
+ *   and n - k even, through (n - k)/2 self-contractions at the vertex (so a phi^6 term gives G_c4),
+ *   unless the term is Wick ordered, which removes every self-contraction (then only n = k); and
+ *   from the non-local quartic term for k = 4. Where the theory has interactions but no such term,
+ *   G_ck starts at second order and a first-order value would be wrong, not small. Exactly-zero
+ *   cases are fine: Gaussian theories, and odd k when every term is even (phi -> -phi symmetry).
+ *   The perturbative solver (correlators/perturbative.ts) computes exactly these diagrams, and
+ *   method "auto" (correlators/choose-method.ts) asks the same functions.
  * - spectral: quantum mechanics, so d = 1, local polynomial terms only, no momentum cutoff, and a
  *   potential bounded below.
  * - lattice: any local or non-local term, but a potential bounded below (HMC samples exp(-S)).
@@ -53,13 +59,24 @@ export function analysePotential(theory: Theory): PotentialShape {
   };
 }
 
+/**
+ * Whether a first-order diagram of this term has k external legs: a local phi^n term reaches G_ck
+ * for k <= n with n - k even (j = (n - k)/2 self-contractions), Wick ordering keeps only j = 0; the
+ * non-local quartic term reaches G_c4 and G_2.
+ */
+export function firstOrderReaches(term: Theory['interactions'][number], order: number): boolean {
+  if (term.kind !== 'local') return order === 4 || order === 2;
+  const n = term.power;
+  return order <= n && (n - order) % 2 === 0 && (!term.wickOrdered || n === order);
+}
+
 /** Whether first-order perturbation theory gives the leading (or exact) value of G_cn. */
 export function perturbativeSupportsOrder(theory: Theory, order: ConnectedOrder): boolean {
   if (order === 2) return true;
   const shape = analysePotential(theory);
   if (shape.gaussian) return true;
   if (order % 2 === 1 && !shape.hasOddTerms) return true;
-  return activeTerms(theory).some(({ term }) => (term.kind === 'local' ? term.power === order : order === 4));
+  return activeTerms(theory).some(({ term }) => firstOrderReaches(term, order));
 }
 
 /** A reason a method cannot compute this theory, with the path of the key that causes it. */
@@ -71,6 +88,46 @@ export interface MethodProblem {
   brief: string;
   /** For a problem with one requested connected order: that order. */
   order?: ConnectedOrder;
+}
+
+/**
+ * Why first-order perturbation theory cannot run on this theory at all, whatever the orders (empty:
+ * it can run; whether it is accurate is method "auto"'s weak-coupling check). Checked in this order:
+ * the non-local quartic term outside d = 1 (the solver implements it in d = 1 only), no stable
+ * vacuum at phi = 0, and a free propagator singular at zero separation (d >= 2 without a cutoff).
+ */
+export function perturbativeObstacles(theory: Theory): MethodProblem[] {
+  const obstacles: MethodProblem[] = [];
+  if (theory.dimension !== 1) {
+    theory.interactions.forEach((term, index) => {
+      if (term.kind === 'nonlocal-quartic' && term.coupling !== 0) {
+        obstacles.push({
+          path: `action.interactions[${index}]`,
+          message: `method "perturbative" handles the non-local quartic term in d = 1 only; dimension is ${theory.dimension}`,
+          hint: 'use method "lattice", or "auto"',
+          brief: 'the non-local quartic term is handled perturbatively in d = 1 only',
+        });
+      }
+    });
+  }
+  const shape = analysePotential(theory);
+  if (shape.massSquared <= 0) {
+    obstacles.push({
+      path: 'action.interactions',
+      message: `the mass squared of the quadratic part, m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)}, is not positive: there is no stable vacuum at phi = 0 to expand about`,
+      hint: 'use method "lattice" (or "spectral" in d = 1) with a potential bounded below',
+      brief: 'the quadratic part has no stable vacuum at phi = 0',
+    });
+  }
+  if (theory.dimension >= 2 && theory.momentumCutoff === null) {
+    obstacles.push({
+      path: 'regulator.momentumCutoff',
+      message: `method "perturbative" needs a momentum cutoff in d = ${theory.dimension}: without one the free propagator is singular at zero separation`,
+      hint: 'set "momentumCutoff" to a number well above the mass',
+      brief: `the free propagator is singular at zero separation in d = ${theory.dimension} without a cutoff`,
+    });
+  }
+  return obstacles;
 }
 
 /** The methods that compute correlators themselves (auto chooses among these). */
@@ -104,14 +161,9 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
     case 'data':
       break;
     case 'perturbative':
-      if (shape.massSquared <= 0) {
-        problems.push({
-          path: 'action.interactions',
-          message: `the mass squared of the quadratic part, m^2 + sum of power-2 couplings = ${formatNumber(shape.massSquared)}, is not positive: there is no stable vacuum at phi = 0 to expand about`,
-          hint: 'use method "lattice" (or "spectral" in d = 1) with a potential bounded below',
-          brief: 'no stable vacuum at phi = 0',
-        });
-      }
+      // The missing cutoff in d >= 2 is an error of the theory for every method (check-semantics
+      // reports it once); the other obstacles are this method's own.
+      problems.push(...perturbativeObstacles(theory).filter((problem) => problem.path !== 'regulator.momentumCutoff'));
       theory.connectedOrders.forEach((order) => {
         if (!perturbativeSupportsOrder(theory, order)) {
           problems.push({
