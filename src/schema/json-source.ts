@@ -299,26 +299,12 @@ class Scanner {
       this.scanValue(memberPath);
       this.locations.record(memberPath, { key: keyPosition, value: this.position(valueStart) });
       this.skipSpace();
-      const after = this.text[this.offset];
-      if (after === ',') {
-        const comma = this.offset;
-        this.offset++;
-        this.skipSpace();
-        if (this.text[this.offset] === '}') {
-          throw new ScanError(comma, 'trailing comma before }', 'JSON does not allow a comma after the last member; remove it');
-        }
-        continue;
-      }
-      if (after === '}') {
-        this.offset++;
-        return;
-      }
-      if (after === undefined) throw this.unclosed('object', '}', open);
-      if (after === '"') {
-        throw new ScanError(this.offset, 'missing comma between members', 'put a comma after the previous value');
-      }
-      if (after === ']') throw new ScanError(this.offset, `found ] where } should close the object opened at line ${this.lineOf(open)}`);
-      throw new ScanError(this.offset, `expected "," or "}" after the value of "${key}", found ${describeCharacter(after)}`);
+      const more = this.nextOrClose('object', open, (after) =>
+        after === '"'
+          ? new ScanError(this.offset, 'missing comma between members', 'put a comma after the previous value')
+          : new ScanError(this.offset, `expected "," or "}" after the value of "${key}", found ${describeCharacter(after)}`),
+      );
+      if (!more) return;
     }
   }
 
@@ -347,24 +333,39 @@ class Scanner {
       this.scanValue(elementPath);
       this.locations.record(elementPath, { value: this.position(valueStart) });
       this.skipSpace();
-      const after = this.text[this.offset];
-      if (after === ',') {
-        const comma = this.offset;
-        this.offset++;
-        this.skipSpace();
-        if (this.text[this.offset] === ']') {
-          throw new ScanError(comma, 'trailing comma before ]', 'JSON does not allow a comma after the last element; remove it');
-        }
-        continue;
-      }
-      if (after === ']') {
-        this.offset++;
-        return;
-      }
-      if (after === undefined) throw this.unclosed('array', ']', open);
-      if (after === '}') throw new ScanError(this.offset, `found } where ] should close the list opened at line ${this.lineOf(open)}`);
-      throw new ScanError(this.offset, `expected "," or "]" in a list, found ${describeCharacter(after)}`, 'separate list elements with commas');
+      const more = this.nextOrClose(
+        'array',
+        open,
+        (after) => new ScanError(this.offset, `expected "," or "]" in a list, found ${describeCharacter(after)}`, 'separate list elements with commas'),
+      );
+      if (!more) return;
     }
+  }
+
+  /**
+   * After a member or element: step over "," (true: another follows; a comma right before the
+   * closer is an error) or over the closer (false: done). The end of the text and the other kind's
+   * closer are errors here; any other character is the caller's `unexpected` error.
+   */
+  private nextOrClose(kind: 'object' | 'array', open: number, unexpected: (after: string) => ScanError): boolean {
+    const [closer, wrongCloser, item, name] = kind === 'object' ? ['}', ']', 'member', 'object'] : [']', '}', 'element', 'list'];
+    const after = this.text[this.offset];
+    if (after === ',') {
+      const comma = this.offset;
+      this.offset++;
+      this.skipSpace();
+      if (this.text[this.offset] === closer) {
+        throw new ScanError(comma, `trailing comma before ${closer}`, `JSON does not allow a comma after the last ${item}; remove it`);
+      }
+      return true;
+    }
+    if (after === closer) {
+      this.offset++;
+      return false;
+    }
+    if (after === undefined) throw this.unclosed(kind, closer, open);
+    if (after === wrongCloser) throw new ScanError(this.offset, `found ${wrongCloser} where ${closer} should close the ${name} opened at line ${this.lineOf(open)}`);
+    throw unexpected(after);
   }
 
   private lineOf(offset: number): string {

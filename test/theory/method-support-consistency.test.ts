@@ -13,26 +13,14 @@ import { NnftError } from '../../src/errors.js';
 import { parseTargetText } from '../../src/theory/load-target.js';
 import { firstOrderReaches, methodProblems, perturbativeObstacles, perturbativeSupportsOrder } from '../../src/theory/method-support.js';
 import type { ConnectedOrder, Dimension, Interaction, Theory } from '../../src/theory/theory.js';
+import { local, makeTheory } from '../correlators/theory-fixtures.js';
 
 const TARGETS = fileURLToPath(new URL('../../targets/', import.meta.url));
 
+/** A d = 1 theory with points 0 and 1, orders 2 and 4, asking for method "perturbative". */
 function theory(interactions: Interaction[], overrides: Partial<Theory> = {}): Theory {
-  return {
-    name: 't',
-    description: '',
-    dimension: 1,
-    mass: 1,
-    interactions,
-    momentumCutoff: null,
-    interactionRegion: null,
-    points: [[0], [1]],
-    connectedOrders: [2, 4],
-    targetCorrelators: { method: 'perturbative', options: {} },
-    source: { file: null, sha256: null },
-    ...overrides,
-  };
+  return makeTheory({ interactions, points: [[0], [1]], targetCorrelators: { method: 'perturbative', options: {} }, ...overrides });
 }
-const local = (power: number, coupling: number, wickOrdered = false): Interaction => ({ kind: 'local', power, coupling, wickOrdered });
 const nonlocal = (coupling: number): Interaction => ({ kind: 'nonlocal-quartic', coupling, kernel: { kind: 'gaussian', width: 0.5 } });
 
 /** A target file as `nnft validate` reads it, with the given action, regulator and method. */
