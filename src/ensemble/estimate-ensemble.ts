@@ -107,16 +107,26 @@ export function validateEstimateOptions(options: EnsembleEstimateOptions): void 
   }
 }
 
+/** How a run went, for its diagnostics: when it started and what it saw of tensor memory. */
+export interface RunRecord {
+  /** performance.now() at the start. */
+  readonly started: number;
+  /** tf.memory().numTensors before the first chunk; absent: the count at the end (runs whose tensors live elsewhere). */
+  readonly tensorsBefore?: number;
+  readonly tensorGrowth: number;
+}
+
 /**
- * Finish: collect per-batch sums (already merged in chunk order) into correlators, check ESS.
- * Shared by the in-process and the worker-sharded paths.
+ * Finish: collect per-batch sums (already merged in chunk order) into correlators, check ESS, and
+ * report the diagnostics. Shared by the in-process and the worker-sharded paths.
  */
 export function finishEstimate(
   options: EnsembleEstimateOptions,
   plan: ChunkPlan,
   tables: readonly MonomialTable[],
   batches: MomentSums[][],
-): { summary: EstimateSummary; controlVariate: boolean } {
+  run: RunRecord,
+): EnsembleEstimate {
   const pointSets = [options.points, ...(options.images ?? [])];
   const deformed = options.deformation !== null;
   const mode = options.controlVariate ?? 'auto';
@@ -135,7 +145,21 @@ export function finishEstimate(
       hint: 'weaken the deformation, shrink the interaction region, Wick-order the interaction, or sample the deformed density by MCMC',
     });
   }
-  return { summary, controlVariate };
+  const tensorsAfter = tf.memory().numTensors;
+  return {
+    summary,
+    diagnostics: {
+      plan,
+      effectiveSampleSize: summary.effectiveSampleSize,
+      essFraction,
+      tensorsBefore: run.tensorsBefore ?? tensorsAfter,
+      tensorsAfter,
+      tensorGrowth: run.tensorGrowth,
+      seconds: (performance.now() - run.started) / 1000,
+      controlVariate,
+      imageCount: tables.length,
+    },
+  };
 }
 
 export async function estimateEnsemble(options: EnsembleEstimateOptions): Promise<EnsembleEstimate> {
@@ -170,19 +194,5 @@ export async function estimateEnsemble(options: EnsembleEstimateOptions): Promis
       onEvent({ type: 'progress', task: 'networks', done, total: options.ensembleSize, etaSeconds: (elapsed * (options.ensembleSize - done)) / done });
     }
   }
-  const { summary, controlVariate } = finishEstimate(options, plan, tables, batches);
-  return {
-    summary,
-    diagnostics: {
-      plan,
-      effectiveSampleSize: summary.effectiveSampleSize,
-      essFraction: summary.effectiveSampleSize / summary.ensembleSize,
-      tensorsBefore,
-      tensorsAfter: tf.memory().numTensors,
-      tensorGrowth,
-      seconds: (performance.now() - started) / 1000,
-      controlVariate,
-      imageCount: pointSets.length,
-    },
-  };
+  return finishEstimate(options, plan, tables, batches, { started, tensorsBefore, tensorGrowth });
 }
