@@ -32,7 +32,7 @@ export interface CosNetDesignGeometry {
 
 export const CHUNK_STREAM = 'design/chunk';
 
-export function parameterNames(terms: readonly DesignTerm[]): string[] {
-  return ['amplitudeScale', 'momentumScale', ...terms.map((term, index) => (term.kind === 'local' ? `coupling${term.power}${term.wickOrdered ? 'Wick' : ''}` : 'couplingNonlocal') + (index > 0 && terms.slice(0, index).some((other) => JSON.stringify(other) === JSON.stringify(term)) ? `_${index}` : ''))];
+export function parameterNames(terms: readonly DesignTerm[], tunedKurtosis = false): string[] {
+  return ['amplitudeScale', 'momentumScale', ...terms.map((term, index) => (term.kind === 'local' ? `coupling${term.power}${term.wickOrdered ? 'Wick' : ''}` : 'couplingNonlocal') + (index > 0 && terms.slice(0, index).some((other) => JSON.stringify(other) === JSON.stringify(term)) ? `_${index}` : '')), ...(tunedKurtosis ? ['amplitudeKurtosis'] : [])];
 }
 

@@ -18,7 +18,16 @@ import type { DesignTerm } from './cos-net-design-model.js';
 import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
 import { factorial } from '../numeric/special-functions.js';
 
-export type AmplitudeLawName = 'fixed' | 'gaussian';
+/**
+ * fixed |a| (kurtosis 1), gaussian (3), or tuned: the Gamma-variance family with the kurtosis a
+ * trained parameter (the last entry of the parameter vector), starting at `initialKurtosis`.
+ */
+export type AmplitudeLawName = 'fixed' | 'gaussian' | 'tuned';
+
+/** The kurtosis a tuned design starts from: fixed |a| for interacting targets, 2 for free ones. */
+export function initialKurtosis(interacting: boolean): number {
+  return interacting ? 1 : 2;
+}
 
 export interface DesignSetup {
   readonly dimension: Dimension;
@@ -29,7 +38,7 @@ export interface DesignSetup {
   /** True when the target has no region and nnft chose one. */
   readonly regionChosen: boolean;
   readonly terms: readonly DesignTerm[];
-  /** Initial parameter vector: amplitudeScale, momentumScale, couplings. */
+  /** Initial parameter vector: amplitudeScale, momentumScale, couplings (, amplitudeKurtosis when tuned). */
   readonly initial: readonly number[];
   readonly amplitudeLaw: AmplitudeLawName;
   /** Offsets of the point set averaged over in validation estimates (empty: none). */
@@ -126,7 +135,7 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
     regionSide,
     regionChosen,
     terms,
-    initial: [amplitudeScale, momentumScale, ...couplings],
+    initial: [amplitudeScale, momentumScale, ...couplings, ...((options.amplitudeLaw ?? 'fixed') === 'tuned' ? [initialKurtosis(interacting)] : [])],
     amplitudeLaw: options.amplitudeLaw ?? 'fixed',
     translations,
     notes,
@@ -147,7 +156,9 @@ export function specFromParameters(
   parameters: readonly number[],
   grid: { panels: number; nodesPerPanel: number } | null,
 ): NnftSpec {
-  const [amplitudeScale, momentumScale, ...couplings] = parameters as [number, number, ...number[]];
+  const [amplitudeScale, momentumScale, ...rest] = parameters as [number, number, ...number[]];
+  const couplings = rest.slice(0, setup.terms.length);
+  const kurtosis = setup.amplitudeLaw === 'tuned' ? rest[setup.terms.length]! : null;
   const d = setup.dimension;
   // phi = sigma sum b cos(s p.x + c) with b for mass m equals a cos-net of mass s m, cutoff s Lambda
   // and amplitude scale sigma s^((2-d)/2) (G_{sm, s Lambda}(r) = s^(d-2) G_{m, Lambda}(s r)).
@@ -163,7 +174,7 @@ export function specFromParameters(
       mass: momentumScale * setup.mass,
       momentumCutoff: setup.cutoff === null ? null : momentumScale * setup.cutoff,
       alpha: 0,
-      amplitude: { law: setup.amplitudeLaw, scale: specAmplitude },
+      amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: specAmplitude } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: specAmplitude },
     },
     ...(setup.terms.length > 0
       ? {

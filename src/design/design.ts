@@ -31,6 +31,8 @@ import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawN
 import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
 import { optimiseLm, DEFAULT_LM, type LmState, type ResidualFunction, type StopReason } from './optimise-lm.js';
 import { cumulantsWithJacobian } from './moment-jacobian.js';
+import { chiSquaredErrors } from './chi-squared-errors.js';
+import { fitOnSample, type FitState } from './fit-on-sample.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 
 export interface DesignOptions {
@@ -58,15 +60,19 @@ export interface DesignOptions {
 }
 
 export const DESIGN_DEFAULTS = {
-  ensembleSize: 8000,
+  /** Networks in the fixed design sample (or per step, for the fresh-draw loop of cutoff targets). */
+  ensembleSize: 100_000,
   validationEnsembleSize: 100_000,
   seed: 1,
   tolerance: 0.05,
-  maxSteps: 12,
+  maxSteps: 40,
   minWidth: 32,
   maxWidth: 1024,
   chunkSize: 500,
 } as const;
+
+/** The fresh-draw loop (targets with a momentum cutoff): networks per step and steps. */
+export const FRESH_DRAW_DEFAULTS = { ensembleSize: 8000, maxSteps: 12 } as const;
 
 export interface WidthTrial extends WidthTrialOutcome {
   parameters: Record<string, number>;
@@ -76,6 +82,8 @@ export interface WidthTrial extends WidthTrialOutcome {
   validation: { seed: number; ensembleSize: number; effectiveSampleSize: unknown };
   achieved: CorrelatorResult;
   spec: NnftSpec;
+  /** The fixed-sample fit (sample-average designs): sample size, its noise at the answer, chi^2. */
+  fit?: { sampleSize: number; sampleStderr: Record<string, number[]>; chiSquared: number; degreesOfFreedom: number; rounds: number };
 }
 
 export interface DesignResult extends CorrelatorResult {
@@ -95,7 +103,7 @@ export interface DesignResult extends CorrelatorResult {
 
 interface DesignCheckpoint {
   trials: WidthTrial[];
-  current: { width: number; optimise: LmState } | null;
+  current: { width: number; optimise: LmState } | { width: number; fit: FitState } | null;
 }
 
 function theorySummary(theory: Theory): Record<string, unknown> {
@@ -109,26 +117,6 @@ function theorySummary(theory: Theory): Record<string, unknown> {
     points: theory.points,
     connectedOrders: theory.connectedOrders,
   };
-}
-
-/** Per-tuple chi^2 errors: target error and the ensemble's own noise at the step size, floored. */
-function chiSquaredErrors(target: CorrelatorResult, noise: CorrelatorResult, tolerance: number): Map<number, Float64Array> {
-  const errors = new Map<number, Float64Array>();
-  for (const block of target.correlators) {
-    const noiseBlock = noise.correlators.find((candidate) => candidate.order === block.order);
-    const g0 = target.correlators.find((candidate) => candidate.order === 2)?.values[0] ?? 1;
-    const largest = Math.max(...block.values.map((value) => Math.abs(value)));
-    const scale = largest > 0 ? largest : Math.abs(g0) ** (block.order / 2);
-    const values = new Float64Array(block.values.length);
-    block.values.forEach((_, k) => {
-      const ensemble = noiseBlock?.stderr[k] ?? 0;
-      // The floor (a tenth of the tolerance, relative to the order's scale) keeps precisely measured
-      // tuples, G2 above all, from drowning the orders the tolerance is really about.
-      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble), 0.1 * tolerance * scale);
-    });
-    errors.set(block.order, values);
-  }
-  return errors;
 }
 
 function makeResiduals(
@@ -189,7 +177,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     seed: options.seed ?? DESIGN_DEFAULTS.seed,
     tolerance: options.tolerance ?? DESIGN_DEFAULTS.tolerance,
     maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
-    amplitudeLaw: options.amplitudeLaw ?? 'fixed',
+    amplitudeLaw: options.amplitudeLaw ?? 'tuned',
     width: options.width ?? 'auto',
     minWidth: options.minWidth ?? DESIGN_DEFAULTS.minWidth,
     maxWidth: options.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
@@ -210,9 +198,12 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const target = await computeTargetCorrelators(theory, { onEvent });
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
-  const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw });
+  // Kurtosis tuning rides on the fixed-sample fit, which needs the momentum scale held (no cutoff).
+  const amplitudeLaw = settings.amplitudeLaw === 'tuned' && theory.momentumCutoff !== null ? 'fixed' : settings.amplitudeLaw;
+  if (amplitudeLaw !== settings.amplitudeLaw) onEvent({ type: 'info', message: 'the amplitude kurtosis is tuned only for targets without a momentum cutoff; using fixed |a|' });
+  const setup = designSetup(theory, { amplitudeLaw });
   for (const note of setup.notes) onEvent({ type: 'info', message: note });
-  const names = parameterNames(setup.terms);
+  const names = parameterNames(setup.terms, setup.amplitudeLaw === 'tuned');
   const orders = [...theory.connectedOrders];
   const evenOnly = setup.terms.every((term) => term.kind !== 'local' || term.power % 2 === 0);
 
@@ -228,7 +219,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
   const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
   const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
-  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.optimise.iteration} iterations` : ''}` });
+  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${'optimise' in stored.current ? stored.current.optimise.iteration : stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
   // Grid: resolves the largest frequency of the weight at the largest momentum scale allowed.
   const maxMomentumScale = Math.max(1.5, setup.initial[1]! * 1.5);
@@ -240,6 +231,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const grid = resolution ? boxGrid(setup.dimension, setup.regionSide, resolution) : null;
   const bounds = names.map((name, k) => {
     if (name === 'amplitudeScale') return [0.2, 5] as const;
+    if (name === 'amplitudeKurtosis') return [1, 6] as const;
     if (name === 'momentumScale') return [0.3, maxMomentumScale] as const;
     const term = setup.terms[k - 2]!;
     // The highest even power must keep a positive coupling, or the weights are unbounded.
@@ -249,6 +241,9 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   // Without a momentum cutoff the pathwise derivative in the momentum scale has infinite variance
   // (E[p^2] diverges for the propagator density): hold it, and let the mass counterterm tune the mass.
   const frozen = names.map((name) => name === 'momentumScale' && setup.cutoff === null);
+  // With the momentum scale held, every parameter acts on cached per-network numbers: fit on one
+  // fixed sample (fit-on-sample.ts). With a cutoff, the scale moves the draws: fresh-draw Gauss-Newton.
+  const sampleAverage = setup.cutoff === null;
   const couplingScale = Math.max(0.1, ...setup.initial.slice(2).map((value) => Math.abs(value)));
   // Trust region per iteration, sized by how fast each parameter moves G2 (the best-measured order):
   // 1% in the scales, 0.02 m^2 in the mass counterterm, a tenth of the coupling scale otherwise.
@@ -256,6 +251,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   // single steps far from the optimum.
   const maxStep = names.map((name, k) => {
     if (name === 'amplitudeScale' || name === 'momentumScale') return 0.01;
+    if (name === 'amplitudeKurtosis') return 0.1;
     const term = setup.terms[k - 2]!;
     return term.kind === 'local' && term.power === 2 ? 0.02 * setup.mass * setup.mass : 0.1 * couplingScale;
   });
@@ -263,31 +259,108 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 
+
+  /** Validation with a fresh seed and a larger ensemble: what the design reports. */
+  const validate = async (width: number, parameters: readonly number[], stopReason: StopReason, steps: number, fit: WidthTrial['fit'] | null): Promise<WidthTrial> => {
+    const spec = specFromParameters(theory, setup, width, parameters, resolution);
+    const validationSeed = deriveSeed(settings.seed, 'design/validation', width);
+    onEvent({ type: 'info', message: `width ${width}: validating on ${settings.validationEnsembleSize} fresh networks` });
+    const achieved = await estimateSpec(spec, { ensembleSize: settings.validationEnsembleSize, seed: validationSeed, ...(options.workers ? { workers: options.workers } : {}) });
+    const comparison = compareCorrelators(achieved, target, orders);
+    const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
+    const trial: WidthTrial = {
+      width,
+      relativeError: comparison.worstRelativeError,
+      relativeErrorStderr,
+      met: comparison.worstRelativeError <= settings.tolerance,
+      parameters: Object.fromEntries(names.map((name, i) => [name, parameters[i]!])),
+      stopReason: stopReason,
+      steps: steps,
+      comparison,
+      validation: { seed: validationSeed, ensembleSize: settings.validationEnsembleSize, effectiveSampleSize: achieved.effectiveSampleSize },
+      achieved,
+      spec,
+      ...(fit ? { fit } : {}),
+    };
+    onEvent({
+      type: 'info',
+      message: `width ${width}: relative error ${comparison.worstRelativeError.toFixed(4)} ± ${relativeErrorStderr.toFixed(4)} (tolerance ${settings.tolerance}) → ${trial.met ? 'met' : 'not met'}`,
+    });
+    checkpoint.trials.push(trial);
+    checkpoint.current = null;
+    if (run) await run.writeCheckpoint(checkpoint);
+    return trial;
+  };
+
   const runAtWidth = async (width: number): Promise<WidthTrial> => {
     const done = checkpoint.trials.find((trial) => trial.width === width);
     if (done) return done;
+    // Warm start from the closest finished width (the couplings move little with width).
+    const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
+    const initial = nearest ? names.map((name) => nearest.parameters[name]!) : [...setup.initial];
+    if (settings.maxSteps === 0) {
+      onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
+      return validate(width, initial, 'max-steps', 0, null);
+    }
+    if (sampleAverage) {
+      onEvent({ type: 'info', message: `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` });
+      const fit = await fitOnSample({
+        theory,
+        setup,
+        width,
+        names,
+        initial,
+        resolution,
+        orders,
+        evenOnly,
+        target,
+        tolerance: settings.tolerance,
+        sampleSize: settings.ensembleSize,
+        seed: settings.seed,
+        maxSteps: settings.maxSteps,
+        bounds,
+        frozen,
+        deadline,
+        onEvent,
+        ...(options.signal ? { signal: options.signal } : {}),
+        recordStep: async (record) => {
+          if (run) await run.appendMetrics({ width, ...record });
+        },
+        saveState: async (state) => {
+          checkpoint.current = { width, fit: state };
+          if (run) await run.writeCheckpoint(checkpoint);
+        },
+        resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
+      });
+      if (fit.stopReason === 'interrupted') {
+        interrupted = true;
+        throw new NnftError('E_USAGE', 'interrupted');
+      }
+      onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)} on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` });
+      return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
+    }
     const base = cosNet({
       dimension: setup.dimension,
       width,
       mass: setup.mass,
       cutoff: setup.cutoff,
       alpha: 0,
-      amplitude: { kind: setup.amplitudeLaw },
+      amplitude: { kind: setup.amplitudeLaw === 'tuned' ? 'fixed' : setup.amplitudeLaw },
     });
     const geometry: CosNetDesignGeometry = { base, points: theory.points, terms: setup.terms, grid, modeCutoff: setup.modeCutoff, chunkSize: DESIGN_DEFAULTS.chunkSize };
-    // Warm start from the closest finished width (the couplings move little with width).
-    const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
-    const initial = nearest ? names.map((name) => nearest.parameters[name]!) : [...setup.initial];
-    onEvent({ type: 'info', message: `width ${width}: ${settings.maxSteps} steps of ${settings.ensembleSize} networks` });
+    // The fresh-draw loop takes a step per draw: smaller draws, fewer steps unless asked.
+    const stepSize = options.ensembleSize ?? FRESH_DRAW_DEFAULTS.ensembleSize;
+    const stepCount = options.maxSteps ?? FRESH_DRAW_DEFAULTS.maxSteps;
+    onEvent({ type: 'info', message: `width ${width}: ${stepCount} steps of ${stepSize} networks` });
 
     // The chi^2 weights: the ensemble's noise at the step size, measured once at the start.
     const noise = await estimateSpec(specFromParameters(theory, setup, width, initial, resolution), {
-      ensembleSize: settings.ensembleSize,
+      ensembleSize: stepSize,
       seed: deriveSeed(settings.seed, 'design/noise', width),
     });
-    const errors = chiSquaredErrors(target, noise, settings.tolerance);
+    const errors = chiSquaredErrors(target, (order) => noise.correlators.find((block) => block.order === order)?.stderr, settings.tolerance);
     const residualsAt = makeResiduals(geometry, target, errors, orders, evenOnly);
-    const resumeFrom = checkpoint.current && checkpoint.current.width === width ? checkpoint.current.optimise : null;
+    const resumeFrom = checkpoint.current && checkpoint.current.width === width && 'optimise' in checkpoint.current ? checkpoint.current.optimise : null;
     const outcome = await optimiseLm(
       residualsAt,
       names,
@@ -296,8 +369,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         ...DEFAULT_LM,
         rootSeed: settings.seed,
         stream: `design/width-${width}`,
-        ensembleSize: settings.ensembleSize,
-        maxIterations: settings.maxSteps,
+        ensembleSize: stepSize,
+        maxIterations: stepCount,
         deadline,
         bounds,
         frozen,
@@ -321,33 +394,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       interrupted = true;
       throw new NnftError('E_USAGE', 'interrupted');
     }
-    const spec = specFromParameters(theory, setup, width, outcome.parameters, resolution);
-    const validationSeed = deriveSeed(settings.seed, 'design/validation', width);
-    onEvent({ type: 'info', message: `width ${width}: validating on ${settings.validationEnsembleSize} fresh networks` });
-    const achieved = await estimateSpec(spec, { ensembleSize: settings.validationEnsembleSize, seed: validationSeed, ...(options.workers ? { workers: options.workers } : {}) });
-    const comparison = compareCorrelators(achieved, target, orders);
-    const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
-    const trial: WidthTrial = {
-      width,
-      relativeError: comparison.worstRelativeError,
-      relativeErrorStderr,
-      met: comparison.worstRelativeError <= settings.tolerance,
-      parameters: Object.fromEntries(names.map((name, i) => [name, outcome.parameters[i]!])),
-      stopReason: outcome.stopReason,
-      steps: outcome.steps,
-      comparison,
-      validation: { seed: validationSeed, ensembleSize: settings.validationEnsembleSize, effectiveSampleSize: achieved.effectiveSampleSize },
-      achieved,
-      spec,
-    };
-    onEvent({
-      type: 'info',
-      message: `width ${width}: relative error ${comparison.worstRelativeError.toFixed(4)} ± ${relativeErrorStderr.toFixed(4)} (tolerance ${settings.tolerance}) → ${trial.met ? 'met' : 'not met'}`,
-    });
-    checkpoint.trials.push(trial);
-    checkpoint.current = null;
-    if (run) await run.writeCheckpoint(checkpoint);
-    return trial;
+    return validate(width, outcome.parameters, outcome.stopReason, outcome.steps, null);
   };
 
   let chosen: WidthTrial | null = null;

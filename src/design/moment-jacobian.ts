@@ -14,9 +14,8 @@
 import { tf } from '../backend/index.js';
 import { uploadDifferentiableChunk, disposeDifferentiableChunk } from '../architectures/cos-net-differentiable.js';
 import { belowModeCutoff, gaussianKernelMatrix } from '../densities/deformations.js';
-import { cumulantRecipe } from '../estimators/cumulants.js';
+import { cumulantsFromMoments } from './cumulant-jacobian.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
-import { indexTuples } from '../io/result.js';
 import { deriveSeed } from '../random/index.js';
 import { CHUNK_STREAM, type CosNetDesignGeometry } from './cos-net-design-model.js';
 import { factorial } from '../numeric/special-functions.js';
@@ -187,42 +186,6 @@ class TangentSums {
     }
     this.count += count;
   }
-}
-
-function cumulantsFromMoments(
-  table: MonomialTable,
-  pointCount: number,
-  orders: readonly number[],
-  evenOnly: boolean,
-  moments: Float64Array,
-  momentTangents: Float64Array,
-  K: number,
-): { values: Map<number, Float64Array>; jacobian: Map<number, Float64Array> } {
-  const values = new Map<number, Float64Array>();
-  const jacobian = new Map<number, Float64Array>();
-  for (const order of orders) {
-    const tuples = indexTuples(pointCount, order);
-    const orderValues = new Float64Array(tuples.length);
-    const orderJacobian = new Float64Array(tuples.length * K);
-    tuples.forEach((tuple, t) => {
-      const recipe = cumulantRecipe(tuple, (sub) => table.indexOf(sub), evenOnly);
-      for (const term of recipe.terms) {
-        let product = term.coefficient;
-        for (const moment of term.moments) product *= moments[moment]!;
-        orderValues[t]! += product;
-        term.moments.forEach((moment, position) => {
-          let others = term.coefficient;
-          term.moments.forEach((other, otherPosition) => {
-            if (otherPosition !== position) others *= moments[other]!;
-          });
-          for (let k = 0; k < K; k++) orderJacobian[t * K + k]! += others * momentTangents[moment * K + k]!;
-        });
-      }
-    });
-    values.set(order, orderValues);
-    jacobian.set(order, orderJacobian);
-  }
-  return { values, jacobian };
 }
 
 function normalisedMoments(sums: TangentSums): { moments: Float64Array; tangents: Float64Array } {

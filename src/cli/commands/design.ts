@@ -21,7 +21,7 @@ interface DesignArgs {
   tolerance?: number;
   maxSteps?: number;
   timeLimit?: number;
-  amplitude?: 'fixed' | 'gaussian';
+  amplitude?: 'tuned' | 'fixed' | 'gaussian';
   backend: BackendRequest;
   workers?: number;
   json: boolean;
@@ -71,13 +71,13 @@ export function designCommand(context: CliContext) {
         .option('out', { type: 'string', describe: 'run directory (default runs/<target name>-<time>)' })
         .option('resume', { type: 'string', describe: 'continue the run in this directory (refuses a changed config)' })
         .option('width', { type: 'string', default: 'auto', describe: 'network width, or auto: the smallest width meeting --tolerance' })
-        .option('ensemble', { type: 'number', describe: `networks per optimisation step (default ${DESIGN_DEFAULTS.ensembleSize})` })
+        .option('ensemble', { type: 'number', describe: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize}); per step for targets with a momentum cutoff (default 8000)` })
         .option('validation-ensemble', { type: 'number', describe: `networks in each validation estimate (default ${DESIGN_DEFAULTS.validationEnsembleSize})` })
         .option('seed', { type: 'number', describe: `root seed (default ${DESIGN_DEFAULTS.seed})` })
         .option('tolerance', { type: 'number', describe: `largest relative error per order (default ${DESIGN_DEFAULTS.tolerance})` })
-        .option('max-steps', { type: 'number', describe: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps})` })
+        .option('max-steps', { type: 'number', describe: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)` })
         .option('time-limit', { type: 'number', describe: 'wall-clock limit in seconds (stops the optimisation, then validates)' })
-        .option('amplitude', { choices: ['fixed', 'gaussian'] as const, describe: 'amplitude law of the output weights (default fixed |a|)' })
+        .option('amplitude', { choices: ['tuned', 'fixed', 'gaussian'] as const, describe: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian' })
         .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest })
         .option('workers', { type: 'number', describe: 'worker threads for validation estimates (default: all cores)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),

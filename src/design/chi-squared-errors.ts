@@ -1,0 +1,26 @@
+/**
+ * The per-value errors of the design's chi^2: the target's error and the ensemble's own noise, in
+ * quadrature, floored at a tenth of the tolerance relative to the order's scale. The floor keeps
+ * precisely measured values (G2 above all) from drowning the orders the tolerance is really about.
+ */
+import type { CorrelatorResult } from '../io/result.js';
+
+export function chiSquaredErrors(
+  target: CorrelatorResult,
+  noise: (order: number) => ArrayLike<number> | undefined,
+  tolerance: number,
+): Map<number, Float64Array> {
+  const errors = new Map<number, Float64Array>();
+  const g0 = target.correlators.find((candidate) => candidate.order === 2)?.values[0] ?? 1;
+  for (const block of target.correlators) {
+    const ensemble = noise(block.order);
+    const largest = Math.max(...block.values.map((value) => Math.abs(value)));
+    const scale = largest > 0 ? largest : Math.abs(g0) ** (block.order / 2);
+    const values = new Float64Array(block.values.length);
+    block.values.forEach((_, k) => {
+      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble?.[k] ?? 0), 0.1 * tolerance * scale);
+    });
+    errors.set(block.order, values);
+  }
+  return errors;
+}

@@ -1,0 +1,196 @@
+/**
+ * One width of a design by the sample-average approximation: draw a fixed sample of networks
+ * (design-sample.ts), fit the parameters to the target by deterministic Levenberg-Marquardt on it
+ * (optimise-saa.ts, objective in sample-objective.ts), and report the sample's own noise at the
+ * answer (batch means). Used whenever the momentum scale is held, i.e. for networks without a
+ * momentum cutoff, where every parameter acts on cached per-network numbers.
+ *
+ * The amplitude kurtosis acts exactly on the base's known moments but only approximately on the
+ * deformation's response (the sample was drawn at one kurtosis), so when the fitted kurtosis moves
+ * away from the sample's by more than KURTOSIS_REDRAW the sample is redrawn there and the fit
+ * repeated (at most MAX_ROUNDS rounds).
+ *
+ * Everything is a deterministic function of (seed, width, round), so a resumed run repeats the
+ * uninterrupted one exactly.
+ */
+import type { Theory } from '../theory/theory.js';
+import type { CorrelatorResult } from '../io/result.js';
+import type { EventSink } from '../io/events.js';
+import { deriveSeed } from '../random/index.js';
+import { architectureFromSpec } from '../spec/build-ensemble.js';
+import type { NnftSpec } from '../spec/spec.js';
+import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
+import type { GridResolution } from '../densities/interaction-grid.js';
+import { NnftError } from '../errors.js';
+import { specFromParameters, type DesignSetup } from './design-setup.js';
+import { drawDesignSample } from './design-sample.js';
+import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type ParameterLayout, type SampleObjectiveContext } from './sample-objective.js';
+import { optimiseSaa, DEFAULT_SAA, type SaaState } from './optimise-saa.js';
+import { chiSquaredErrors } from './chi-squared-errors.js';
+import type { StopReason } from './optimise-lm.js';
+
+export const KURTOSIS_REDRAW = 0.1;
+export const MAX_ROUNDS = 3;
+
+export interface FitState {
+  round: number;
+  sampleKurtosis: number;
+  /** Parameters the round started from. */
+  start: number[];
+  saa: SaaState | null;
+}
+
+export interface FitInput {
+  theory: Theory;
+  setup: DesignSetup;
+  width: number;
+  names: readonly string[];
+  initial: readonly number[];
+  resolution: GridResolution | null;
+  orders: readonly number[];
+  evenOnly: boolean;
+  target: CorrelatorResult;
+  tolerance: number;
+  sampleSize: number;
+  seed: number;
+  maxSteps: number;
+  bounds: readonly (readonly [number, number])[];
+  frozen: readonly boolean[];
+  deadline: number | null;
+  onEvent: EventSink;
+  signal?: AbortSignal;
+  recordStep?: (record: Record<string, unknown>) => Promise<void>;
+  saveState?: (state: FitState) => Promise<void>;
+  resumeFrom: FitState | null;
+}
+
+export interface FitOutcome {
+  parameters: number[];
+  stopReason: StopReason;
+  steps: number;
+  chiSquared: number;
+  degreesOfFreedom: number;
+  rounds: number;
+  /** The sample's batch-means noise at the answer, per order and value. */
+  sampleStderr: Record<string, number[]>;
+  sampleSize: number;
+  effectiveSampleSize: number;
+}
+
+export function parameterLayout(setup: DesignSetup, names: readonly string[]): ParameterLayout {
+  return {
+    sigma: 0,
+    momentumScale: 1,
+    couplings: setup.terms.map((_, index) => 2 + index),
+    kurtosis: setup.amplitudeLaw === 'tuned' ? 2 + setup.terms.length : null,
+    count: names.length,
+  };
+}
+
+function kurtosisOfLaw(setup: DesignSetup): number {
+  return setup.amplitudeLaw === 'gaussian' ? 3 : 1;
+}
+
+/** Exact base moments at sigma = 1 for the monomials of `table`, at kurtosis 1 and 3. */
+export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBaseMoments {
+  const at = (kurtosis: number): Float64Array => {
+    if (spec.architecture.kind !== 'cos-net') throw new NnftError('E_UNSUPPORTED', 'the sample-average design needs a cos-net');
+    const architecture = architectureFromSpec({ ...spec, architecture: { ...spec.architecture, amplitude: { ...spec.architecture.amplitude!, law: 'kurtosis', kurtosis } } });
+    return Float64Array.from(table.tuples, (tuple) => {
+      const value = architecture.exactMoment(tuple.map((index) => spec.observables.points[index]!));
+      if (value === null) throw new NnftError('E_UNSUPPORTED', 'the design needs the base network\'s exact moments (cos-nets have them)');
+      return value;
+    });
+  };
+  return { kurtosisA: 1, momentsA: at(1), kurtosisB: 3, momentsB: at(3) };
+}
+
+export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
+  const { theory, setup, width, names, orders, evenOnly, target } = input;
+  const layout = parameterLayout(setup, names);
+  const maxOrder = Math.max(...orders);
+  const table = monomialTable(theory.points.length, maxOrder);
+  let state: FitState = input.resumeFrom
+    ? structuredClone(input.resumeFrom)
+    : { round: 0, sampleKurtosis: layout.kurtosis !== null ? input.initial[layout.kurtosis]! : kurtosisOfLaw(setup), start: input.initial.slice(), saa: null };
+  let totalSteps = 0;
+  for (;;) {
+    const atUnitScale = state.start.slice();
+    atUnitScale[layout.sigma] = 1;
+    if (layout.kurtosis !== null) atUnitScale[layout.kurtosis] = Math.max(1, state.sampleKurtosis);
+    const sampleSpec = specFromParameters(theory, setup, width, atUnitScale, input.resolution);
+    const sample =
+      setup.terms.length > 0
+        ? await drawDesignSample(sampleSpec, setup.terms, maxOrder, deriveSeed(input.seed, `design/sample/width-${width}`, state.round), input.sampleSize, {
+            onChunk: (done, total) => input.onEvent({ type: 'progress', task: `width ${width}: drawing the design sample`, done, total }),
+          })
+        : null;
+    const context: SampleObjectiveContext = {
+      sample,
+      exact: exactBaseMoments(sampleSpec, table),
+      layout,
+      pointCount: theory.points.length,
+      orders,
+      evenOnly,
+      sampleKurtosis: state.sampleKurtosis,
+      table,
+    };
+    const noise = sampleStandardErrors(context, state.start);
+    const errors = chiSquaredErrors(target, (order) => noise.get(order), input.tolerance);
+    const objective = (parameters: readonly number[]) => {
+      const evaluation = evaluateOnSample(context, parameters);
+      const residuals: number[] = [];
+      const jacobian: number[] = [];
+      for (const order of orders) {
+        const block = target.correlators.find((candidate) => candidate.order === order)!;
+        const values = evaluation.values.get(order)!;
+        const derivatives = evaluation.jacobian.get(order)!;
+        const sigma = errors.get(order)!;
+        block.values.forEach((targetValue, t) => {
+          residuals.push((values[t]! - targetValue) / sigma[t]!);
+          for (let k = 0; k < layout.count; k++) jacobian.push(derivatives[t * layout.count + k]! / sigma[t]!);
+        });
+      }
+      return { residuals: Float64Array.from(residuals), jacobian: Float64Array.from(jacobian), effectiveSampleSize: evaluation.effectiveSampleSize, ensembleSize: evaluation.ensembleSize };
+    };
+    const round = state.round;
+    const outcome = await optimiseSaa(
+      objective,
+      names,
+      state.start,
+      { ...DEFAULT_SAA, maxIterations: input.maxSteps, bounds: input.bounds, frozen: input.frozen, deadline: input.deadline, task: `width ${width} round ${round + 1} fit` },
+      {
+        onEvent: input.onEvent,
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.recordStep ? { recordStep: (record) => input.recordStep!({ round, sampleSize: input.sampleSize, ...record }) } : {}),
+        saveCheckpoint: async (saa) => {
+          state.saa = saa;
+          if (input.saveState) await input.saveState(state);
+        },
+      },
+      state.saa,
+    );
+    totalSteps += outcome.steps;
+    const finished = (): FitOutcome => {
+      const stderr = sampleStandardErrors(context, outcome.parameters);
+      const final = evaluateOnSample(context, outcome.parameters);
+      return {
+        parameters: outcome.parameters,
+        stopReason: outcome.stopReason,
+        steps: totalSteps,
+        chiSquared: outcome.chiSquared,
+        degreesOfFreedom: Math.max(1, [...errors.values()].reduce((sum, values) => sum + values.length, 0) - input.frozen.filter((frozen) => !frozen).length),
+        rounds: round + 1,
+        sampleStderr: Object.fromEntries([...stderr.entries()].map(([order, values]) => [String(order), Array.from(values)])),
+        sampleSize: sample ? input.sampleSize : 0,
+        effectiveSampleSize: final.effectiveSampleSize,
+      };
+    };
+    if (outcome.stopReason === 'interrupted' || outcome.stopReason === 'time-limit' || layout.kurtosis === null || sample === null) return finished();
+    const fitted = outcome.parameters[layout.kurtosis]!;
+    if (Math.abs(fitted - state.sampleKurtosis) <= KURTOSIS_REDRAW || round + 1 >= MAX_ROUNDS) return finished();
+    input.onEvent({ type: 'info', message: `width ${width}: kurtosis moved from ${state.sampleKurtosis.toFixed(3)} to ${fitted.toFixed(3)}; redrawing the sample there` });
+    state = { round: round + 1, sampleKurtosis: fitted, start: outcome.parameters.slice(), saa: null };
+    if (input.saveState) await input.saveState(state);
+  }
+}

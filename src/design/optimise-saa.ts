@@ -1,0 +1,173 @@
+/**
+ * Levenberg-Marquardt on a deterministic objective: the sample-average approximation of the design
+ * loss (one fixed sample of networks, design-sample.ts), so chi^2(theta) is an ordinary smooth
+ * function with an exact Jacobian and the classic accept/reject step control applies:
+ *   delta = -(J'J + mu diag J'J)^{-1} J' r;  accept when chi^2 falls (mu /= 3), else mu *= 4.
+ * Converged when an accepted step lowers chi^2 by less than a small tolerance, or when the
+ * damping has grown past 1e10 without an accepted step (the minimum to working precision).
+ * Bounds: a parameter on a bound that the descent direction pushes outward is held for the
+ * iteration (active set); steps are projected into the box; frozen parameters never move.
+ *
+ * The fixed sample trades the fresh-draw noise of every step (which made the previous loop wander)
+ * for one sample's noise in the answer, measured afterwards by batch means and checked by the
+ * validation estimate on fresh networks.
+ */
+import { NnftError } from '../errors.js';
+import { ignoreEvents, type EventSink } from '../io/events.js';
+import { choleskyFactor } from '../numeric/cholesky.js';
+import type { StopReason } from './optimise-lm.js';
+
+export interface SaaEvaluation {
+  residuals: Float64Array;
+  /** d residual_t / d theta_k, row-major [t][k]. */
+  jacobian: Float64Array;
+  effectiveSampleSize: number;
+  ensembleSize: number;
+}
+
+export interface SaaSettings {
+  maxIterations: number;
+  bounds: readonly (readonly [number, number])[];
+  frozen: readonly boolean[];
+  relativeTolerance: number;
+  /** chi^2 decreases below absoluteTolerance + relativeTolerance chi^2 count as converged. */
+  absoluteTolerance: number;
+  initialDamping: number;
+  minEssFraction: number;
+  deadline: number | null;
+  /** Label for progress events. */
+  task: string;
+}
+
+export const DEFAULT_SAA = { relativeTolerance: 1e-6, absoluteTolerance: 1e-3, initialDamping: 1e-3, minEssFraction: 0.05 } as const;
+
+export interface SaaState {
+  iteration: number;
+  parameters: number[];
+  damping: number;
+  chiSquared: number | null;
+}
+
+export interface SaaHooks {
+  onEvent?: EventSink;
+  recordStep?: (record: Record<string, unknown>) => Promise<void>;
+  saveCheckpoint?: (state: SaaState) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface SaaOutcome {
+  parameters: number[];
+  stopReason: StopReason;
+  steps: number;
+  chiSquared: number;
+  state: SaaState;
+}
+
+function checked(evaluation: SaaEvaluation, settings: SaaSettings, where: string): number {
+  const chiSquared = evaluation.residuals.reduce((sum, value) => sum + value * value, 0);
+  if (!Number.isFinite(chiSquared) || evaluation.jacobian.some((value) => !Number.isFinite(value))) {
+    throw new NnftError('E_NUMERIC', `the correlators or their derivatives became non-finite ${where}`, { hint: 'start from the analytic construction, or lower the couplings' });
+  }
+  if (evaluation.ensembleSize > 0 && evaluation.effectiveSampleSize < settings.minEssFraction * evaluation.ensembleSize) {
+    throw new NnftError('E_ESS_COLLAPSE', `effective sample size collapsed to ${evaluation.effectiveSampleSize.toFixed(1)} of ${evaluation.ensembleSize} ${where}`, {
+      hint: 'the deformation is too strong for importance weights: shrink the interaction region, lower the coupling, or Wick-order the interaction',
+    });
+  }
+  return chiSquared;
+}
+
+export async function optimiseSaa(
+  objective: (parameters: readonly number[]) => SaaEvaluation,
+  names: readonly string[],
+  initial: readonly number[],
+  settings: SaaSettings,
+  hooks: SaaHooks = {},
+  resumeFrom: SaaState | null = null,
+): Promise<SaaOutcome> {
+  const onEvent = hooks.onEvent ?? ignoreEvents;
+  const state: SaaState = resumeFrom ? structuredClone(resumeFrom) : { iteration: 0, parameters: initial.slice(), damping: settings.initialDamping, chiSquared: null };
+  const K = initial.length;
+  const free = names.map((_, k) => k).filter((k) => !settings.frozen[k]);
+  const F = free.length;
+  const started = Date.now();
+  let current = objective(state.parameters);
+  let chiSquared = checked(current, settings, 'at the starting point');
+  state.chiSquared = chiSquared;
+  const stop = async (reason: StopReason): Promise<SaaOutcome> => {
+    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
+    return { parameters: state.parameters.slice(), stopReason: reason, steps: state.iteration, chiSquared, state };
+  };
+  if (F === 0) return stop('converged');
+  for (;;) {
+    if (hooks.signal?.aborted) return stop('interrupted');
+    if (state.iteration >= settings.maxIterations) return stop('max-steps');
+    if (settings.deadline !== null && Date.now() >= settings.deadline) return stop('time-limit');
+    const { residuals, jacobian } = current;
+    // Active set: a parameter on a bound whose descent direction points out of the box is held
+    // for this iteration (projecting a full Gauss-Newton step would not be a descent step).
+    const fullGradient = new Float64Array(K);
+    for (let t = 0; t < residuals.length; t++) for (const k of free) fullGradient[k]! += jacobian[t * K + k]! * residuals[t]!;
+    const moving = free.filter((k) => {
+      const [low, high] = settings.bounds[k]!;
+      const value = state.parameters[k]!;
+      return !((value <= low && fullGradient[k]! > 0) || (value >= high && fullGradient[k]! < 0));
+    });
+    const M = moving.length;
+    const normal = Array.from({ length: M }, () => new Float64Array(M));
+    const gradient = new Float64Array(M);
+    for (let t = 0; t < residuals.length; t++) {
+      for (let a = 0; a < M; a++) {
+        const ja = jacobian[t * K + moving[a]!]!;
+        gradient[a]! += ja * residuals[t]!;
+        for (let b = 0; b < M; b++) normal[a]![b]! += ja * jacobian[t * K + moving[b]!]!;
+      }
+    }
+    let accepted = false;
+    let trialChiSquared = chiSquared;
+    while (M > 0 && !accepted && state.damping < 1e10) {
+      const damped = normal.map((row, a) => row.map((value, b) => (a === b ? value * (1 + state.damping) + 1e-300 : value)));
+      const step = choleskyFactor(damped).solve(gradient);
+      const trial = state.parameters.slice();
+      moving.forEach((k, a) => {
+        trial[k] = Math.min(settings.bounds[k]![1], Math.max(settings.bounds[k]![0], trial[k]! - step[a]!));
+      });
+      const evaluation = objective(trial);
+      const value = evaluation.residuals.reduce((sum, r) => sum + r * r, 0);
+      if (Number.isFinite(value) && value < chiSquared && !evaluation.jacobian.some((entry) => !Number.isFinite(entry))) {
+        checked(evaluation, settings, `at iteration ${state.iteration}`);
+        accepted = true;
+        trialChiSquared = value;
+        state.parameters = trial;
+        current = evaluation;
+        state.damping = Math.max(1e-9, state.damping / 3);
+      } else {
+        state.damping *= 4;
+      }
+    }
+    const decrease = chiSquared - trialChiSquared;
+    if (accepted) chiSquared = trialChiSquared;
+    state.chiSquared = chiSquared;
+    state.iteration += 1;
+    const record = {
+      step: state.iteration,
+      loss: chiSquared,
+      chiSquaredPerDof: chiSquared / Math.max(1, current.residuals.length - F),
+      decrease,
+      damping: state.damping,
+      ess: current.effectiveSampleSize,
+      ensembleSize: current.ensembleSize,
+      parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
+      elapsedSeconds: (Date.now() - started) / 1000,
+    };
+    if (hooks.recordStep) await hooks.recordStep(record);
+    onEvent({
+      type: 'progress',
+      task: settings.task,
+      done: state.iteration,
+      total: settings.maxIterations,
+      message: `chi2/dof ${record.chiSquaredPerDof.toFixed(3)} ESS ${Number.isFinite(current.effectiveSampleSize) ? current.effectiveSampleSize.toFixed(0) : '-'}/${current.ensembleSize}`,
+    });
+    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
+    if (!accepted || decrease <= settings.absoluteTolerance + settings.relativeTolerance * chiSquared) return stop('converged');
+  }
+}

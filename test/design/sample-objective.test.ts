@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadTarget } from '../../src/theory/load-target.js';
+import { designSetup, specFromParameters } from '../../src/design/design-setup.js';
+import { parameterNames } from '../../src/design/cos-net-design-model.js';
+import { drawDesignSample, functionalExpansions } from '../../src/design/design-sample.js';
+import { evaluateOnSample, sampleStandardErrors, type SampleObjectiveContext } from '../../src/design/sample-objective.js';
+import { exactBaseMoments, parameterLayout } from '../../src/design/fit-on-sample.js';
+import { monomialTable } from '../../src/estimators/monomials.js';
+import { estimateSpec } from '../../src/spec/estimate-spec.js';
+
+const TARGET = new URL('../../targets/phi4-local-1d.json', import.meta.url).pathname;
+
+async function context(width: number, count: number): Promise<{ context: SampleObjectiveContext; initial: number[]; names: string[] }> {
+  const theory = (await loadTarget(TARGET)).theory;
+  const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+  const names = parameterNames(setup.terms, true);
+  const initial = [...setup.initial];
+  const unit = initial.slice();
+  unit[0] = 1;
+  const spec = specFromParameters(theory, setup, width, unit, { panels: 24, nodesPerPanel: 12 });
+  const table = monomialTable(theory.points.length, 4);
+  const sample = await drawDesignSample(spec, setup.terms, 4, 7, count);
+  return {
+    context: { sample, exact: exactBaseMoments(spec, table), layout: parameterLayout(setup, names), pointCount: theory.points.length, orders: [2, 4], evenOnly: true, sampleKurtosis: 1, table },
+    initial,
+    names,
+  };
+}
+
+describe('design sample objective', () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+
+  it('expands Wick-ordered functionals into raw powers (Hermite polynomials of variance G0)', () => {
+    const { kinds, functionals } = functionalExpansions([{ kind: 'local', power: 4, wickOrdered: true, wickPropagatorAtZero: 0.3 }]);
+    const x = 1.7;
+    const sigma = 0.9;
+    const value = functionals[0]!.parts.reduce((sum, part) => sum + part.coefficient * sigma ** part.power * (kinds[part.integral]!.kind === 'power' ? x ** (kinds[part.integral] as { power: number }).power : NaN), 0);
+    const y = sigma * x;
+    const hermite = y ** 4 - 6 * 0.3 * y * y + 3 * 0.3 * 0.3;
+    expect(value).toBeCloseTo(hermite / 24, 12);
+  });
+
+  it('has an exact Jacobian (central differences on the fixed sample) in every parameter', async () => {
+    const { context: ctx, initial } = await context(8, 1500);
+    const theta = initial.slice();
+    theta[0] = 1.05;
+    theta[2] = 0.8; // stronger coupling: a visible response
+    theta[4] = 1.6; // kurtosis inside the box
+    const base = evaluateOnSample(ctx, theta);
+    for (const k of [0, 2, 3, 4]) {
+      const h = 1e-5 * Math.max(1, Math.abs(theta[k]!));
+      const up = theta.slice();
+      const down = theta.slice();
+      up[k] = up[k]! + h;
+      down[k] = down[k]! - h;
+      const plus = evaluateOnSample(ctx, up);
+      const minus = evaluateOnSample(ctx, down);
+      for (const order of [2, 4]) {
+        const jac = base.jacobian.get(order)!;
+        const n = base.values.get(order)!.length;
+        for (let t = 0; t < n; t++) {
+          const numeric = (plus.values.get(order)![t]! - minus.values.get(order)![t]!) / (2 * h);
+          expect(jac[t * 5 + k]!).toBeCloseTo(numeric, 6);
+        }
+      }
+    }
+  });
+
+  it('reproduces the spec estimate of the same parameters within errors (fresh networks)', async () => {
+    const { context: ctx, initial } = await context(8, 4000);
+    const theta = initial.slice();
+    theta[2] = 0.8;
+    theta[4] = 1; // the sample's kurtosis: no extrapolation
+    const onSample = evaluateOnSample(ctx, theta);
+    const stderr = sampleStandardErrors(ctx, theta);
+    const theory = (await loadTarget(TARGET)).theory;
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+    const spec = specFromParameters(theory, setup, 8, theta, { panels: 24, nodesPerPanel: 12 });
+    const estimate = await estimateSpec(spec, { ensembleSize: 4000, seed: 99 });
+    for (const order of [2, 4]) {
+      const block = estimate.correlators.find((candidate) => candidate.order === order)!;
+      block.values.forEach((value, t) => {
+        const combined = Math.hypot(block.stderr[t]!, stderr.get(order)![t]!);
+        expect(Math.abs(onSample.values.get(order)![t]! - value)).toBeLessThan(5 * combined);
+      });
+    }
+  });
+});
