@@ -5,6 +5,7 @@
  * stderr tail becomes the error message when it fails.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NnftError } from '../errors.js';
@@ -26,6 +27,7 @@ const STDERR_TAIL = 4000;
 export function createSubprocessPointRunner(options: SubprocessRunnerOptions): SweepPointRunner {
   return async (input, runDirectory) => {
     const args = options.args(input, runDirectory);
+    const resultFile = join(runDirectory, 'result.json');
     await new Promise<void>((resolve, reject) => {
       const child = spawn(options.command, args, { cwd: runDirectory, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
@@ -34,13 +36,20 @@ export function createSubprocessPointRunner(options: SubprocessRunnerOptions): S
       });
       child.on('error', (error) => reject(new NnftError('E_USAGE', `cannot start ${options.command}: ${error.message}`, { cause: error })));
       child.on('close', (code, signal) => {
-        if (code === 0) resolve();
-        else reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${signal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        if (code === 0) {
+          resolve();
+          return;
+        }
+        if (code === 1 && existsSync(resultFile)) {
+          resolve();
+          return;
+        }
+        reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${signal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
       });
     });
     let text: string;
     try {
-      text = await readFile(join(runDirectory, 'result.json'), 'utf8');
+      text = await readFile(resultFile, 'utf8');
     } catch {
       throw new NnftError('E_INTERNAL', `point ${input.id}: the child process exited cleanly but wrote no result.json in ${runDirectory}`);
     }

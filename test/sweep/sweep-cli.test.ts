@@ -102,17 +102,20 @@ describe('nnft sweep / nnft report', () => {
   it('a subprocess point runner runs each point in a child process that writes result.json', async () => {
     const { directory, file } = await sweepFile();
     const result = JSON.stringify(fakeDesignResult(0.5, 64));
+    const notMet = JSON.stringify({ ...fakeDesignResult(0.5, 64), status: 'not-met' });
+    const write = `require('node:fs').writeFileSync(require('node:path').join(process.argv[1], 'result.json'), process.argv[2])`;
+    // Point 1: tolerance not met (exit 1 with a result: finished). Point 2: exit 1 without a result.
+    // Point 3: another exit status.
+    const scripts = [write, `${write}; process.exit(1)`, 'process.stderr.write("no result\\n"); process.exit(1)', 'process.stderr.write("boom\\n"); process.exit(3)'];
     const runPoint = createSubprocessPointRunner({
       command: process.execPath,
-      args: (input, runDirectory) => [
-        '-e',
-        input.index === 3 ? 'process.stderr.write("boom\\n"); process.exit(3)' : `require('node:fs').writeFileSync(require('node:path').join(process.argv[1], 'result.json'), process.argv[2])`,
-        runDirectory,
-        result,
-      ],
+      args: (input, runDirectory) => ['-e', scripts[input.index]!, runDirectory, input.index === 1 ? notMet : result],
     });
     const summary = await runSweep(file, { out: join(directory, 'out'), parallel: 2, runPoint });
-    expect(summary).toMatchObject({ ran: 3, failed: 1 });
+    expect(summary).toMatchObject({ ran: 2, failed: 2 });
+    expect(summary.rows.map((row) => row.status)).toEqual(['finished', 'finished', 'failed', 'failed']);
+    expect(summary.rows[1]!.results).toMatchObject({ status: 'not-met', width: 64 });
+    expect(summary.rows[2]!.error!.message).toMatch(/exited with 1: no result/);
     expect(summary.rows[3]!.error!.message).toMatch(/exited with 3: boom/);
     expect(summary.rows[0]!.results).toMatchObject({ width: 64, chiSquaredPerDof: 1.05 });
   });
