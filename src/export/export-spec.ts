@@ -1,7 +1,8 @@
 /**
  * exportSpec: write K concrete networks of a spec's designed density to a directory, as plain JSON
  * weights or as TensorFlow.js LayersModels, plus DIR/manifest.json (what was drawn, how, the pool's
- * ESS for deformed specs, the file list). Cos-nets only for now.
+ * ESS for deformed specs, the file list). Cos-nets and the one-hidden-layer families (Gauss-, Erf-,
+ * ReLU-nets); write-networks.ts has the formats.
  */
 import { resolve } from 'node:path';
 import { initBackend, type BackendRequest } from '../backend/index.js';
@@ -13,7 +14,18 @@ import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensembl
 import type { NnftSpec } from '../spec/spec.js';
 import { NNFT_VERSION } from '../version.js';
 import { drawNetworks, type McmcReport, type PoolReport } from './draw-networks.js';
-import { NETWORK_FORMULA, cosNetWeights, writeJsonNetwork, writeTfjsNetwork, type NetworkMetadata } from './write-networks.js';
+import {
+  CUSTOM_LAYERS,
+  NETWORK_FORMULAS,
+  cosNetWeights,
+  exportableKind,
+  hiddenLayerWeights,
+  writeJsonNetwork,
+  writeTfjsNetwork,
+  type ExportableKind,
+  type NetworkMetadata,
+  type NetworkWeights,
+} from './write-networks.js';
 
 export type ExportFormat = 'json' | 'tfjs';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'tfjs'];
@@ -45,6 +57,10 @@ export interface ExportManifest {
   readonly count: number;
   readonly seed: number;
   readonly method: string;
+  /** Architecture family of the exported networks. */
+  readonly kind: ExportableKind;
+  /** Custom tfjs layer classes the models use (tfjs format; register with registerNnftLayers). */
+  readonly customLayers: readonly string[];
   readonly pool: PoolReport | null;
   readonly mcmc: McmcReport | null;
   readonly formula: string;
@@ -60,6 +76,13 @@ export function specSha256(spec: NnftSpec): string {
   return contentHash(spec);
 }
 
+/** The Gauss-net's pre-activation normalisation: shift sigma_b^2, curvature sigma_w^2 / d (hidden-layer-net.ts). */
+function gaussConstants(description: Readonly<Record<string, unknown>>, dimension: number): { shift: number; curvature: number } {
+  const biasStd = typeof description.biasStd === 'number' ? description.biasStd : 1;
+  const weightStd = typeof description.weightStd === 'number' ? description.weightStd : 1;
+  return { shift: biasStd ** 2, curvature: weightStd ** 2 / dimension };
+}
+
 export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promise<ExportManifest> {
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
@@ -67,11 +90,7 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
   if (!EXPORT_FORMATS.includes(options.format)) throw new NnftError('E_USAGE', `unknown export format ${options.format}`, { hint: `use ${EXPORT_FORMATS.join(' or ')}` });
   const seed = options.seed ?? spec.estimation?.seed ?? 1;
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new NnftError('E_USAGE', `the seed must be a non-negative integer, got ${seed}`);
-  if (spec.architecture.kind !== 'cos-net') {
-    throw new NnftError('E_UNSUPPORTED', `export supports cos-nets only, this spec's architecture is ${spec.architecture.kind}`, {
-      hint: 'nnft design emits cos-net specs; other families are not exportable yet',
-    });
-  }
+  const kind = exportableKind(spec.architecture.kind);
   await initBackend(options.backend ?? 'auto');
   const architecture = architectureFromSpec(spec);
   const deformation = deformationFromSpec(spec, architecture);
@@ -88,6 +107,7 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
   const hash = specSha256(spec);
   const { dimension, width } = architecture;
   const out = resolve(options.out);
+  const gauss = kind === 'gauss-net' ? gaussConstants(architecture.description, dimension) : undefined;
   const files: string[] = [];
   for (let k = 0; k < options.count; k++) {
     const metadata: NetworkMetadata = {
@@ -101,8 +121,8 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
       method: drawn.method,
       ...(drawn.poolIndices ? { poolIndex: drawn.poolIndices[k]! } : {}),
     };
-    const weights = cosNetWeights(drawn.networks, k, width, dimension);
-    const file = options.format === 'json' ? await writeJsonNetwork(out, metadata, weights) : await writeTfjsNetwork(out, metadata, weights);
+    const weights: NetworkWeights = kind === 'cos-net' ? cosNetWeights(drawn.networks, k, width, dimension) : hiddenLayerWeights(drawn.networks, k, width, dimension, gauss);
+    const file = options.format === 'json' ? await writeJsonNetwork(out, metadata, weights, kind) : await writeTfjsNetwork(out, metadata, weights, kind);
     files.push(file.slice(out.length + 1));
     if ((k + 1) % 500 === 0 || k + 1 === options.count) onEvent({ type: 'progress', task: `writing ${options.format} networks`, done: k + 1, total: options.count });
   }
@@ -120,9 +140,11 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
         : drawn.method === 'mcmc'
           ? 'last states of independent neuron-redraw Metropolis-Hastings chains in parameter space'
           : 'systematic resampling of an importance-weighted pool of base networks',
+    kind,
+    customLayers: options.format === 'tfjs' ? CUSTOM_LAYERS[kind] : [],
     pool: drawn.pool,
     mcmc: drawn.mcmc ?? null,
-    formula: NETWORK_FORMULA,
+    formula: NETWORK_FORMULAS[kind],
     architecture: architecture.description,
     deformation: deformation?.description ?? null,
     dimension,

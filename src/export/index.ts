@@ -1,4 +1,25 @@
 export { exportSpec, specSha256, EXPORT_FORMATS, type ExportFormat, type ExportManifest, type ExportOptions } from './export-spec.js';
 export { drawNetworks, systematicResample, effectiveSampleSize, defaultPoolSize, type DrawnNetworks, type DrawNetworksOptions, type PoolReport, type McmcReport } from './draw-networks.js';
-export { NETWORK_FORMULA, networkName, cosNetWeights, type CosNetWeights, type NetworkMetadata } from './write-networks.js';
-export { registerNnftCos, NNFT_COS_CLASS_NAME, type TfjsNamespace } from './nnft-cos-layer.js';
+export {
+  NETWORK_FORMULA,
+  NETWORK_FORMULAS,
+  CUSTOM_LAYERS,
+  EXPORTABLE_KINDS,
+  networkName,
+  cosNetWeights,
+  hiddenLayerWeights,
+  type CosNetWeights,
+  type HiddenLayerWeights,
+  type NetworkWeights,
+  type ExportableKind,
+  type NetworkMetadata,
+} from './write-networks.js';
+export {
+  registerNnftLayers,
+  registerNnftCos,
+  NNFT_COS_CLASS_NAME,
+  NNFT_ERF_CLASS_NAME,
+  NNFT_EXP_CLASS_NAME,
+  type NnftLayers,
+  type TfjsNamespace,
+} from './nnft-layers.js';

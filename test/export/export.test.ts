@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
+import { erf } from '../../src/numeric/special-functions.js';
 import { loadSpec, parseSpec } from '../../src/spec/load-spec.js';
 import { architectureFromSpec, deformationFromSpec } from '../../src/spec/build-ensemble.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
@@ -61,9 +62,9 @@ function rows(chunk: ParameterChunk, flat: Float64Array, pointCount: number): nu
 }
 
 function layerModule(dir: string): string {
-  const source = readFileSync(join(root, 'src/export/nnft-cos-layer.ts'), 'utf8');
+  const source = readFileSync(join(root, 'src/export/nnft-layers.ts'), 'utf8');
   const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const file = join(dir, 'nnft-cos-layer.mjs');
+  const file = join(dir, 'nnft-layers.mjs');
   writeFileSync(file, output);
   return file;
 }
@@ -141,12 +142,112 @@ describe('nnft export, undeformed cos-net', () => {
       ['export', phi4SpecPath, '--count', '30', '--pool', '10', '--format', 'json', '--out', tmpdir()],
       ['export', phi4SpecPath, '--count', '3', '--sampler', 'mcmc', '--sweeps', '0', '--format', 'json', '--out', tmpdir()],
       ['export', phi4SpecPath, '--count', '3', '--sampler', 'gibbs', '--format', 'json', '--out', tmpdir()],
-      ['export', join(root, 'examples/specs/gauss-net-2d.json'), '--count', '3', '--format', 'json', '--out', tmpdir()],
     ];
     for (const argv of cases) {
       const context = capture();
       expect(await runCli(argv, context), argv.join(' ')).toBe(2);
       expect(context.err).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+/** phi_k(x) of a one-hidden-layer JSON network by its documented formula, in float64. */
+function evaluateHiddenJson(
+  network: { kind: string; weights: { weights: number[][]; biases: number[]; outputs: number[]; shift?: number; curvature?: number } },
+  points: readonly (readonly number[])[],
+): number[] {
+  const { weights, biases, outputs, shift, curvature } = network.weights;
+  const activation = network.kind === 'relu-net' ? (z: number) => Math.max(0, z) : network.kind === 'erf-net' ? erf : Math.exp;
+  return points.map((x) => {
+    const envelope = network.kind === 'gauss-net' ? -shift! - curvature! * x.reduce((sum, value) => sum + value * value, 0) : 0;
+    return outputs.reduce((sum, v, i) => sum + v * activation(weights[i]!.reduce((dot, w, axis) => dot + w * x[axis]!, biases[i]!) + envelope), 0);
+  });
+}
+
+describe('nnft export, one-hidden-layer nets (Gauss, Erf, ReLU)', () => {
+  const specs = [
+    { path: join(root, 'examples/specs/gauss-net-2d.json') },
+    {
+      spec: {
+        nnftSpec: 1,
+        name: 'erf-net-1d',
+        dimension: 1,
+        architecture: { kind: 'erf-net', width: 16, weightStd: 1.5, biasStd: 0.5, outputStd: 1 },
+        observables: { points: [[-1], [0], [0.7]], connected: [2] },
+      },
+    },
+    {
+      spec: {
+        nnftSpec: 1,
+        name: 'relu-net-2d',
+        dimension: 2,
+        architecture: { kind: 'relu-net', width: 16, weightStd: 1.2, biasStd: 0.8, outputStd: 1.1 },
+        observables: { points: [[0, 0], [1, -0.5], [0.3, 0.9]], connected: [2] },
+      },
+    },
+  ];
+
+  it('tfjs models (K = 300 per family) load with stock tfjs in a fresh process, match the float64 JSON formula and the exact G2 kernel', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nnft-export-hidden-'));
+    for (const [n, entry] of specs.entries()) {
+      const specPath = entry.path ?? join(work, `spec-${n}.json`);
+      if (!entry.path) writeFileSync(specPath, JSON.stringify(entry.spec));
+      const spec = await loadSpec(specPath);
+      const kind = spec.architecture.kind;
+      const points = spec.observables.points;
+      const K = 300;
+      const out = join(work, `${kind}-tfjs`);
+      const context = capture();
+      expect(await runCli(['export', specPath, '--count', String(K), '--format', 'tfjs', '--out', out, '--seed', '21'], context), context.err).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest).toMatchObject({ kind, count: K, customLayers: kind === 'relu-net' ? [] : [kind === 'erf-net' ? 'NnftErf' : 'NnftExp'] });
+      const child = spawnSync(process.execPath, [join(root, 'test/export/fixtures/evaluate-tfjs-models.mjs'), layerModule(work), out, JSON.stringify(points)], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
+      expect(child.status, child.stderr).toBe(0);
+      const { values, metadata } = JSON.parse(child.stdout) as { values: number[][]; metadata: { index: number; seed: number; kind: string }[] };
+      expect(values).toHaveLength(K);
+      expect(metadata[7]).toMatchObject({ index: 7, seed: 21, kind });
+
+      // The same networks as float64 JSON (same seed): the tfjs models agree to float32 precision.
+      const jsonOut = join(work, `${kind}-json`);
+      expect(await runCli(['export', specPath, '--count', String(K), '--format', 'json', '--out', jsonOut, '--seed', '21'], capture())).toBe(0);
+      for (let k = 0; k < K; k++) {
+        const network = JSON.parse(readFileSync(join(jsonOut, `network-${String(k).padStart(5, '0')}.json`), 'utf8'));
+        expect(network.kind).toBe(kind);
+        const reference = evaluateHiddenJson(network, points);
+        reference.forEach((value, p) => expect(Math.abs(values[k]![p]! - value), `${kind} network ${k} at x${p}`).toBeLessThan(1e-4 * (1 + Math.abs(value))));
+      }
+
+      // Empirical G2 of the K loaded models against the family's exact kernel, 5 standard errors.
+      const architecture = architectureFromSpec(spec);
+      for (let a = 0; a < points.length; a++) {
+        for (let b = a; b < points.length; b++) {
+          const exact = architecture.exactMoment!([points[a]!, points[b]!])!;
+          const { mean, stderr } = g2(values, a, b);
+          expect(Math.abs(mean - exact), `${kind} G2(x${a},x${b}) = ${mean} ± ${stderr}, exact ${exact}`).toBeLessThan(5 * stderr);
+        }
+      }
+    }
+  });
+
+  it('JSON networks (K = 3000, Gauss-net) reproduce the exact G2 kernel within 5 standard errors', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'nnft-export-gauss-json-'));
+    const specPath = specs[0]!.path!;
+    const manifest = await exportSpec(await loadSpec(specPath), { count: 3000, format: 'json', out, seed: 4 });
+    expect(manifest.formula).toMatch(/exp\(/);
+    const spec = await loadSpec(specPath);
+    const points = spec.observables.points;
+    const architecture = architectureFromSpec(spec);
+    const values = manifest.files.map((file) => evaluateHiddenJson(JSON.parse(readFileSync(join(out, file), 'utf8')), points));
+    for (let a = 0; a < points.length; a++) {
+      for (let b = a; b < points.length; b++) {
+        const exact = architecture.exactMoment!([points[a]!, points[b]!])!;
+        const { mean, stderr } = g2(values, a, b);
+        expect(Math.abs(mean - exact), `G2(x${a},x${b}) = ${mean} ± ${stderr}, exact ${exact}`).toBeLessThan(5 * stderr);
+      }
     }
   });
 });

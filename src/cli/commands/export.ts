@@ -30,7 +30,13 @@ export function renderExport(manifest: ExportManifest, out: string): string {
   if (manifest.mcmc) {
     lines.push(`${manifest.mcmc.chains} chains x ${manifest.mcmc.sweeps} sweeps, acceptance ${manifest.mcmc.acceptance.toFixed(2)}, ${manifest.mcmc.proposalNeurons} neurons per move, ${(100 * manifest.mcmc.refreshedFraction).toFixed(1)}% of neurons redrawn`);
   }
-  if (manifest.format === 'tfjs') lines.push('load with stock @tensorflow/tfjs after registerNnftCos(tf) (docs/export.md)');
+  if (manifest.format === 'tfjs') {
+    lines.push(
+      manifest.customLayers.length
+        ? `load with stock @tensorflow/tfjs after registerNnftLayers(tf) (custom layer ${manifest.customLayers.join(', ')}; docs/export.md)`
+        : 'load with stock @tensorflow/tfjs (built-in layers only; docs/export.md)',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
