@@ -113,43 +113,62 @@ function numberAt(record: Record<string, unknown>, keys: string[]): number | und
 
 const MAX_TRAJECTORIES = 12;
 
-/** Optimisation history plots from metrics.jsonl records. */
+/**
+ * Optimisation history plots from metrics.jsonl records (fields read: step, width, loss, lossStderr,
+ * chiSquaredPerDof, ess, parameters; any may be missing). A run that tried several widths (width
+ * auto) restarts its step count at each width: then the x axis is the iteration over the whole run
+ * and loss, chi^2/dof and ESS get one series per width.
+ */
 export function historyPlots(metrics: Record<string, unknown>[]): { plots: string[]; notes: string[] } {
   const notes: string[] = [];
-  const steps = metrics.map((record, k) => numberAt(record, ['step']) ?? k);
-  const column = (keys: string[], errorKeys: string[] = []): PlotPoint[] =>
+  const widths = metrics.map((record) => numberAt(record, ['width']));
+  const distinctWidths = [...new Set(widths.filter((width): width is number => width !== undefined))];
+  const perWidth = distinctWidths.length > 1;
+  const steps = perWidth ? metrics.map((_, k) => k) : metrics.map((record, k) => numberAt(record, ['step']) ?? k);
+  const xLabel = perWidth ? 'iteration (all widths in order)' : 'step';
+  if (perWidth) {
+    const spans = distinctWidths.map((width) => {
+      const at = widths.flatMap((value, k) => (value === width ? [k] : []));
+      return `width ${width}: iterations ${at[0]}-${at[at.length - 1]}`;
+    });
+    notes.push(`This run tried ${distinctWidths.length} widths (${spans.join('; ')}).`);
+  }
+  const column = (keys: string[], errorKeys: string[] = [], width?: number): PlotPoint[] =>
     metrics.flatMap((record, k) => {
+      if (width !== undefined && widths[k] !== width) return [];
       const y = numberAt(record, keys);
       if (y === undefined) return [];
       const yError = numberAt(record, errorKeys);
       return [{ x: steps[k]!, y, ...(yError !== undefined ? { yError } : {}) }];
     });
-  const loss = column(['loss'], ['lossStderr']);
-  const chiSquared = column(['chiSquaredPerDof', 'chi2PerDof']);
-  const ess = column(['ess', 'effectiveSampleSize']);
-  const positive = (points: PlotPoint[]) => points.length > 0 && points.every((point) => point.y > 0);
+  /** One series, or one per width. */
+  const seriesOf = (label: string, keys: string[], errorKeys: string[] = []): PlotSeries[] =>
+    (perWidth ? distinctWidths : [undefined])
+      .map((width) => ({ label: width === undefined ? label : `${label}, width ${width}`, points: column(keys, errorKeys, width), mode: 'line' as const }))
+      .filter((series) => series.points.length > 0);
+  const lossSeries = seriesOf('loss', ['loss'], ['lossStderr']);
+  if (lossSeries.some((series) => series.points.some((point) => point.yError !== undefined))) for (const series of lossSeries) series.label = series.label.replace(/^loss/, 'loss ± stderr');
+  const chiSquaredSeries = seriesOf('χ²/dof', ['chiSquaredPerDof', 'chi2PerDof']);
+  const essSeries = seriesOf('ESS', ['ess', 'effectiveSampleSize']);
+  const positive = (series: PlotSeries[]) => series.length > 0 && series.every((entry) => entry.points.every((point) => point.y > 0));
   const plots: string[] = [];
-  plots.push(
-    renderPlot({ id: 'loss', title: 'Loss per step', xLabel: 'step', yLabel: 'loss (χ²)', yScale: positive(loss) ? 'log' : 'linear', series: loss.length ? [{ label: 'loss ± stderr', points: loss, mode: 'line' }] : [] }),
-  );
+  plots.push(renderPlot({ id: 'loss', title: 'Loss per step', xLabel, yLabel: 'loss (χ²)', yScale: positive(lossSeries) ? 'log' : 'linear', series: lossSeries, xIntegerTicks: true }));
   const firstStep = steps[0] ?? 0;
   const lastStep = steps[steps.length - 1] ?? 1;
   plots.push(
     renderPlot({
       id: 'chi2',
       title: 'χ²/dof per step',
-      xLabel: 'step',
+      xLabel,
       yLabel: 'χ²/dof',
-      yScale: positive(chiSquared) ? 'log' : 'linear',
-      series: chiSquared.length
-        ? [
-            { label: 'χ²/dof', points: chiSquared, mode: 'line' },
-            { label: 'χ²/dof = 1', points: [{ x: firstStep, y: 1 }, { x: lastStep, y: 1 }], mode: 'line', dashed: true },
-          ]
+      yScale: positive(chiSquaredSeries) ? 'log' : 'linear',
+      series: chiSquaredSeries.length
+        ? [...chiSquaredSeries, { label: 'χ²/dof = 1', points: [{ x: firstStep, y: 1 }, { x: lastStep, y: 1 }], mode: 'line', dashed: true }]
         : [],
+      xIntegerTicks: true,
     }),
   );
-  plots.push(renderPlot({ id: 'ess', title: 'Effective sample size per step', xLabel: 'step', yLabel: 'ESS', series: ess.length ? [{ label: 'ESS', points: ess, mode: 'line' }] : [] }));
+  plots.push(renderPlot({ id: 'ess', title: 'Effective sample size per step', xLabel, yLabel: 'ESS', series: essSeries, xIntegerTicks: true }));
 
   const names: string[] = [];
   for (const record of metrics) {
@@ -165,7 +184,7 @@ export function historyPlots(metrics: Record<string, unknown>[]): { plots: strin
       return typeof value === 'number' && Number.isFinite(value) ? [{ x: steps[k]!, y: value }] : [];
     }),
   }));
-  plots.push(renderPlot({ id: 'parameters', title: 'Coupling and parameter trajectories', xLabel: 'step', yLabel: 'value', series: trajectories, height: 380 }));
+  plots.push(renderPlot({ id: 'parameters', title: 'Coupling and parameter trajectories', xLabel, yLabel: 'value', series: trajectories, height: 380, xIntegerTicks: true }));
   return { plots, notes };
 }
 

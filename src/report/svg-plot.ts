@@ -33,6 +33,8 @@ export interface PlotSpec {
   series: PlotSeries[];
   /** Replace numeric x tick labels (categorical axes such as tuple labels). */
   xTickLabels?: Tick[];
+  /** Whole-number x ticks only (steps, iterations). */
+  xIntegerTicks?: boolean;
   width?: number;
   height?: number;
   /** A sentence under the plot. */
@@ -142,7 +144,7 @@ export function renderPlot(spec: PlotSpec): string {
   if (!xAxis || !yAxis) {
     parts.push(`<text class="no-data" x="${(left + right) / 2}" y="${(top + bottom) / 2}" text-anchor="middle" fill="#888">no data to plot</text>`);
   } else {
-    const xTicks = spec.xTickLabels ?? xAxis.ticks;
+    const xTicks = spec.xTickLabels ?? (spec.xIntegerTicks ? xAxis.ticks.filter((tick) => Number.isInteger(tick.value)) : xAxis.ticks);
     for (const tick of xTicks) {
       const x = xAxis.toPixel(tick.value);
       if (x < left - 0.5 || x > right + 0.5) continue;

@@ -43,6 +43,34 @@ describe('run report', () => {
     expect(html).toMatch(/1 unreadable line in metrics\.jsonl/);
   });
 
+  it('a run that tried several widths (width auto) plots its history per width over the iteration, with integer ticks', async () => {
+    const { historyPlots } = await import('../../src/report/run-plots.js');
+    // Metrics as the design writes them for width auto: the step count restarts at each width; a
+    // record without ess and one without loss are tolerated.
+    const metrics: Record<string, unknown>[] = [];
+    for (const width of [32, 64]) {
+      for (let step = 0; step < 5; step++) metrics.push({ width, step, loss: 100 / (step + 1), chiSquaredPerDof: 3 / (step + 1), ess: 900 + step, parameters: { g4: 0.5 + step / 100 } });
+    }
+    delete metrics[3]!.ess;
+    delete metrics[7]!.loss;
+    const { plots, notes } = historyPlots(metrics);
+    expect(notes.join(' ')).toContain('width 32: iterations 0-4; width 64: iterations 5-9');
+    const html = plots.join('');
+    for (const id of ['loss', 'chi2', 'ess', 'parameters']) expectDrawn(html, id);
+    const loss = figure(html, 'loss')!;
+    expect(loss).toContain('loss, width 32');
+    expect(loss).toContain('loss, width 64');
+    expect(loss).not.toContain('± stderr');
+    expect(figure(html, 'ess')!.match(/<g class="series"/g)).toHaveLength(2);
+    // x runs over iterations 0..9, not the restarted steps, and no tick falls between two iterations.
+    // x tick labels are the centred numeric texts under the axis.
+    const tickLabels = [...figure(html, 'chi2')!.matchAll(/text-anchor="middle">([-\d.e+]+)<\/text>/g)].map((match) => match[1]!);
+    expect(tickLabels.length).toBeGreaterThan(1);
+    expect(Math.max(...tickLabels.map(Number))).toBeGreaterThan(5);
+    for (const label of tickLabels) expect(Number.isInteger(Number(label)), `tick ${label}`).toBe(true);
+    expect(figure(html, 'chi2')).toContain('iteration (all widths in order)');
+  });
+
   it('escapes text from the run and holds no scripts or external assets', async () => {
     const directory = await syntheticRunDirectory();
     const html = await renderReport(directory);
