@@ -1,5 +1,6 @@
 /**
- * Key results of a design run for sweep summaries: chi^2/dof, width, ESS, fitted parameters, and
+ * Key results of a design run for sweep summaries: status, chi^2/dof, width, ESS, the relative error
+ * per connected order, fitted parameters, and
  * every connected correlator as achieved ± stderr next to its target ± stderr. Point runners may
  * return this (or their own record); the sweep runner also uses it to rebuild a missing row from a
  * finished point's result.json.
@@ -39,6 +40,16 @@ export function summarizeDesignResult(result: CorrelatorResult): Record<string, 
   for (const key of ['status', 'converged', 'chiSquaredPerDof', 'relativeError', 'width', 'ensembleSize', 'ess', 'steps', 'backend', 'seed']) {
     const value = result[key];
     if (value !== undefined && (typeof value !== 'object' || value === null)) summary[key] = value;
+  }
+  // The design's per-order relative error (comparison.orders[].relativeError), keyed by order.
+  const orders = (result.comparison as { orders?: unknown } | undefined)?.orders;
+  if (Array.isArray(orders)) {
+    const relativeErrors: Record<string, number> = {};
+    for (const entry of orders as { order?: unknown; relativeError?: unknown }[]) {
+      const value = finiteNumber(entry.relativeError);
+      if (typeof entry.order === 'number' && value !== undefined) relativeErrors[String(entry.order)] = value;
+    }
+    if (Object.keys(relativeErrors).length) summary.relativeErrors = relativeErrors;
   }
   const parameters = result.parameters;
   if (parameters && typeof parameters === 'object') {
