@@ -198,6 +198,11 @@ export function sweepSections(data: SweepData): ReportSection[] {
         notes,
       ),
     );
+    const relative = (row: SweepSummaryRow): Record<string, number> =>
+      Object.fromEntries(Object.entries(numericEntries(row.results.relativeErrors)).map(([order, value]) => [`G_c${order}`, value]));
+    if ([...groups.values()].some((rows) => rows.some((row) => Object.keys(relative(row)).length > 0))) {
+      plots.push(scalarPlot('sweep-relative-error', `Relative error per order against ${axis.name}`, 'relative error', relative, groups, axis, notes));
+    }
     sections.push({ id: 'sweep-plots', title: `Results against ${axis.name}`, html: plots.join('') });
   }
   if (data.extrapolation) {

@@ -50,6 +50,19 @@ export function summarizeDesignResult(result: CorrelatorResult): Record<string, 
       if (typeof entry.order === 'number' && value !== undefined) relativeErrors[String(entry.order)] = value;
     }
     if (Object.keys(relativeErrors).length) summary.relativeErrors = relativeErrors;
+    // chi^2/dof of the validation against the target over every order, when the result has no total.
+    if (summary.chiSquaredPerDof === undefined) {
+      let chiSquared = 0;
+      let degreesOfFreedom = 0;
+      for (const entry of orders as { chiSquared?: unknown; degreesOfFreedom?: unknown }[]) {
+        const chi = finiteNumber(entry.chiSquared);
+        const dof = finiteNumber(entry.degreesOfFreedom);
+        if (chi === undefined || dof === undefined || dof <= 0) continue;
+        chiSquared += chi;
+        degreesOfFreedom += dof;
+      }
+      if (degreesOfFreedom > 0) summary.chiSquaredPerDof = chiSquared / degreesOfFreedom;
+    }
   }
   const parameters = result.parameters;
   if (parameters && typeof parameters === 'object') {

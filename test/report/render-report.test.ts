@@ -113,7 +113,7 @@ describe('sweep report', () => {
     const report = await renderReportDetailed(directory);
     expect(report.kind).toBe('sweep');
     const html = report.html;
-    for (const id of ['sweep-gc2', 'sweep-gc4', 'sweep-parameters', 'sweep-chi2']) expectDrawn(html, id);
+    for (const id of ['sweep-gc2', 'sweep-gc4', 'sweep-parameters', 'sweep-chi2', 'sweep-relative-error']) expectDrawn(html, id);
     // Width spans 8x with explicit values: linear axis; the extrapolation plots are against 1/width.
     const extrapolationIds = [...html.matchAll(/id="plot-(extrapolation-[^"]+)"/g)].map((match) => match[1]!);
     expect(extrapolationIds.length).toBeGreaterThan(0);

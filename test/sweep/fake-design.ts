@@ -44,6 +44,12 @@ export function fakeDesignResult(coupling: number, width: number): CorrelatorRes
     parameters: { g4: coupling * 0.8, mass: 1 + coupling / 10 },
     width,
     chiSquaredPerDof: 1 + coupling / 10,
+    comparison: {
+      orders: [
+        { order: 2, relativeError: 0.6 / width, chiSquared: 6, degreesOfFreedom: 6 },
+        { order: 4, relativeError: 16 / width / (1 + coupling), chiSquared: 15, degreesOfFreedom: 15 },
+      ],
+    },
     ess: 5000,
   };
 }

@@ -7,8 +7,18 @@ describe('summarizeDesignResult', () => {
     const result = {
       ...fakeDesignResult(0.5, 64),
       status: 'not-met',
-      comparison: { orders: [{ order: 2, relativeError: 0.004 }, { order: 4, relativeError: 0.31 }, { order: 6, relativeError: null }] },
+      comparison: {
+        orders: [
+          { order: 2, relativeError: 0.004, chiSquared: 30, degreesOfFreedom: 6 },
+          { order: 4, relativeError: 0.31, chiSquared: 12, degreesOfFreedom: 15 },
+          { order: 6, relativeError: null },
+        ],
+      },
     };
+    // The fake result's own chiSquaredPerDof (1.05) wins; without it, the orders' total.
+    expect(summarizeDesignResult(result).chiSquaredPerDof).toBe(1.05);
+    const { chiSquaredPerDof: _dropped, ...withoutTotal } = result;
+    expect(summarizeDesignResult(withoutTotal).chiSquaredPerDof).toBeCloseTo(42 / 21, 12);
     const summary = summarizeDesignResult(result);
     expect(summary).toMatchObject({ status: 'not-met', width: 64, relativeErrors: { '2': 0.004, '4': 0.31 } });
     expect(summary.relativeErrors).not.toHaveProperty('6');
@@ -18,6 +28,7 @@ describe('summarizeDesignResult', () => {
   });
 
   it('has no relativeErrors without a comparison', () => {
-    expect(summarizeDesignResult(fakeDesignResult(0.5, 64))).not.toHaveProperty('relativeErrors');
+    const { comparison: _dropped, ...result } = fakeDesignResult(0.5, 64);
+    expect(summarizeDesignResult(result)).not.toHaveProperty('relativeErrors');
   });
 });
