@@ -58,7 +58,10 @@ export function summaryCsv(rows: readonly SweepSummaryRow[], parameterNames: rea
       }
     }
   }
-  const header = ['index', 'id', 'status', ...parameterNames, ...resultColumns, 'error'];
+  // A result column named like a leading column (a design's own "status" and "width" next to the
+  // row status and a varied width) is written as "results.<name>", so no header repeats.
+  const leading = new Set(['index', 'id', 'status', ...parameterNames, 'error']);
+  const header = ['index', 'id', 'status', ...parameterNames, ...resultColumns.map((column) => (leading.has(column) ? `results.${column}` : column)), 'error'];
   const lines = [header.map(csvCell).join(',')];
   rows.forEach((row, k) => {
     const cells = [

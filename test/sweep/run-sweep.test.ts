@@ -56,6 +56,10 @@ describe('runSweep', () => {
     expect(csv).toHaveLength(10);
     expect(csv[0]!.startsWith('index,id,status,coupling,width,')).toBe(true);
     expect(csv[0]).toContain('correlators.Gc2(0,1).value');
+    // The design's own width (a result) next to the varied width: one header each, no repeats.
+    const header = csv[0]!.split(',');
+    expect(header).toContain('results.width');
+    for (const name of ['status', 'width', 'coupling']) expect(header.filter((column) => column === name), name).toHaveLength(1);
     expect(events.filter((event) => event.type === 'progress').at(-1)).toMatchObject({ done: 9, total: 9 });
   });
 
