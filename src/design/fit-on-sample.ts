@@ -27,6 +27,7 @@ import { drawDesignSample } from './design-sample.js';
 import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type ParameterLayout, type SampleObjectiveContext } from './sample-objective.js';
 import { optimiseSaa, DEFAULT_SAA, type SaaState } from './optimise-saa.js';
 import { chiSquaredErrors } from './chi-squared-errors.js';
+import { minimaxPolish } from './minimax-polish.js';
 import type { StopReason } from './optimise-lm.js';
 
 export const KURTOSIS_REDRAW = 0.1;
@@ -171,6 +172,11 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       state.saa,
     );
     totalSteps += outcome.steps;
+    if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
+      const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen);
+      input.onEvent({ type: 'info', message: `width ${width}: minimax polish of the relative errors on the sample: worst ${polished.before.toFixed(4)} -> ${polished.after.toFixed(4)}` });
+      outcome.parameters = polished.parameters;
+    }
     const finished = (): FitOutcome => {
       const stderr = sampleStandardErrors(context, outcome.parameters);
       const final = evaluateOnSample(context, outcome.parameters);

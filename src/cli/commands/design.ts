@@ -16,6 +16,8 @@ interface DesignArgs {
   resume?: string;
   width: string;
   ensemble?: number;
+  minWidth?: number;
+  maxWidth?: number;
   validationEnsemble?: number;
   seed?: number;
   tolerance?: number;
@@ -71,6 +73,8 @@ export function designCommand(context: CliContext) {
         .option('out', { type: 'string', describe: 'run directory (default runs/<target name>-<time>)' })
         .option('resume', { type: 'string', describe: 'continue the run in this directory (refuses a changed config)' })
         .option('width', { type: 'string', default: 'auto', describe: 'network width, or auto: the smallest width meeting --tolerance' })
+        .option('min-width', { type: 'number', describe: `smallest width --width auto tries (default ${DESIGN_DEFAULTS.minWidth})` })
+        .option('max-width', { type: 'number', describe: `largest width --width auto tries (default ${DESIGN_DEFAULTS.maxWidth})` })
         .option('ensemble', { type: 'number', describe: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize}); per step for targets with a momentum cutoff (default 8000)` })
         .option('validation-ensemble', { type: 'number', describe: `networks in each validation estimate (default ${DESIGN_DEFAULTS.validationEnsembleSize})` })
         .option('seed', { type: 'number', describe: `root seed (default ${DESIGN_DEFAULTS.seed})` })
@@ -112,6 +116,8 @@ export function designCommand(context: CliContext) {
         if (value !== undefined) options[key] = value;
       };
       setIf('ensembleSize', pick(args.ensemble, 'ensembleSize'));
+      setIf('minWidth', pick(args.minWidth, 'minWidth'));
+      setIf('maxWidth', pick(args.maxWidth, 'maxWidth'));
       setIf('validationEnsembleSize', pick(args.validationEnsemble, 'validationEnsembleSize'));
       setIf('seed', pick(args.seed, 'seed'));
       setIf('tolerance', pick(args.tolerance, 'tolerance'));

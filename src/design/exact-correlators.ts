@@ -1,0 +1,39 @@
+/**
+ * The connected correlators of an undeformed network spec in closed form (exact finite-width
+ * moments of the base architecture, turned into joint cumulants), as a CorrelatorResult with zero
+ * errors. Used to judge free designs without sampling noise.
+ */
+import { NnftError } from '../errors.js';
+import { RESULT_VERSION, indexTuples, type CorrelatorResult } from '../io/result.js';
+import { cumulantRecipe, evaluateCumulant } from '../estimators/cumulants.js';
+import { monomialTable } from '../estimators/monomials.js';
+import { architectureFromSpec } from '../spec/build-ensemble.js';
+import type { NnftSpec } from '../spec/spec.js';
+
+export function exactSpecCorrelators(spec: NnftSpec, orders: readonly number[]): CorrelatorResult {
+  if (spec.deformation) throw new NnftError('E_INTERNAL', 'closed-form correlators exist only for undeformed specs');
+  const architecture = architectureFromSpec(spec);
+  const points = spec.observables.points;
+  const table = monomialTable(points.length, Math.max(...orders));
+  const moments = table.tuples.map((tuple) => {
+    const value = architecture.exactMoment(tuple.map((index) => points[index]!));
+    if (value === null) throw new NnftError('E_UNSUPPORTED', `the ${spec.architecture.kind} architecture has no closed-form moments`);
+    return value;
+  });
+  const evenOnly = architecture.z2Symmetric;
+  return {
+    nnftResult: RESULT_VERSION,
+    kind: 'ensemble-correlators',
+    points: points.map((point) => [...point]),
+    correlators: orders.map((order) => {
+      const indices = indexTuples(points.length, order);
+      return {
+        order,
+        indices,
+        values: indices.map((tuple) => evaluateCumulant(cumulantRecipe(tuple, (sub) => table.indexOf(sub), evenOnly), moments)),
+        stderr: indices.map(() => 0),
+      };
+    }),
+    method: 'closed form: exact finite-width moments of the undeformed network',
+  };
+}
