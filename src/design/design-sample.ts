@@ -16,15 +16,19 @@
  * the validation estimate averages over; the weight is per network, so averaging commutes with it)
  * and the raw integrals. Memory: M x (monomials + integrals) numbers.
  */
-import { tf } from '../backend/index.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { tf, initBackend, type BackendRequest } from '../backend/index.js';
 import { architectureFromSpec, deformationFromSpec, symmetryImages } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { belowModeCutoff, gaussianKernelMatrix } from '../densities/deformations.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { deriveSeed } from '../random/index.js';
 import { factorial } from '../numeric/special-functions.js';
-import { NnftError } from '../errors.js';
+import { NnftError, type ErrorCode } from '../errors.js';
 import type { DesignTerm } from './cos-net-design-model.js';
+import type { ProductGrid } from '../architectures/product-grid.js';
 
 /** One term's functional as sum_j coefficient_j sigma^power_j R_j, R_j a cached raw integral. */
 export interface FunctionalExpansion {
@@ -48,6 +52,8 @@ export interface DesignSample {
 }
 
 export const SAMPLE_STREAM = 'design/sample';
+/** Networks per chunk (fixed: chunk c's seed and place in the sample do not depend on workers). */
+export const SAMPLE_CHUNK = 500;
 
 /** The raw integrals the terms need, and each term's expansion in them. */
 export function functionalExpansions(terms: readonly DesignTerm[]): { kinds: DesignSample['integralKinds']; functionals: FunctionalExpansion[] } {
@@ -75,9 +81,99 @@ export function functionalExpansions(terms: readonly DesignTerm[]): { kinds: Des
   return { kinds, functionals };
 }
 
+interface PreparedSample {
+  readonly architecture: ReturnType<typeof architectureFromSpec>;
+  readonly grid: ProductGrid | null;
+  readonly allPoints: number[][];
+  readonly pointCount: number;
+  readonly imageCount: number;
+  readonly table: MonomialTable;
+  readonly kinds: DesignSample['integralKinds'];
+  readonly functionals: FunctionalExpansion[];
+  readonly kernels: Map<number, Float32Array>;
+  readonly modeCutoff: number | undefined;
+  readonly dimension: number;
+  readonly seed: number;
+}
+
+function prepareSample(spec: NnftSpec, terms: readonly DesignTerm[], maxOrder: number, seed: number): PreparedSample {
+  const architecture = architectureFromSpec(spec);
+  const deformation = terms.length > 0 ? deformationFromSpec(spec, architecture) : null;
+  const points = spec.observables.points;
+  const images = [points, ...symmetryImages(spec, points)];
+  const { kinds, functionals } = functionalExpansions(terms);
+  const grid = deformation?.grid ?? null;
+  const kernels = new Map<number, Float32Array>();
+  for (const kind of kinds) if (kind.kind === 'nonlocal' && grid) kernels.set(kind.kernelWidth, gaussianKernelMatrix(grid, spec.dimension, kind.kernelWidth));
+  return {
+    architecture,
+    grid,
+    allPoints: images.flat().map((point) => [...point]),
+    pointCount: points.length,
+    imageCount: images.length,
+    table: monomialTable(points.length, maxOrder),
+    kinds,
+    functionals,
+    kernels,
+    modeCutoff: spec.deformation?.modeCutoff,
+    dimension: spec.dimension,
+    seed,
+  };
+}
+
+/** One chunk of the sample: image-averaged monomials [size][J] and raw integrals [r][size]. */
+export async function drawSampleChunk(prepared: PreparedSample, chunkIndex: number, size: number): Promise<{ monomials: Float32Array; integrals: Float64Array[] }> {
+  const { architecture, grid, allPoints, pointCount: P, imageCount: I, table, kinds, kernels, modeCutoff } = prepared;
+  const J = table.tuples.length;
+  const gridSize = grid ? grid.offsetCount * grid.nodeCount : 0;
+  const chunk = architecture.sample(deriveSeed(prepared.seed, SAMPLE_STREAM, chunkIndex), size);
+  const outputs = tf.tidy(() => {
+    const phi = architecture.applyAtPoints(chunk, allPoints);
+    if (!grid) return [phi];
+    const field = architecture.applyOnGrid(modeCutoff !== undefined ? belowModeCutoff(chunk, prepared.dimension, modeCutoff) : chunk, grid);
+    const weights = tf.tensor2d(Float32Array.from(grid.weights), [gridSize, 1]);
+    const raw = kinds.map((kind) => {
+      if (kind.kind === 'power') return tf.reshape(tf.matMul(kind.power === 0 ? tf.onesLike(field) : tf.pow(field, kind.power), weights), [size]);
+      const squared = tf.square(field);
+      return tf.sum(tf.mul(tf.matMul(squared, tf.tensor2d(kernels.get(kind.kernelWidth)!, [gridSize, gridSize])), squared), 1);
+    });
+    return [phi, ...raw];
+  });
+  const data = (await Promise.all(outputs.map((tensor) => tensor.data()))) as Float32Array[];
+  tf.dispose(outputs);
+  const phi = data[0]!;
+  const monomials = new Float32Array(size * J);
+  const values = new Float64Array(J);
+  const scratch = new Float64Array(J);
+  for (let m = 0; m < size; m++) {
+    values.fill(0);
+    for (let image = 0; image < I; image++) {
+      const offset = m * I * P + image * P;
+      // Depth-first table: each monomial is its parent times one factor.
+      for (let j = 0; j < J; j++) {
+        const parent = table.parent[j]!;
+        const factor = phi[offset + table.last[j]!]!;
+        const value = parent < 0 ? factor : scratch[parent]! * factor;
+        scratch[j] = value;
+        values[j]! += value;
+      }
+    }
+    for (let j = 0; j < J; j++) monomials[m * J + j] = values[j]! / I;
+  }
+  const integrals = kinds.map((_, r) => {
+    const column = Float64Array.from(data[1 + r]!);
+    column.forEach((value, m) => {
+      if (!Number.isFinite(value)) throw new NnftError('E_NUMERIC', `a deformation integral of network ${chunkIndex}:${m} is not finite`, { hint: 'lower the couplings or the amplitude scale' });
+    });
+    return column;
+  });
+  return { monomials, integrals };
+}
+
 /**
  * Draw the sample from `spec` (the design's spec at amplitude scale 1: same base density, grid, mode
- * cutoff, region and images as the spec the design will emit).
+ * cutoff, region and images as the spec the design will emit). Chunk c always has the seed
+ * (seed, SAMPLE_STREAM, c), so the sample is the same for any number of workers.
  */
 export async function drawDesignSample(
   spec: NnftSpec,
@@ -85,68 +181,104 @@ export async function drawDesignSample(
   maxOrder: number,
   seed: number,
   count: number,
-  options: { chunkSize?: number; onChunk?: (done: number, total: number) => void } = {},
+  options: { chunkSize?: number; workers?: number; backend?: BackendRequest; onChunk?: (done: number, total: number) => void } = {},
 ): Promise<DesignSample> {
   const started = Date.now();
-  const architecture = architectureFromSpec(spec);
-  const deformation = terms.length > 0 ? deformationFromSpec(spec, architecture) : null;
-  const points = spec.observables.points;
-  const images = [points, ...symmetryImages(spec, points)];
-  const allPoints = images.flat();
-  const P = points.length;
-  const I = images.length;
-  const table = monomialTable(P, maxOrder);
-  const J = table.tuples.length;
-  const { kinds, functionals } = functionalExpansions(terms);
+  const prepared = prepareSample(spec, terms, maxOrder, seed);
+  const J = prepared.table.tuples.length;
   const monomials = new Float32Array(count * J);
-  const integrals = kinds.map(() => new Float64Array(count));
-  const chunkSize = options.chunkSize ?? 500;
-  const grid = deformation?.grid ?? null;
-  const gridSize = grid ? grid.offsetCount * grid.nodeCount : 0;
-  const modeCutoff = spec.deformation?.modeCutoff;
-  const kernels = new Map<number, Float32Array>();
-  for (const kind of kinds) if (kind.kind === 'nonlocal' && grid) kernels.set(kind.kernelWidth, gaussianKernelMatrix(grid, spec.dimension, kind.kernelWidth));
-  const values = new Float64Array(J);
-  const scratch = new Float64Array(J);
-  for (let start = 0, chunkIndex = 0; start < count; start += chunkSize, chunkIndex++) {
-    const size = Math.min(chunkSize, count - start);
-    const chunk = architecture.sample(deriveSeed(seed, SAMPLE_STREAM, chunkIndex), size);
-    const outputs = tf.tidy(() => {
-      const phi = architecture.applyAtPoints(chunk, allPoints);
-      if (!grid) return [phi];
-      const field = architecture.applyOnGrid(modeCutoff !== undefined ? belowModeCutoff(chunk, spec.dimension, modeCutoff) : chunk, grid);
-      const weights = tf.tensor2d(Float32Array.from(grid.weights), [gridSize, 1]);
-      const raw = kinds.map((kind) => {
-        if (kind.kind === 'power') return tf.reshape(tf.matMul(kind.power === 0 ? tf.onesLike(field) : tf.pow(field, kind.power), weights), [size]);
-        const squared = tf.square(field);
-        return tf.sum(tf.mul(tf.matMul(squared, tf.tensor2d(kernels.get(kind.kernelWidth)!, [gridSize, gridSize])), squared), 1);
-      });
-      return [phi, ...raw];
-    });
-    const data = (await Promise.all(outputs.map((tensor) => tensor.data()))) as Float32Array[];
-    tf.dispose(outputs);
-    const phi = data[0]!;
-    for (let m = 0; m < size; m++) {
-      values.fill(0);
-      for (let image = 0; image < I; image++) {
-        const offset = m * I * P + image * P;
-        // Depth-first table: each monomial is its parent times one factor.
-        for (let j = 0; j < J; j++) {
-          const parent = table.parent[j]!;
-          const factor = phi[offset + table.last[j]!]!;
-          const value = parent < 0 ? factor : scratch[parent]! * factor;
-          scratch[j] = value;
-          values[j]! += value;
-        }
-      }
-      for (let j = 0; j < J; j++) monomials[(start + m) * J + j] = values[j]! / I;
-      kinds.forEach((_, r) => {
-        const value = data[1 + r]![m]!;
-        if (!Number.isFinite(value)) throw new NnftError('E_NUMERIC', `a deformation integral of network ${start + m} is not finite`, { hint: 'lower the couplings or the amplitude scale' });
-        integrals[r]![start + m] = value;
-      });
+  const integrals = prepared.kinds.map(() => new Float64Array(count));
+  const chunkSize = options.chunkSize ?? SAMPLE_CHUNK;
+  const chunkCount = Math.ceil(count / chunkSize);
+  let done = 0;
+  const place = (chunkIndex: number, part: { monomials: Float32Array; integrals: Float64Array[] }) => {
+    const start = chunkIndex * chunkSize;
+    monomials.set(part.monomials, start * J);
+    part.integrals.forEach((column, r) => integrals[r]!.set(column, start));
+    done += part.integrals[0]?.length ?? part.monomials.length / J;
+    options.onChunk?.(done, count);
+  };
+  const workers = Math.max(1, Math.min(options.workers ?? 1, chunkCount));
+  if (workers === 1) {
+    for (let chunkIndex = 0; chunkIndex < chunkCount; chunkIndex++) {
+      place(chunkIndex, await drawSampleChunk(prepared, chunkIndex, Math.min(chunkSize, count - chunkIndex * chunkSize)));
     }
-    options.onChunk?.(start + size, count);
+  } else {
+    await drawShardedSample({ spec, terms: [...terms], maxOrder, seed, count, chunkSize, workers, backend: options.backend ?? 'auto' }, place);
   }
-  return { count, table, monomials, integrals, integralKinds: kinds, functionals, imageCount: I, seed, seconds: (Date.now() - started) / 1000 };
+  return {
+    count,
+    table: prepared.table,
+    monomials,
+    integrals,
+    integralKinds: prepared.kinds,
+    functionals: prepared.functionals,
+    imageCount: prepared.imageCount,
+    seed,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+export interface SampleWorkerInput {
+  readonly spec: NnftSpec;
+  readonly terms: DesignTerm[];
+  readonly maxOrder: number;
+  readonly seed: number;
+  readonly count: number;
+  readonly chunkSize: number;
+  readonly workers: number;
+  readonly backend: BackendRequest;
+  readonly workerIndex?: number;
+}
+
+export type SampleWorkerMessage =
+  | { type: 'chunk'; chunkIndex: number; monomials: Float32Array; integrals: Float64Array[] }
+  | { type: 'done' }
+  | { type: 'error'; message: string; code?: string };
+
+/** Worker body: draw chunks workerIndex, workerIndex + workers, ... and post each one back. */
+export async function runSampleWorker(input: SampleWorkerInput, post: (message: SampleWorkerMessage, transfer: ArrayBuffer[]) => void): Promise<void> {
+  await initBackend(input.backend);
+  const prepared = prepareSample(input.spec, input.terms, input.maxOrder, input.seed);
+  const chunkCount = Math.ceil(input.count / input.chunkSize);
+  for (let chunkIndex = input.workerIndex ?? 0; chunkIndex < chunkCount; chunkIndex += input.workers) {
+    const part = await drawSampleChunk(prepared, chunkIndex, Math.min(input.chunkSize, input.count - chunkIndex * input.chunkSize));
+    post({ type: 'chunk', chunkIndex, ...part }, [part.monomials.buffer as ArrayBuffer, ...part.integrals.map((column) => column.buffer as ArrayBuffer)]);
+  }
+  post({ type: 'done' }, []);
+}
+
+async function drawShardedSample(input: SampleWorkerInput, place: (chunkIndex: number, part: { monomials: Float32Array; integrals: Float64Array[] }) => void): Promise<void> {
+  const script = sampleWorkerScript();
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: input.workers }, (_, workerIndex) => {
+        const worker = new Worker(script, { workerData: { ...input, workerIndex } satisfies SampleWorkerInput });
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: SampleWorkerMessage) => {
+            if (message.type === 'chunk') place(message.chunkIndex, message);
+            else if (message.type === 'done') resolve();
+            else reject(new NnftError((message.code as ErrorCode | undefined) ?? 'E_INTERNAL', `design sample worker ${workerIndex}: ${message.message}`));
+          });
+          worker.on('error', (error) => reject(new NnftError('E_INTERNAL', `design sample worker ${workerIndex} failed: ${error.message}`, { cause: error })));
+          worker.on('exit', (code) => {
+            if (code !== 0) reject(new NnftError('E_INTERNAL', `design sample worker ${workerIndex} exited with code ${code}`));
+          });
+        });
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** The compiled worker script; from the TypeScript sources (tests) fall back to the built copy in dist/. */
+function sampleWorkerScript(): URL {
+  const sibling = new URL('./design-sample-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  const built = new URL('../../dist/design/design-sample-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new NnftError('E_INTERNAL', 'the design sample worker script is missing', { hint: 'build the package (npx tsc -p .) or run with --workers 1' });
 }

@@ -222,12 +222,17 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
   if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${'optimise' in stored.current ? stored.current.optimise.iteration : stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
-  // Grid: resolves the largest frequency of the weight at the largest momentum scale allowed.
+  // With the momentum scale held (no cutoff: the fixed-sample fit), every parameter acts on cached
+  // per-network numbers; with a cutoff, the scale moves the draws and the fresh-draw loop runs.
+  const sampleAverage = setup.cutoff === null;
+  // Grid: resolves the largest frequency of the weight at the largest momentum scale allowed (the
+  // held scale, with a 5% margin, for the fixed-sample fit).
   const maxMomentumScale = Math.max(1.5, setup.initial[1]! * 1.5);
+  const resolvedScale = sampleAverage ? setup.initial[1]! * 1.05 : maxMomentumScale;
   const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
   const resolution =
     setup.terms.length > 0 && resolvedMomentum !== null
-      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * maxMomentumScale)
+      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * resolvedScale)
       : null;
   const grid = resolution ? boxGrid(setup.dimension, setup.regionSide, resolution) : null;
   const bounds = names.map((name, k) => {
@@ -242,9 +247,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   // Without a momentum cutoff the pathwise derivative in the momentum scale has infinite variance
   // (E[p^2] diverges for the propagator density): hold it, and let the mass counterterm tune the mass.
   const frozen = names.map((name) => name === 'momentumScale' && setup.cutoff === null);
-  // With the momentum scale held, every parameter acts on cached per-network numbers: fit on one
-  // fixed sample (fit-on-sample.ts). With a cutoff, the scale moves the draws: fresh-draw Gauss-Newton.
-  const sampleAverage = setup.cutoff === null;
   const couplingScale = Math.max(0.1, ...setup.initial.slice(2).map((value) => Math.abs(value)));
   // Trust region per iteration, sized by how fast each parameter moves G2 (the best-measured order):
   // 1% in the scales, 0.02 m^2 in the mass counterterm, a tenth of the coupling scale otherwise.
@@ -345,6 +347,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
           if (run) await run.writeCheckpoint(checkpoint);
         },
         resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
+        workers: options.workers ?? 1,
+        backend: backend.name as BackendRequest,
       });
       if (fit.stopReason === 'interrupted') {
         interrupted = true;

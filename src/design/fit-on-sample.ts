@@ -17,6 +17,7 @@ import type { Theory } from '../theory/theory.js';
 import type { CorrelatorResult } from '../io/result.js';
 import type { EventSink } from '../io/events.js';
 import { deriveSeed } from '../random/index.js';
+import type { BackendRequest } from '../backend/index.js';
 import { architectureFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
@@ -63,6 +64,9 @@ export interface FitInput {
   recordStep?: (record: Record<string, unknown>) => Promise<void>;
   saveState?: (state: FitState) => Promise<void>;
   resumeFrom: FitState | null;
+  /** worker_threads for drawing the sample (the sample does not depend on it). */
+  workers?: number;
+  backend?: BackendRequest;
 }
 
 export interface FitOutcome {
@@ -123,6 +127,8 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
     const sample =
       setup.terms.length > 0
         ? await drawDesignSample(sampleSpec, setup.terms, maxOrder, deriveSeed(input.seed, `design/sample/width-${width}`, state.round), input.sampleSize, {
+            workers: input.workers ?? 1,
+            ...(input.backend ? { backend: input.backend } : {}),
             onChunk: (done, total) => input.onEvent({ type: 'progress', task: `width ${width}: drawing the design sample`, done, total }),
           })
         : null;

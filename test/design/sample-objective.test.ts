@@ -89,3 +89,19 @@ describe('design sample objective', () => {
     }
   });
 });
+
+describe('design sample sharding', () => {
+  it('draws the same sample on 1 and 2 workers, to the bit', async () => {
+    await initBackend('wasm');
+    const theory = (await loadTarget(TARGET)).theory;
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+    const unit = [...setup.initial];
+    unit[0] = 1;
+    const spec = specFromParameters(theory, setup, 8, unit, { panels: 24, nodesPerPanel: 12 });
+    const one = await drawDesignSample(spec, setup.terms, 4, 11, 1300, { chunkSize: 200, workers: 1, backend: 'wasm' });
+    const two = await drawDesignSample(spec, setup.terms, 4, 11, 1300, { chunkSize: 200, workers: 2, backend: 'wasm' });
+    expect(Buffer.from(two.monomials.buffer).equals(Buffer.from(one.monomials.buffer))).toBe(true);
+    one.integrals.forEach((column, r) => expect(Array.from(two.integrals[r]!)).toEqual(Array.from(column)));
+    expect(one.monomials.some((value) => value !== 0)).toBe(true);
+  });
+});
