@@ -117,15 +117,21 @@ const MAX_TRAJECTORIES = 12;
  * Optimisation history plots from metrics.jsonl records (fields read: step, width, loss, lossStderr,
  * chiSquaredPerDof, ess, parameters; any may be missing). A run that tried several widths (width
  * auto) restarts its step count at each width: then the x axis is the iteration over the whole run
- * and loss, chi^2/dof and ESS get one series per width.
+ * and loss, chi^2/dof and ESS get one series per width. Steps that restart for another reason
+ * (optimisation rounds) or are missing also switch the x axis to the iteration.
  */
 export function historyPlots(metrics: Record<string, unknown>[]): { plots: string[]; notes: string[] } {
   const notes: string[] = [];
   const widths = metrics.map((record) => numberAt(record, ['width']));
   const distinctWidths = [...new Set(widths.filter((width): width is number => width !== undefined))];
   const perWidth = distinctWidths.length > 1;
-  const steps = perWidth ? metrics.map((_, k) => k) : metrics.map((record, k) => numberAt(record, ['step']) ?? k);
-  const xLabel = perWidth ? 'iteration (all widths in order)' : 'step';
+  const recordedSteps = metrics.map((record) => numberAt(record, ['step']));
+  // Steps that restart (several widths, or several optimisation rounds) or are missing: plot against
+  // the iteration over the whole run instead.
+  const monotone = recordedSteps.every((step, k) => step !== undefined && (k === 0 || step > recordedSteps[k - 1]!));
+  const byIteration = perWidth || !monotone;
+  const steps = byIteration ? metrics.map((_, k) => k) : (recordedSteps as number[]);
+  const xLabel = perWidth ? 'iteration (all widths in order)' : byIteration ? 'iteration' : 'step';
   if (perWidth) {
     const spans = distinctWidths.map((width) => {
       const at = widths.flatMap((value, k) => (value === width ? [k] : []));

@@ -29,7 +29,19 @@ export function linearTicks(min: number, max: number, target = 6): Tick[] {
   return ticks;
 }
 
+/**
+ * Log-axis ticks at 1, 2, 3, 5 (or 1, 2, 5, or 1) times powers of ten inside [min, max]; a range too
+ * narrow to hold two of them (10.8 to 15.8, say) gets linear 1-2-5 ticks instead, placed on the log
+ * axis, so the axis is never left without labels.
+ */
 export function logTicks(min: number, max: number): Tick[] {
+  const ticks = decadeTicks(min, max);
+  if (ticks.length >= 2) return ticks;
+  const linear = linearTicks(min, max, 4).filter((tick) => tick.value > 0);
+  return linear.length >= 2 ? linear : ticks;
+}
+
+function decadeTicks(min: number, max: number): Tick[] {
   const low = Math.floor(Math.log10(min));
   const high = Math.ceil(Math.log10(max));
   const decades = high - low;

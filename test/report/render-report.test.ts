@@ -71,6 +71,16 @@ describe('run report', () => {
     expect(figure(html, 'chi2')).toContain('iteration (all widths in order)');
   });
 
+  it('steps that restart within one width (optimisation rounds) are plotted against the iteration', async () => {
+    const { historyPlots } = await import('../../src/report/run-plots.js');
+    const metrics = [0, 1].flatMap((round) => [1, 2, 3].map((step) => ({ width: 64, round, step, loss: 10 + step, ess: 100 })));
+    const html = historyPlots(metrics).plots.join('');
+    expect(figure(html, 'loss')).toContain('>iteration<');
+    const xs = [...pathData(figure(html, 'loss')!, 'series-line')[0]!.matchAll(/[ML]([\d.]+)[ ,]/g)].map((match) => Number(match[1]));
+    expect(xs).toHaveLength(6);
+    expect(new Set(xs).size, 'six distinct x positions, not three steps drawn twice').toBe(6);
+  });
+
   it('escapes text from the run and holds no scripts or external assets', async () => {
     const directory = await syntheticRunDirectory();
     const html = await renderReport(directory);
