@@ -354,7 +354,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         interrupted = true;
         throw new NnftError('E_USAGE', 'interrupted');
       }
-      onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)} ${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
+      onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
       return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
     }
     const base = cosNet({
