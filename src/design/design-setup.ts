@@ -49,11 +49,16 @@ export interface DesignSetup {
 /** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
 export const REGION_MARGIN_LENGTHS = 5;
 /**
- * Validation estimates of a region nnft chose also average over translations of the point set by
- * +-1 correlation length along each axis (the target is translation invariant; inside the region the
- * ensemble is too, up to the boundary bias of exp(-2 (margin - 1)) relative).
+ * Estimates of a region nnft chose also average over translations of the point set by up to
+ * +-VALIDATION_TRANSLATION_LENGTHS correlation lengths along each axis, in steps of
+ * VALIDATION_TRANSLATION_STEP (the target is translation invariant; inside the region the ensemble is
+ * too, up to the boundary bias of exp(-2 (margin - 2)) relative). The images share each network's
+ * weight, so the far-field fluctuations of the weight, which dominate the noise of the interaction's
+ * contribution, average against nearly independent monomials: the worst G_c4 error halves against
+ * +-1 alone (measured on phi4-local-1d at width 96).
  */
-export const VALIDATION_TRANSLATION_LENGTHS = 1;
+export const VALIDATION_TRANSLATION_LENGTHS = 2;
+export const VALIDATION_TRANSLATION_STEP = 0.5;
 /** Translations of the points per axis in validations of free designs, and their spacing (correlation lengths). */
 export const FREE_TRANSLATION_COUNT = 8;
 export const FREE_TRANSLATION_LENGTHS = 4;
@@ -102,15 +107,18 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
     notes.push(`validation averages over ${translations.length} translations of the points by multiples of ${FREE_TRANSLATION_LENGTHS / mass} (an exact symmetry of the undeformed network)`);
   }
   if (regionChosen) {
+    const steps = Math.round(VALIDATION_TRANSLATION_LENGTHS / VALIDATION_TRANSLATION_STEP);
     for (let axis = 0; axis < dimension; axis++) {
-      for (const sign of [-1, 1]) {
-        const offset = new Array<number>(dimension).fill(0);
-        offset[axis] = (sign * VALIDATION_TRANSLATION_LENGTHS) / mass;
-        translations.push(offset);
+      for (let step = 1; step <= steps; step++) {
+        for (const sign of [-1, 1]) {
+          const offset = new Array<number>(dimension).fill(0);
+          offset[axis] = (sign * step * VALIDATION_TRANSLATION_STEP) / mass;
+          translations.push(offset);
+        }
       }
     }
     notes.push(
-      `validation averages over translations of the points by ±${VALIDATION_TRANSLATION_LENGTHS / mass} along each axis (boundary bias of order exp(-${2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)}) ≈ ${Math.exp(-2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)).toExponential(1)} relative)`,
+      `estimates average over translations of the points by up to ±${VALIDATION_TRANSLATION_LENGTHS / mass} in steps of ${VALIDATION_TRANSLATION_STEP / mass} along each axis (boundary bias of order exp(-${2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)}) ≈ ${Math.exp(-2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)).toExponential(1)} relative)`,
     );
   }
   // G0 seen by the deformation: the modes it acts on.
