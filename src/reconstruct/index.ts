@@ -17,6 +17,7 @@ export {
   derivativeQuarticTree1d,
   localQuarticTree1d,
   nonlocalQuarticTree1d,
+  quarticBubbleOneLoop1d,
   quarticExchangeTree1d,
   sexticTadpoleTree1d,
   sexticTree1d,
@@ -44,7 +45,10 @@ export {
   reconstructAction,
   type ActionReconstruction,
   type AmputationReport,
+  type BaseNetworkReport,
   type CorrelatorBlocks,
   type ReconstructionInput,
 } from './reconstruct-action.js';
 export { enginePredictor, type EnginePredictor } from './engine-predictors.js';
+export { massFromTwoPoint, type MeasuredMass } from './measured-mass.js';
+export { correlatedGoodnessOfFit, jackknifeCovariance, leaveOneOutMeans, type CorrelatedGoodnessOfFit, type FitErrorMethod } from './fit-jackknife.js';

@@ -10,6 +10,7 @@ import type { CorrelatorBlock } from '../io/result.js';
 import { amputateGrid, type GridCorrelators } from './amputate.js';
 import { amputateBatches, type NoiseAssessment } from './amputate-batches.js';
 import { clusterCurveFromCorrelators, fitClusterCurve, type ClusterFit } from './cluster-curve.js';
+import { jackknifeClusterFit } from './cluster-jackknife.js';
 import { type CandidateName, fitCandidateActions1d, type ForwardFitReport } from './forward-fit-1d.js';
 import { checkGridForWidth } from './guard-rails.js';
 import { tensorFromBlock } from './grid-tensor.js';
@@ -34,8 +35,21 @@ export interface ReconstructionInput extends CorrelatorBlocks {
   readonly mass?: number;
   readonly candidates?: readonly CandidateName[];
   readonly widthGrid?: readonly number[];
-  /** Known non-interaction parts to subtract in the forward fits. */
+  /** Known non-interaction parts (per value of the blocks), subtracted as `backgroundScope` says. */
   readonly background?: { readonly fourPoint?: readonly number[]; readonly sixPoint?: readonly number[] };
+  /**
+   * 'forward-fits' (default): the background is subtracted in the forward fits only, and the cluster
+   * curve and the vertex describe the data as given (an undeformed network is judged as a whole).
+   * 'all': the data come from a deformed network ensemble and the report is about the deformation: the
+   * background (the exact correlators of the undeformed finite-width base) is subtracted from G_c4
+   * (and G_c6) before the amputation, the cluster curve and the fits, and the base network is reported
+   * on its own line (`base`).
+   */
+  readonly backgroundScope?: 'forward-fits' | 'all';
+  /** Exact G_c2 of the undeformed base over twoPoint.indices (with scope 'all': the base's cluster line). */
+  readonly baseTwoPoint?: readonly number[];
+  /** Width of the base network, for the base line's 2/N comparison. */
+  readonly baseWidth?: number;
   readonly onEvent?: EventSink;
 }
 
@@ -60,7 +74,22 @@ export interface AmputationReport {
   readonly polynomial: MomentumPolynomialFit | null;
 }
 
+/** The undeformed base network's own cluster plateau (exact), reported beside a deformation's verdict. */
+export interface BaseNetworkReport {
+  readonly width: number | null;
+  /** Plateau of the base's exact C(R) = G_c4(a,a,b,b)/G(0)^2 (units of its G(0)^2). */
+  readonly plateau: number;
+  /** The plateau of G_c4(a,a,b,b) itself. */
+  readonly plateauOfCorrelator: number;
+  readonly propagatorAtZero: number;
+  readonly message: string;
+}
+
 export interface ActionReconstruction {
+  /** What the background was subtracted from ('none' when no background was given). */
+  readonly backgroundScope: 'none' | 'forward-fits' | 'all';
+  /** The base network's line (scope 'all'), or null. */
+  readonly base: BaseNetworkReport | null;
   readonly amputation: AmputationReport | null;
   readonly cluster: ClusterFit | null;
   readonly forwardFit: ForwardFitReport | null;
@@ -101,6 +130,46 @@ function gridCorrelators(blocks: CorrelatorBlocks, size: number): GridCorrelator
   };
 }
 
+function subtractValues(block: CorrelatorBlock, background: readonly number[] | undefined): CorrelatorBlock {
+  if (!background) return block;
+  if (background.length !== block.values.length) throw new NnftError('E_SEMANTIC', `the order-${block.order} background has ${background.length} values for ${block.values.length} tuples`);
+  return { ...block, values: block.values.map((value, i) => value - background[i]!) };
+}
+
+/** The blocks minus the background (G_c4 and G_c6; G_c2 is kept: the vertex is amputated with the measured G). */
+function subtractBackground(blocks: CorrelatorBlocks, background: NonNullable<ReconstructionInput['background']>): CorrelatorBlocks {
+  return {
+    twoPoint: blocks.twoPoint,
+    fourPoint: subtractValues(blocks.fourPoint, background.fourPoint),
+    ...(blocks.sixPoint ? { sixPoint: subtractValues(blocks.sixPoint, background.sixPoint) } : {}),
+  };
+}
+
+function baseNetworkLine(points: ReconstructionInput['points'], twoPoint: CorrelatorBlock, baseTwoPoint: readonly number[], baseFourPoint: readonly number[], fourPoint: CorrelatorBlock, width: number | undefined): BaseNetworkReport {
+  const curve = clusterCurveFromCorrelators(points, { ...twoPoint, values: [...baseTwoPoint], stderr: baseTwoPoint.map(() => 0) }, { ...fourPoint, values: [...baseFourPoint] });
+  // exact values: the plateau is the curve's limit; fit it (nominal errors), else take the farthest pair
+  const scale = Math.max(...curve.values.map(Math.abs), 1e-300);
+  let plateau = curve.values[curve.separations.indexOf(Math.max(...curve.separations))]!;
+  try {
+    const fit = fitClusterCurve({ ...curve, stderr: curve.values.map(() => 1e-9 * scale) });
+    if (Number.isFinite(fit.plateau.value)) plateau = fit.plateau.value;
+  } catch {
+    // too few separations to fit: keep the value at the largest separation
+  }
+  const norm = curve.propagatorAtZero ** 2;
+  const twoOverN = width !== undefined ? 2 / width : null;
+  let comparison: string;
+  if (Math.abs(plateau) <= 1e-9 || (twoOverN !== null && Math.abs(plateau) < 0.01 * twoOverN)) {
+    comparison = `, below 1% of 2/N${twoOverN !== null ? ` = ${twoOverN.toPrecision(3)}` : ''}: the base's own finite-width non-Gaussianity decays with separation (a fixed-amplitude cos-net has no plateau; Gaussian amplitudes give 2 G(0)^2/N)`;
+  } else if (twoOverN !== null && Math.abs(plateau - twoOverN) <= 0.01 * twoOverN) {
+    comparison = ' = 2/N: the finite-width plateau 2 G(0)^2/N of the base network (expected; it vanishes as N -> infinity)';
+  } else {
+    comparison = `${twoOverN !== null ? ` (2/N = ${twoOverN.toPrecision(3)})` : ''}: the finite-width plateau of the base network (expected; it vanishes as N -> infinity)`;
+  }
+  const message = `base network${width !== undefined ? ` at width N = ${width}` : ''}: exact plateau B_base = ${plateau.toPrecision(4)} (x G(0)^2)${comparison}. It is subtracted: the cluster curve, the vertex and the fits describe the deformation`;
+  return { width: width ?? null, plateau, plateauOfCorrelator: plateau * norm, propagatorAtZero: curve.propagatorAtZero, message };
+}
+
 export function reconstructAction(input: ReconstructionInput): ActionReconstruction {
   const emit = input.onEvent ?? ignoreEvents;
   const notes: string[] = [];
@@ -108,6 +177,22 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
   if (size === 0) throw new NnftError('E_SEMANTIC', 'no points');
   const dimension = input.points[0].length;
   if (input.networkWidth !== undefined) checkGridForWidth(size, input.networkWidth);
+  const backgroundScope: ActionReconstruction['backgroundScope'] = input.background?.fourPoint ? (input.backgroundScope ?? 'forward-fits') : 'none';
+  // what the amputation and the cluster curve see: the data, or the deformation's part of it
+  const subtractAll = backgroundScope === 'all';
+  const analysed: CorrelatorBlocks = subtractAll ? subtractBackground(input, input.background!) : input;
+  const analysedBatches = input.batches && subtractAll ? input.batches.map((batch) => subtractBackground(batch, input.background!)) : input.batches;
+  let base: BaseNetworkReport | null = null;
+  if (subtractAll) {
+    if (input.baseTwoPoint) {
+      try {
+        base = baseNetworkLine(input.points, input.twoPoint, input.baseTwoPoint, input.background!.fourPoint!, input.fourPoint, input.baseWidth);
+      } catch (error) {
+        notes.push(`base-network line skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    notes.push(`the exact G_c4${input.background!.sixPoint && input.sixPoint ? ' and G_c6' : ''} of the undeformed base network ${base ? '' : '(its finite-width part) '}is subtracted before the amputation, the cluster curve and the fits: they describe the deformation. Cross terms between the deformation and the base's 1/N non-Gaussianity (relative size ~ 1/N) stay in the data`);
+  }
   const spacing = regularSpacing(input.points);
   const cellVolume = input.cellVolume ?? (spacing !== null ? spacing ** dimension : 1);
   if (input.cellVolume === undefined && spacing === null) notes.push('points are not a regular grid: cell volume taken as 1, vertices are grid-action coefficients');
@@ -116,8 +201,8 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
   let amputation: AmputationReport | null = null;
   try {
     emit({ type: 'progress', task: 'amputate', done: 0, total: 1 });
-    const batches = input.batches && input.batches.length >= 2 ? input.batches : null;
-    const central = batches ? null : amputateGrid(gridCorrelators(input, size), { cellVolume });
+    const batches = analysedBatches && analysedBatches.length >= 2 ? analysedBatches : null;
+    const central = batches ? null : amputateGrid(gridCorrelators(analysed, size), { cellVolume });
     const withErrors = batches ? amputateBatches(batches.map((b) => gridCorrelators(b, size)), { cellVolume }) : null;
     const result = withErrors ?? central!;
     const errors: VertexErrors = withErrors ? { stderr: withErrors.quarticStderr, leaveOneOut: withErrors.quarticLeaveOneOut } : {};
@@ -161,9 +246,17 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
   // 2. cluster curve
   let cluster: ClusterFit | null = null;
   try {
-    cluster = fitClusterCurve(clusterCurveFromCorrelators(input.points, input.twoPoint, input.fourPoint));
+    cluster = fitClusterCurve(clusterCurveFromCorrelators(input.points, analysed.twoPoint, analysed.fourPoint));
   } catch (error) {
     notes.push(`cluster curve skipped: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (cluster && analysedBatches && analysedBatches.length >= 2) {
+    // the C(R) values share networks: the fit's own error understates sigma_B; jackknife the whole fit
+    try {
+      cluster = jackknifeClusterFit(input.points, analysed, cluster, analysedBatches);
+    } catch (error) {
+      notes.push(`cluster-plateau jackknife skipped (the fit failed on a leave-one-out mean: ${error instanceof Error ? error.message : String(error)}); the plateau error ignores the correlation between values`);
+    }
   }
 
   // 3. forward fits
@@ -177,6 +270,9 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
         fourPoint: input.fourPoint,
         ...(input.sixPoint ? { sixPoint: input.sixPoint } : {}),
         ...(input.background ? { background: input.background } : {}),
+        ...(input.batches && input.batches.length >= 2
+          ? { batches: input.batches.map((batch) => ({ fourPoint: batch.fourPoint.values, ...(batch.sixPoint ? { sixPoint: batch.sixPoint.values } : {}) })) }
+          : {}),
         ...(input.candidates ? { candidates: input.candidates } : {}),
         ...(input.widthGrid ? { widthGrid: input.widthGrid } : {}),
       });
@@ -194,7 +290,8 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
     ...(amputation?.polynomial ? { polynomial: amputation.polynomial } : {}),
     ...(amputation?.noise ? { amputationNoise: amputation.noise } : {}),
     ...(forwardFit ? { forwardFit } : {}),
+    ...(base ? { baseNetwork: base.message } : {}),
   });
-  return { amputation, cluster, forwardFit, verdict, notes };
+  return { backgroundScope, base, amputation, cluster, forwardFit, verdict, notes };
 }
 

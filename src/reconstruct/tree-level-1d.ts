@@ -12,6 +12,9 @@
  *   sextic:        G_c4 = -(g6/2) G(0) int prod_4 G (tadpole; same shape as lambda, so G_c4 alone
  *                  cannot separate g6 from lambda), G_c6 = -g6 int prod_6 G
  *   quartic exchange in G_c6: + lambda^2 sum_{10 splits} int dz dw G G G(z) G(z - w) G G G(w).
+ *   one-loop bubble in G_c4: + (lambda^2/2) sum_{3 channels} int dz dw G_a(z) G_b(z) G(z - w)^2 G_c(w) G_d(w)
+ *                  (the inner w integral is the closed-form product at (z, z, x_c, x_d)); with the
+ *                  propagator of the measured mass this is the one-loop vertex correction.
  */
 import { NnftError } from '../errors.js';
 import { normalIntervalProbability } from './fit-statistics.js';
@@ -128,6 +131,23 @@ export function quarticExchangeTree1d(points: readonly number[], mass: number): 
     }
   }
   return total;
+}
+
+/** G_c4 per unit lambda^2 of the one-loop s, t, u bubbles of (lambda/4!) phi^4. */
+export function quarticBubbleOneLoop1d(points: readonly number[], mass: number): number {
+  checkMass(mass);
+  if (points.length !== 4) throw new NnftError('E_SEMANTIC', 'the one-loop bubble needs 4 points');
+  const lowest = Math.min(...points);
+  const highest = Math.max(...points);
+  const reach = 12 / mass;
+  let total = 0;
+  for (const [a, b, c, d] of PAIRINGS) {
+    // inner w integral: G(z - w)^2 G(x_c - w) G(x_d - w), the closed-form product at (z, z, x_c, x_d)
+    const integrand = (z: number): number =>
+      freePropagator1d(mass, points[a] - z) * freePropagator1d(mass, points[b] - z) * -localQuarticTree1d([z, z, points[c], points[d]], mass);
+    total += integratePanels(integrand, lowest - reach, highest + reach, points, 0.25 / mass);
+  }
+  return total / 2;
 }
 
 /**

@@ -9,6 +9,9 @@
  *   momentum polynomial of degree <= 2 (or, on irregular grids, a significant off-diagonal spread),
  *   or the forward fit prefers the non-local kernel with a width resolved away from 0, or the theory
  *   violates clustering (a local action with a mass gap clusters).
+ * - the forward fit votes local when its preferred candidate is local (or a Gaussian kernel whose
+ *   width is consistent with 0) and fits (p > 0.01; the p-value accounts for correlations when
+ *   per-batch estimates were given).
  * - local = true if some diagnostic is resolved and consistent with locality and none says otherwise.
  */
 import type { NoiseAssessment } from './amputate-batches.js';
@@ -19,6 +22,8 @@ import type { LocalityMeasure, MomentumPolynomialFit } from './vertex-locality.j
 export const LOCALITY_SIGMA_THRESHOLD = 3;
 /** Unexplained fraction of sum V^2 tolerated as discretisation of a local vertex on a finite grid. */
 export const LOCALITY_FRACTION_TOLERANCE = 0.02;
+/** AIC gap (in units of the correlated chi^2 scale) by which a local action must beat a resolved Gaussian kernel to count as local. */
+export const DECISIVE_AIC_GAP = 6;
 
 export interface LocalityEvidence {
   readonly cluster?: ClusterFit;
@@ -28,6 +33,8 @@ export interface LocalityEvidence {
   readonly forwardFit?: ForwardFitReport;
   readonly termsFitted?: readonly string[];
   readonly ordersDropped?: readonly string[];
+  /** The undeformed base network's own line when the verdict is on a deformation (background subtracted). */
+  readonly baseNetwork?: string;
 }
 
 export interface LocalityVerdict {
@@ -60,6 +67,7 @@ function isResolvedLocal(measure: LocalityMeasure): boolean {
 export function localityVerdict(evidence: LocalityEvidence): LocalityVerdict {
   const reasons: string[] = [];
   const numbers: LocalityVerdict['numbers'] = {};
+  if (evidence.baseNetwork) reasons.push(evidence.baseNetwork);
   let clusters: boolean | 'undetermined' = 'undetermined';
   if (evidence.cluster) {
     const fit = evidence.cluster;
@@ -118,9 +126,26 @@ export function localityVerdict(evidence: LocalityEvidence): LocalityVerdict {
     if (best.name === 'nonlocal-gaussian' && best.width && best.width.value > LOCALITY_SIGMA_THRESHOLD * best.width.stderr) {
       againstLocality = true;
       reasons.push(`non-local: the forward fit prefers a Gaussian kernel of width ${best.width.value.toPrecision(3)} ± ${best.width.stderr.toPrecision(2)}`);
-    } else if (best.name !== 'nonlocal-gaussian' && best.pValue > 0.01) {
+    } else if (best.name === 'nonlocal-gaussian' && best.width && Number.isFinite(best.width.stderr) && best.pValue > 0.01) {
+      // the kernel shrinks to a delta function as its width goes to 0: a width consistent with 0 is a local vertex
       forLocality = true;
-      reasons.push(`local: the forward fit prefers ${best.action} (chi^2/dof = ${best.reducedChiSquared.toPrecision(3)}, p = ${best.pValue.toPrecision(2)})`);
+      reasons.push(`local: the forward fit prefers a Gaussian kernel whose width ${best.width.value.toPrecision(3)} ± ${best.width.stderr.toPrecision(2)} is consistent with 0, a local vertex (p = ${best.pValue.toPrecision(2)})`);
+    } else if (best.name !== 'nonlocal-gaussian' && best.pValue > 0.01) {
+      // a resolved Gaussian kernel that the data cannot tell from the preferred local action keeps the vote open
+      const kernel = forward.fits.find((fit) => fit.name === 'nonlocal-gaussian' && fit.dataUsed.length === best.dataUsed.length && fit.width);
+      const resolvedKernel = kernel?.width && Number.isFinite(kernel.width.stderr) && kernel.width.value > LOCALITY_SIGMA_THRESHOLD * kernel.width.stderr;
+      // correlated values inflate chi^2 differences: measure the AIC gap in units of the chi^2 scale c of the jackknife
+      const scale = kernel?.goodnessOfFit && Number.isFinite(kernel.goodnessOfFit.scale) ? Math.max(1, kernel.goodnessOfFit.scale) : 1;
+      const gap = kernel ? kernel.deltaAic / scale : Infinity;
+      if (kernel?.width) numbers.kernelWidth = { value: kernel.width.value, stderr: kernel.width.stderr };
+      if (kernel && resolvedKernel && gap < DECISIVE_AIC_GAP) {
+        reasons.push(
+          `forward fit inconclusive: ${best.action} is preferred, but a Gaussian kernel of width ${kernel.width!.value.toPrecision(3)} ± ${kernel.width!.stderr.toPrecision(2)} fits nearly as well (AIC gap ${kernel.deltaAic.toFixed(1)}${scale > 1 ? `, ${gap.toPrecision(2)} in units of the correlated chi^2 scale ${scale.toPrecision(3)}` : ''} < ${DECISIVE_AIC_GAP}); a two-derivative term is the first order of a short non-local kernel, so these data do not decide`,
+        );
+      } else {
+        forLocality = true;
+        reasons.push(`local: the forward fit prefers ${best.action} (chi^2/dof = ${best.reducedChiSquared.toPrecision(3)}, p = ${best.pValue.toPrecision(2)})`);
+      }
     } else {
       reasons.push(`forward fit inconclusive: best candidate ${best.name} has p = ${best.pValue.toPrecision(2)}`);
     }

@@ -64,6 +64,32 @@ describe('reconstructAction: correlators in, report out', () => {
     expect(report.notes.join(' ')).toMatch(/forward fits skipped/);
   });
 
+  it('deformed finite-width network: with the base subtracted everywhere, the verdict is on the deformation', () => {
+    const points = uniformGrid1d(8, 0.5);
+    const width = 64;
+    const x = points.map((p) => p[0]);
+    const tuples4 = indexTuples(points.length, 4);
+    const tuples2 = indexTuples(points.length, 2);
+    const background = tuples4.map((t) => cosNetFourPoint(t.map((i) => x[i]), width));
+    const blocks = batchedBlocks(points, (y) => 0.5 * localQuarticTree1d(y, mass) + cosNetFourPoint(y, width), 'deformed', 12, 0.02);
+    const common = { points, ...blocks, mass, networkWidth: width, candidates: ['local' as const], background: { fourPoint: background } };
+    const asGiven = reconstructAction(common);
+    expect(asGiven.backgroundScope).toBe('forward-fits');
+    expect(asGiven.base).toBeNull();
+    expect(asGiven.verdict.clusters).toBe(false); // the base's 2 G(0)^2/N plateau is in the cluster curve
+    const onDeformation = reconstructAction({ ...common, backgroundScope: 'all', baseTwoPoint: tuples2.map(([a, b]) => G(x[a] - x[b])), baseWidth: width });
+    expect(onDeformation.backgroundScope).toBe('all');
+    expect(onDeformation.base!.plateau).toBeCloseTo(2 / width, 6);
+    expect(onDeformation.base!.message).toMatch(/2 G\(0\)\^2\/N/);
+    expect(onDeformation.verdict.reasons[0]).toMatch(/^base network at width N = 64/);
+    expect(onDeformation.verdict.clusters).toBe(true);
+    expect(onDeformation.verdict.local).toBe(true);
+    expect(Math.abs(onDeformation.cluster!.plateau.value) / onDeformation.cluster!.plateau.stderr).toBeLessThan(3);
+    const lambda = onDeformation.forwardFit!.fits[0].couplings[0];
+    expect(Math.abs(lambda.value - 0.5) / lambda.stderr).toBeLessThan(3);
+    expect(onDeformation.forwardFit!.fits[0].errors.method).toBe('jackknife');
+  });
+
   it('refuses more than 2N points for width-N networks', () => {
     const points = uniformGrid1d(9, 0.5);
     const blocks = batchedBlocks(points, (x) => cosNetFourPoint(x, 4), 'refuse', 2);

@@ -30,11 +30,11 @@ import { sortByPosition } from '../../schema/ajv-issues.js';
 import { parseSpec } from '../../spec/load-spec.js';
 import { DEFAULT_ENSEMBLE_SIZE, DEFAULT_SEED, estimateSpec } from '../../spec/estimate-spec.js';
 import { deriveSeed } from '../../random/index.js';
-import { jackknifeClusterFit } from '../../reconstruct/cluster-jackknife.js';
 import { architectureFromSpec } from '../../spec/build-ensemble.js';
 import type { NnftSpec } from '../../spec/spec.js';
 import { CANDIDATE_DESCRIPTIONS, checkGridForWidth, localityVerdict, type CandidateName, reconstructAction, type ActionReconstruction, type CorrelatorBlocks } from '../../reconstruct/index.js';
 import { exactUndeformedCorrelators } from '../../reconstruct/network-background.js';
+import { massFromTwoPoint } from '../../reconstruct/measured-mass.js';
 
 interface ActionArgs {
   input: string;
@@ -66,6 +66,8 @@ export interface ActionReport extends ActionReconstruction {
   readonly points: number[][];
   readonly networkWidth: number | null;
   readonly mass: number | null;
+  /** Where the forward-fit mass came from: --mass, the spec's base network, the measured G_c2 (deformed specs), or the file's architecture. */
+  readonly massSource: 'option' | 'spec' | 'measured' | 'file' | null;
   readonly backgroundSubtracted: boolean;
   /** The correlators the reconstruction used (the estimate, for a spec). */
   readonly correlators: CorrelatorResult;
@@ -113,12 +115,15 @@ async function explicitPoints(text: string, dimension: number, cwd: string): Pro
   return parseNumberList(text, '--points').map((x) => [x]);
 }
 
-/** The default row: min(8, 2N) points spaced 0.5/m along the first axis, around 0. */
+/**
+ * The default row: min(8, 2N) points spaced 0.5/m along the first axis, symmetric about 0 (the centre
+ * of the interaction box, so the points sit as far from its edges as they can: the forward fits assume
+ * V = R).
+ */
 function defaultPoints(dimension: number, width: number, mass: number): number[][] {
   const count = Math.min(DEFAULT_ROW_POINTS, 2 * width);
   const spacing = 0.5 / mass;
-  // on whole multiples of the spacing, one of them 0 (the stencil analysis rounds x / spacing)
-  const first = -Math.floor((count - 1) / 2);
+  const first = -(count - 1) / 2;
   return Array.from({ length: count }, (_, i) => [(first + i) * spacing, ...new Array(dimension - 1).fill(0)]);
 }
 
@@ -271,6 +276,8 @@ export interface RunActionOptions {
   readonly workers?: number;
   readonly backend?: BackendRequest;
   readonly onEvent?: Parameters<typeof reconstructAction>[0]['onEvent'];
+  /** The ensemble estimator (default estimateSpec); tests and scripts pass a caching one. */
+  readonly estimate?: typeof estimateSpec;
 }
 
 export async function runAction(file: string, options: RunActionOptions): Promise<ActionReport> {
@@ -279,7 +286,10 @@ export async function runAction(file: string, options: RunActionOptions): Promis
   let correlators: CorrelatorResult;
   let networkWidth: number | undefined = options.widthHint;
   let mass: number | undefined = options.mass;
+  let massSource: ActionReport['massSource'] = options.mass !== undefined ? 'option' : null;
   let background: { fourPoint?: number[]; sixPoint?: number[] } | undefined;
+  let backgroundScope: 'forward-fits' | 'all' = 'forward-fits';
+  let baseLine: { baseTwoPoint: number[]; baseWidth: number } | undefined;
   let name: string | undefined;
   let noisyWithoutBatches = false;
   let batches: CorrelatorBlocks[] | undefined;
@@ -291,7 +301,10 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     if (options.widthHint !== undefined && options.widthHint !== architecture.width) notes.push(`--width-hint ${options.widthHint} ignored: the spec's width is ${architecture.width}`);
     if (architecture.kind === 'cos-net') {
       const alpha = architecture.alpha ?? 0;
-      if (mass === undefined && alpha === 0) mass = architecture.mass;
+      if (mass === undefined && alpha === 0) {
+        mass = architecture.mass;
+        massSource = 'spec';
+      }
       if (alpha !== 0 && options.mass === undefined) notes.push(`forward fits need G = e^{-m|x|}/(2m); this cos-net has alpha = ${alpha}, so no mass is passed (give --mass to fit anyway)`);
       if (architecture.momentumCutoff !== null) notes.push(`the forward-fit predictors assume no momentum cutoff; this spec has Lambda = ${architecture.momentumCutoff}`);
     }
@@ -332,7 +345,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
       : undefined;
     for (let replica = 0; replica < replicaCount; replica++) {
       replicaResults.push(
-        await estimateSpec(
+        await (options.estimate ?? estimateSpec)(
           { ...spec, observables: { points, connected: orders } },
           {
             points,
@@ -359,6 +372,17 @@ export async function runAction(file: string, options: RunActionOptions): Promis
         'one estimate (--replicas 1): estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated vertex carries no errors (its spread and stencil residual are shown but cast no vote) and the cluster-plateau error ignores the correlation between values',
       );
     }
+    if (spec.deformation && options.mass === undefined && mass !== undefined && spec.dimension === 1) {
+      // the deformation dresses the propagator: build the predictors from the measured one
+      try {
+        const measured = massFromTwoPoint(points, block(correlators, 2)!);
+        notes.push(`forward-fit mass m = ${measured.mass.toPrecision(5)} ± ${measured.stderr.toPrecision(2)}, the decay rate of the measured G_c2 (the base network's mass is ${mass.toPrecision(5)}; the deformation dresses the propagator, and the predictors are steep in m); --mass overrides it`);
+        mass = measured.mass;
+        massSource = 'measured';
+      } catch (error) {
+        notes.push(`forward fits use the base network's mass ${mass}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     if (options.background !== false) {
       const engine = architectureFromSpec(spec);
       const four = block(correlators, 4)!;
@@ -367,8 +391,15 @@ export async function runAction(file: string, options: RunActionOptions): Promis
       const sixPoint = six ? exactUndeformedCorrelators(engine, points, six.indices) : null;
       if (fourPoint) {
         background = { fourPoint, ...(sixPoint ? { sixPoint } : {}) };
-        notes.push(`forward fits: the exact G_c4${sixPoint ? ' and G_c6' : ''} of the undeformed width-${architecture.width} network is subtracted, so the couplings describe ${spec.deformation ? 'the deformation' : 'interactions beyond the network\'s own (none: the spec has no deformation)'}`);
-      } else notes.push('forward fits: the exact undeformed moments of this architecture are not known, so its finite-width G_c4 is attributed to the couplings');
+        if (spec.deformation) {
+          // a deformed spec: the report is on the deformation; the base network gets its own line
+          backgroundScope = 'all';
+          const baseTwoPoint = exactUndeformedCorrelators(engine, points, block(correlators, 2)!.indices);
+          if (baseTwoPoint) baseLine = { baseTwoPoint, baseWidth: architecture.width };
+        } else {
+          notes.push(`forward fits: the exact G_c4${sixPoint ? ' and G_c6' : ''} of the undeformed width-${architecture.width} network is subtracted, so the couplings describe interactions beyond the network's own (none: the spec has no deformation); the cluster curve and the vertex see the network as it is`);
+        }
+      } else notes.push('the exact undeformed moments of this architecture are not known, so its finite-width G_c4 is attributed to the couplings and stays in the cluster curve');
     }
   } else {
     correlators = input.result;
@@ -376,7 +407,10 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     if (options.ensemble !== undefined || options.seed !== undefined) notes.push('--ensemble/--seed ignored: a correlators file is reconstructed as given');
     const architecture = correlators.architecture;
     if (networkWidth === undefined) networkWidth = numberField(architecture, 'width');
-    if (mass === undefined && numberField(architecture, 'alpha') === 0 && numberField(architecture, 'cutoff') === undefined) mass = numberField(architecture, 'mass');
+    if (mass === undefined && numberField(architecture, 'alpha') === 0 && numberField(architecture, 'cutoff') === undefined) {
+      mass = numberField(architecture, 'mass');
+      if (mass !== undefined) massSource = 'file';
+    }
     name = typeof correlators.spec === 'string' ? correlators.spec : typeof (correlators.theory as { name?: unknown } | undefined)?.name === 'string' ? (correlators.theory as { name: string }).name : undefined;
     const anyError = correlators.correlators.some((entry) => entry.stderr.some((error) => error > 0));
     noisyWithoutBatches = anyError;
@@ -403,41 +437,37 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     ...blocks,
     ...(networkWidth !== undefined ? { networkWidth } : {}),
     ...(mass !== undefined ? { mass } : {}),
-    ...(background ? { background } : {}),
+    ...(background ? { background, backgroundScope } : {}),
+    ...(baseLine ?? {}),
     ...(options.candidates ? { candidates: options.candidates } : {}),
     ...(batches ? { batches } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   let verdict = reconstruction.verdict;
-  let cluster = reconstruction.cluster;
-  const extraNotes: string[] = [];
-  if (batches && cluster) {
-    try {
-      cluster = jackknifeClusterFit(correlators.points, { twoPoint, fourPoint }, cluster, batches);
-    } catch (error) {
-      extraNotes.push(`cluster-plateau jackknife skipped (the fit failed on a leave-one-out mean: ${error instanceof Error ? error.message : String(error)}); the plateau error ignores the correlation between values`);
-    }
-  }
-  if (noisyWithoutBatches || cluster !== reconstruction.cluster) {
-    const amputation = noisyWithoutBatches ? null : reconstruction.amputation;
+  const cluster = reconstruction.cluster;
+  if (noisyWithoutBatches) {
     verdict = localityVerdict({
       ...(cluster ? { cluster } : {}),
-      ...(amputation ? { spread: amputation.spread } : {}),
-      ...(amputation?.polynomial ? { polynomial: amputation.polynomial } : {}),
-      ...(amputation?.noise ? { amputationNoise: amputation.noise } : {}),
       ...(reconstruction.forwardFit ? { forwardFit: reconstruction.forwardFit } : {}),
+      ...(reconstruction.base ? { baseNetwork: reconstruction.base.message } : {}),
     });
   }
-  if (reconstruction.forwardFit) extraNotes.push('forward fits weight each value by its own error and ignore the correlations between values (they share networks), so their coupling errors and p-values are optimistic');
+  const extraNotes: string[] = [];
+  const fits = reconstruction.forwardFit?.fits ?? [];
+  if (fits.some((fit) => fit.errors.method === 'jackknife')) {
+    extraNotes.push(`forward-fit errors: delete-one jackknife of each whole fit over the ${fits.find((fit) => fit.errors.batches)?.errors.batches} replicas (the values share networks, so the weighted fit's own errors are optimistic; they are kept as fitStderr); p-values compare the weighted chi^2 with its jackknife distribution (chi^2 ~ c chi^2_nu, nu <= replicas - 1), so they flag gross misfits only`);
+  } else if (fits.length > 0) {
+    extraNotes.push('forward-fit errors: no per-batch estimates, so each fit\'s errors are its weighted least-squares errors, scaled by sqrt(chi^2/dof) where that exceeds 1; they ignore the correlations between values (optimistic)');
+  }
   return {
     nnftAction: 1,
     input: { file, kind: input.kind, ...(name ? { name } : {}) },
     points: correlators.points,
     networkWidth: networkWidth ?? null,
     mass: mass ?? null,
+    massSource: mass !== undefined ? massSource : null,
     backgroundSubtracted: background !== undefined,
     ...reconstruction,
-    cluster,
     verdict,
     notes: [...notes, ...reconstruction.notes, ...extraNotes],
     correlators,
@@ -460,10 +490,13 @@ export function renderAction(report: ActionReport): string {
   lines.push(`${report.input.file} (${report.input.kind}${report.input.name ? ` ${report.input.name}` : ''}${report.networkWidth !== null ? `, width ${report.networkWidth}` : ''}${estimated})`);
   lines.push(`points: ${where}`);
   lines.push('');
-  lines.push(`verdict: ${report.verdict.summary}`);
+  lines.push(`verdict: ${report.verdict.summary}${report.backgroundScope === 'all' ? ' (on the deformation: the undeformed base network is subtracted)' : ''}`);
+  if (report.base) {
+    lines.push(`  base network    ${report.base.message}`);
+  }
   const cluster = report.cluster;
   if (cluster) {
-    lines.push(`  cluster curve   C(R) = G_c4(a,a,b,b)/G(0)^2 fitted to ${cluster.model}`);
+    lines.push(`  cluster curve   C(R) = ${report.backgroundScope === 'all' ? '[G_c4 - G_c4(base)]' : 'G_c4'}(a,a,b,b)/G(0)^2 fitted to ${cluster.model}`);
     lines.push(`                  plateau B = ${pm(cluster.plateau, 4)} (${cluster.significance.toFixed(1)} sigma from 0); B G(0)^2 = ${pm(cluster.plateauOfCorrelator, 4)}`);
     lines.push(`                  decay rate mu = ${pm(cluster.decayRate)}; chi^2/dof = ${cluster.dof > 0 ? (cluster.chiSquared / cluster.dof).toPrecision(3) : 'n/a'}, p = ${cluster.pValue.toPrecision(2)}`);
   } else lines.push('  cluster curve   not fitted (see notes)');
@@ -475,11 +508,13 @@ export function renderAction(report: ActionReport): string {
   } else lines.push('  amputated vertex: not computed (see notes)');
   const forward = report.forwardFit;
   if (forward) {
-    lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}):`);
+    lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}; errors: ${forward.fits[0]?.errors.method === 'jackknife' ? `jackknife over ${forward.fits[0]!.errors.batches} replicas` : 'weighted fit, scaled by sqrt(chi^2/dof) when > 1'}):`);
     for (const fit of forward.fits) {
       const couplings = fit.couplings.map((coupling) => `${coupling.name} = ${pm(coupling)}`);
+      if (fit.truncationError !== undefined) couplings.push(`(higher loops ± ${fit.truncationError.toPrecision(2)})`);
       if (fit.width) couplings.push(`width = ${pm(fit.width)}`);
-      const quality = `chi^2/dof = ${Number.isFinite(fit.reducedChiSquared) ? fit.reducedChiSquared.toPrecision(3) : 'n/a'}, p = ${Number.isFinite(fit.pValue) ? fit.pValue.toPrecision(2) : 'n/a'}, dAIC = ${fit.deltaAic.toFixed(1)}`;
+      const expected = fit.goodnessOfFit ? ` (expected ${(fit.goodnessOfFit.expectedChiSquared / fit.dof).toPrecision(3)} with correlations)` : '';
+      const quality = `chi^2/dof = ${Number.isFinite(fit.reducedChiSquared) ? fit.reducedChiSquared.toPrecision(3) : 'n/a'}${expected}, p = ${Number.isFinite(fit.pValue) ? fit.pValue.toPrecision(2) : 'n/a'}, dAIC = ${fit.deltaAic.toFixed(1)}`;
       lines.push(`    ${fit.preferred ? '*' : ' '} ${fit.name.padEnd(18)} [${fit.dataUsed.join('+')}] ${couplings.join(', ')}   (${quality})`);
     }
     for (const failure of forward.failures) lines.push(`      ${failure.name.padEnd(18)} not fitted: ${failure.error}`);
@@ -508,7 +543,7 @@ export function actionCommand(context: CliContext) {
         .option('ensemble', { type: 'number', describe: 'spec only: number of networks M (default: the spec\'s, else 100000)' })
         .option('seed', { type: 'number', describe: 'spec only: root seed (default: the spec\'s, else 1)' })
         .option('width-hint', { type: 'number', describe: 'width N of the networks behind a correlators file (guard rail: at most 2N points)' })
-        .option('mass', { type: 'number', describe: 'mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: from the spec or file)' })
+        .option('mass', { type: 'number', describe: 'mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: a deformed spec\'s measured G_c2 decay rate, else the spec\'s or file\'s mass)' })
         .option('six', { type: 'boolean', default: false, describe: 'spec: also estimate G_c6 (sextic vertex, local+sextic fit)' })
         .option('background', { type: 'boolean', default: true, describe: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)' })
         .option('nominal-error', { type: 'number', default: 1e-6, describe: 'relative error given to exact values (stderr 0) in the weighted fits' })
