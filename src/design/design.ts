@@ -4,8 +4,9 @@
  *
  *   target file -> Theory -> target correlators (auto method)
  *   -> setup (region, deformation terms, analytic initial parameters)
- *   -> per width: Adam on fresh draws (exact two-pass gradients) -> validation estimate with a fresh
- *      seed and a larger ensemble -> relative error per order vs tolerance
+ *   -> per width: one fixed sample of networks (fit-on-sample.ts: Levenberg-Marquardt on cached
+ *      per-network numbers, minimax polish, kurtosis redraws) -> validation estimate with a fresh
+ *      seed (closed form for free designs) -> relative error per order vs tolerance
  *   -> width search (fixed width, or the smallest passing width)
  *   -> spec.json + result.json in the run directory (atomic writes; resumable).
  */
@@ -22,17 +23,14 @@ import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
 import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
-import { cosNet } from '../architectures/cos-net.js';
-import { boxGrid, defaultResolution } from '../densities/interaction-grid.js';
+import { defaultResolution } from '../densities/interaction-grid.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { parameterNames, type CosNetDesignGeometry } from './cos-net-design-model.js';
+import { parameterNames } from './cos-net-design-model.js';
 import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup } from './design-setup.js';
 import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
-import { optimiseLm, DEFAULT_LM, type LmState, type ResidualFunction, type StopReason } from './optimise-lm.js';
-import { cumulantsWithJacobian } from './moment-jacobian.js';
-import { chiSquaredErrors } from './chi-squared-errors.js';
 import { fitOnSample, type FitState } from './fit-on-sample.js';
+import type { StopReason } from './optimise-saa.js';
 import { exactSpecCorrelators } from './exact-correlators.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 
@@ -61,7 +59,7 @@ export interface DesignOptions {
 }
 
 export const DESIGN_DEFAULTS = {
-  /** Networks in the fixed design sample (or per step, for the fresh-draw loop of cutoff targets). */
+  /** Networks in the fixed design sample. */
   ensembleSize: 100_000,
   validationEnsembleSize: 100_000,
   seed: 1,
@@ -71,9 +69,6 @@ export const DESIGN_DEFAULTS = {
   maxWidth: 1024,
   chunkSize: 500,
 } as const;
-
-/** The fresh-draw loop (targets with a momentum cutoff): networks per step and steps. */
-export const FRESH_DRAW_DEFAULTS = { ensembleSize: 8000, maxSteps: 12 } as const;
 
 export interface WidthTrial extends WidthTrialOutcome {
   parameters: Record<string, number>;
@@ -104,7 +99,7 @@ export interface DesignResult extends CorrelatorResult {
 
 interface DesignCheckpoint {
   trials: WidthTrial[];
-  current: { width: number; optimise: LmState } | { width: number; fit: FitState } | null;
+  current: { width: number; fit: FitState } | null;
 }
 
 function theorySummary(theory: Theory): Record<string, unknown> {
@@ -117,40 +112,6 @@ function theorySummary(theory: Theory): Record<string, unknown> {
     interactionRegion: theory.interactionRegion,
     points: theory.points,
     connectedOrders: theory.connectedOrders,
-  };
-}
-
-function makeResiduals(
-  geometry: CosNetDesignGeometry,
-  target: CorrelatorResult,
-  errors: Map<number, Float64Array>,
-  orders: readonly number[],
-  evenOnly: boolean,
-): ResidualFunction {
-  return async (parameters, draws) => {
-    const measured = await cumulantsWithJacobian(geometry, draws.seed, draws.ensembleSize, parameters, orders, evenOnly, {
-      controlVariate: true,
-      differentiateScale: geometry.base.options.cutoff !== null,
-    });
-    const K = parameters.length;
-    const residuals: number[] = [];
-    const jacobian: number[] = [];
-    for (const order of orders) {
-      const block = target.correlators.find((candidate) => candidate.order === order)!;
-      const values = measured.values.get(order)!;
-      const derivatives = measured.jacobian.get(order)!;
-      const sigma = errors.get(order)!;
-      block.values.forEach((targetValue, t) => {
-        residuals.push((values[t]! - targetValue) / sigma[t]!);
-        for (let k = 0; k < K; k++) jacobian.push(derivatives[t * K + k]! / sigma[t]!);
-      });
-    }
-    return {
-      residuals: Float64Array.from(residuals),
-      jacobian: Float64Array.from(jacobian),
-      effectiveSampleSize: measured.effectiveSampleSize,
-      ensembleSize: measured.ensembleSize,
-    };
   };
 }
 
@@ -199,10 +160,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const target = await computeTargetCorrelators(theory, { onEvent });
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
-  // Kurtosis tuning rides on the fixed-sample fit, which needs the momentum scale held (no cutoff).
-  const amplitudeLaw = settings.amplitudeLaw === 'tuned' && theory.momentumCutoff !== null ? 'fixed' : settings.amplitudeLaw;
-  if (amplitudeLaw !== settings.amplitudeLaw) onEvent({ type: 'info', message: 'the amplitude kurtosis is tuned only for targets without a momentum cutoff; using fixed |a|' });
-  const setup = designSetup(theory, { amplitudeLaw });
+  const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw });
   for (const note of setup.notes) onEvent({ type: 'info', message: note });
   const names = parameterNames(setup.terms, setup.amplitudeLaw === 'tuned');
   const orders = [...theory.connectedOrders];
@@ -220,45 +178,26 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
   const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
   const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
-  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${'optimise' in stored.current ? stored.current.optimise.iteration : stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
+  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
-  // With the momentum scale held (no cutoff: the fixed-sample fit), every parameter acts on cached
-  // per-network numbers; with a cutoff, the scale moves the draws and the fresh-draw loop runs.
-  const sampleAverage = setup.cutoff === null;
-  // Grid: resolves the largest frequency of the weight at the largest momentum scale allowed (the
-  // held scale, with a 5% margin, for the fixed-sample fit).
-  const maxMomentumScale = Math.max(1.5, setup.initial[1]! * 1.5);
-  const resolvedScale = sampleAverage ? setup.initial[1]! * 1.05 : maxMomentumScale;
+  // The momentum scale is held at the analytic construction's value (the regulator stays the
+  // target's; the mass counterterm tunes the mass), so every parameter acts on cached per-network
+  // numbers of one fixed sample. The grid resolves the weight's largest frequency with a 5% margin.
   const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
   const resolution =
     setup.terms.length > 0 && resolvedMomentum !== null
-      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * resolvedScale)
+      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * setup.initial[1]! * 1.05)
       : null;
-  const grid = resolution ? boxGrid(setup.dimension, setup.regionSide, resolution) : null;
   const bounds = names.map((name, k) => {
     if (name === 'amplitudeScale') return [0.2, 5] as const;
     if (name === 'amplitudeKurtosis') return [1, 6] as const;
-    if (name === 'momentumScale') return [0.3, maxMomentumScale] as const;
+    if (name === 'momentumScale') return [setup.initial[1]!, setup.initial[1]!] as const;
     const term = setup.terms[k - 2]!;
     // The highest even power must keep a positive coupling, or the weights are unbounded.
     const confining = term.kind === 'nonlocal-quartic' || (term.kind === 'local' && term.power === largestWeightPower(setup.terms) && term.power % 2 === 0 && term.power > 2);
     return confining ? ([0, Infinity] as const) : ([-Infinity, Infinity] as const);
   });
-  // Without a momentum cutoff the pathwise derivative in the momentum scale has infinite variance
-  // (E[p^2] diverges for the propagator density): hold it, and let the mass counterterm tune the mass.
-  const frozen = names.map((name) => name === 'momentumScale' && setup.cutoff === null);
-  const couplingScale = Math.max(0.1, ...setup.initial.slice(2).map((value) => Math.abs(value)));
-  // Trust region per iteration, sized by how fast each parameter moves G2 (the best-measured order):
-  // 1% in the scales, 0.02 m^2 in the mass counterterm, a tenth of the coupling scale otherwise.
-  // Noise in a nearly degenerate direction (mass counterterm vs amplitude scale) otherwise throws
-  // single steps far from the optimum.
-  const maxStep = names.map((name, k) => {
-    if (name === 'amplitudeScale' || name === 'momentumScale') return 0.01;
-    if (name === 'amplitudeKurtosis') return 0.1;
-    const term = setup.terms[k - 2]!;
-    return term.kind === 'local' && term.power === 2 ? 0.02 * setup.mass * setup.mass : 0.1 * couplingScale;
-  });
-  const freeCount = frozen.filter((isFrozen) => !isFrozen).length;
+  const frozen = names.map((name) => name === 'momentumScale');
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 
@@ -315,7 +254,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
       return validate(width, initial, 'max-steps', 0, null);
     }
-    if (sampleAverage) {
+    {
       onEvent({
         type: 'info',
         message: setup.terms.length > 0 ? `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` : `width ${width}: fitting the closed-form finite-width correlators`,
@@ -357,62 +296,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
       return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
     }
-    const base = cosNet({
-      dimension: setup.dimension,
-      width,
-      mass: setup.mass,
-      cutoff: setup.cutoff,
-      alpha: 0,
-      amplitude: { kind: setup.amplitudeLaw === 'tuned' ? 'fixed' : setup.amplitudeLaw },
-    });
-    const geometry: CosNetDesignGeometry = { base, points: theory.points, terms: setup.terms, grid, modeCutoff: setup.modeCutoff, chunkSize: DESIGN_DEFAULTS.chunkSize };
-    // The fresh-draw loop takes a step per draw: smaller draws, fewer steps unless asked.
-    const stepSize = options.ensembleSize ?? FRESH_DRAW_DEFAULTS.ensembleSize;
-    const stepCount = options.maxSteps ?? FRESH_DRAW_DEFAULTS.maxSteps;
-    onEvent({ type: 'info', message: `width ${width}: ${stepCount} steps of ${stepSize} networks` });
-
-    // The chi^2 weights: the ensemble's noise at the step size, measured once at the start.
-    const noise = await estimateSpec(specFromParameters(theory, setup, width, initial, resolution), {
-      ensembleSize: stepSize,
-      seed: deriveSeed(settings.seed, 'design/noise', width),
-    });
-    const errors = chiSquaredErrors(target, (order) => noise.correlators.find((block) => block.order === order)?.stderr, settings.tolerance);
-    const residualsAt = makeResiduals(geometry, target, errors, orders, evenOnly);
-    const resumeFrom = checkpoint.current && checkpoint.current.width === width && 'optimise' in checkpoint.current ? checkpoint.current.optimise : null;
-    const outcome = await optimiseLm(
-      residualsAt,
-      names,
-      initial,
-      {
-        ...DEFAULT_LM,
-        rootSeed: settings.seed,
-        stream: `design/width-${width}`,
-        ensembleSize: stepSize,
-        maxIterations: stepCount,
-        deadline,
-        bounds,
-        frozen,
-        maxStep,
-        convergenceDecrease: 2 * freeCount + 4,
-      },
-      {
-        onEvent,
-        ...(options.signal ? { signal: options.signal } : {}),
-        recordStep: async (record) => {
-          if (run) await run.appendMetrics({ width, ...record });
-        },
-        saveCheckpoint: async (state) => {
-          checkpoint.current = { width, optimise: state };
-          if (run) await run.writeCheckpoint(checkpoint);
-        },
-      },
-      resumeFrom,
-    );
-    if (outcome.stopReason === 'interrupted') {
-      interrupted = true;
-      throw new NnftError('E_USAGE', 'interrupted');
-    }
-    return validate(width, outcome.parameters, outcome.stopReason, outcome.steps, null);
   };
 
   let chosen: WidthTrial | null = null;
@@ -473,7 +356,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, stopReason: trial.stopReason, steps: trial.steps })),
     specPath,
     runDirectory: run?.path ?? null,
-    method: 'damped Gauss-Newton on fresh draws with exact correlator Jacobians (pathwise for the amplitude and momentum scales, score-function for the couplings), Polyak-averaged; validation on a fresh seed',
+    method: 'Levenberg-Marquardt on one fixed sample of networks (sample-average approximation: exact correlators and Jacobian from cached per-network monomials and deformation integrals), then a minimax (Lawson) polish of the relative errors; validation on a fresh seed',
     backend: backend.name,
     seed: settings.seed,
     ensembleSize: settings.ensembleSize,

@@ -26,10 +26,9 @@ import { NnftError } from '../errors.js';
 import { specFromParameters, type DesignSetup } from './design-setup.js';
 import { drawDesignSample } from './design-sample.js';
 import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type ParameterLayout, type SampleObjectiveContext } from './sample-objective.js';
-import { optimiseSaa, DEFAULT_SAA, type SaaState } from './optimise-saa.js';
+import { optimiseSaa, DEFAULT_SAA, type SaaState, type StopReason } from './optimise-saa.js';
 import { chiSquaredErrors } from './chi-squared-errors.js';
 import { minimaxPolish } from './minimax-polish.js';
-import type { StopReason } from './optimise-lm.js';
 
 export const KURTOSIS_REDRAW = 0.1;
 export const MAX_ROUNDS = 3;

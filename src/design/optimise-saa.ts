@@ -8,14 +8,15 @@
  * Bounds: a parameter on a bound that the descent direction pushes outward is held for the
  * iteration (active set); steps are projected into the box; frozen parameters never move.
  *
- * The fixed sample trades the fresh-draw noise of every step (which made the previous loop wander)
+ * The fixed sample trades the fresh-draw noise of every step (which made a fresh-draw loop wander)
  * for one sample's noise in the answer, measured afterwards by batch means and checked by the
  * validation estimate on fresh networks.
  */
 import { NnftError } from '../errors.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { choleskyFactor } from '../numeric/cholesky.js';
-import type { StopReason } from './optimise-lm.js';
+
+export type StopReason = 'converged' | 'no-progress' | 'max-steps' | 'time-limit' | 'interrupted';
 
 export interface SaaEvaluation {
   residuals: Float64Array;

@@ -21,11 +21,14 @@ describe('nnft design (small, fast settings)', () => {
     expect(result.kind).toBe('design');
     expect(result.status).toBe(result.comparison!.worstRelativeError <= result.tolerance ? 'met' : 'not-met');
     expect(result.width).toBe(16);
-    expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'momentumScale', 'coupling4Wick', 'coupling2']);
+    expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'momentumScale', 'coupling4Wick', 'coupling2', 'amplitudeKurtosis']);
+    // The momentum scale (and with it the target's cutoff) is held.
+    expect(result.parameters!.momentumScale).toBe(1);
     expect((await readdir(out)).sort()).toEqual(['checkpoint.json', 'config.json', 'metrics.jsonl', 'result.json', 'spec.json']);
     const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
-    expect(metrics.length).toBe(3);
-    expect(metrics[0]).toMatchObject({ width: 16, step: 0 });
+    expect(metrics.length).toBeGreaterThan(0);
+    expect(metrics.length).toBeLessThanOrEqual(3 * 3);
+    expect(metrics[0]).toMatchObject({ width: 16, round: 0, step: 1 });
 
     const spec = await loadSpec(join(out, 'spec.json'));
     expect(spec.architecture.width).toBe(16);
@@ -33,8 +36,9 @@ describe('nnft design (small, fast settings)', () => {
     // The spec's own estimation block reproduces the validation numbers exactly (same seed).
     const again = await estimateSpec(spec);
     expect(again.correlators).toEqual(result.achieved!.correlators);
-    // The design moved the analytic construction towards the target: its chi^2 fell.
-    expect(metrics[2].loss).toBeLessThan(metrics[0].loss);
+    // The design moved the analytic construction towards the target: its chi^2 fell (first round).
+    const first = metrics.filter((line) => line.round === 0);
+    expect(first.at(-1).loss).toBeLessThanOrEqual(first[0].loss);
   });
 
   it('reports not-met when a fixed width misses the tolerance', async () => {

@@ -75,7 +75,7 @@ export function designCommand(context: CliContext) {
         .option('width', { type: 'string', default: 'auto', describe: 'network width, or auto: the smallest width meeting --tolerance' })
         .option('min-width', { type: 'number', describe: `smallest width --width auto tries (default ${DESIGN_DEFAULTS.minWidth})` })
         .option('max-width', { type: 'number', describe: `largest width --width auto tries (default ${DESIGN_DEFAULTS.maxWidth})` })
-        .option('ensemble', { type: 'number', describe: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize}); per step for targets with a momentum cutoff (default 8000)` })
+        .option('ensemble', { type: 'number', describe: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize})` })
         .option('validation-ensemble', { type: 'number', describe: `networks in each validation estimate (default ${DESIGN_DEFAULTS.validationEnsembleSize})` })
         .option('seed', { type: 'number', describe: `root seed (default ${DESIGN_DEFAULTS.seed})` })
         .option('tolerance', { type: 'number', describe: `largest relative error per order (default ${DESIGN_DEFAULTS.tolerance})` })
