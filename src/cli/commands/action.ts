@@ -372,6 +372,16 @@ export async function runAction(file: string, options: RunActionOptions): Promis
         'one estimate (--replicas 1): estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated vertex carries no errors (its spread and stencil residual are shown but cast no vote) and the cluster-plateau error ignores the correlation between values',
       );
     }
+    if (spec.deformation) {
+      const terms = spec.deformation.terms.map((term) =>
+        term.kind === 'local'
+          ? term.power === 2
+            ? `phi^2 coupling ${term.coupling.toPrecision(4)} (a mass counterterm)`
+            : `(g/${term.power}!) phi^${term.power} with g = ${term.coupling.toPrecision(4)}${term.wickOrdered ? ' (Wick-ordered)' : ''}`
+          : `non-local quartic g = ${term.coupling.toPrecision(4)}, Gaussian kernel of width ${term.kernel.width}`,
+      );
+      notes.push(`the spec's deformation: ${terms.join('; ')}. Wick ordering and phi^2 terms only move the propagator, which the forward fits take from the measured G_c2, so the fitted quartic couplings compare with the quartic couplings (and with the target's, which the design aims at)`);
+    }
     if (spec.deformation && options.mass === undefined && mass !== undefined && spec.dimension === 1) {
       // the deformation dresses the propagator: build the predictors from the measured one
       try {
@@ -511,7 +521,7 @@ export function renderAction(report: ActionReport): string {
     lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}; errors: ${forward.fits[0]?.errors.method === 'jackknife' ? `jackknife over ${forward.fits[0]!.errors.batches} replicas` : 'weighted fit, scaled by sqrt(chi^2/dof) when > 1'}):`);
     for (const fit of forward.fits) {
       const couplings = fit.couplings.map((coupling) => `${coupling.name} = ${pm(coupling)}`);
-      if (fit.truncationError !== undefined) couplings.push(`(higher loops ± ${fit.truncationError.toPrecision(2)})`);
+      if (fit.truncationError !== undefined && couplings.length > 0) couplings[0] = `${couplings[0]} (higher loops ± ${fit.truncationError.toPrecision(2)})`;
       if (fit.width) couplings.push(`width = ${pm(fit.width)}`);
       const expected = fit.goodnessOfFit ? ` (expected ${(fit.goodnessOfFit.expectedChiSquared / fit.dof).toPrecision(3)} with correlations)` : '';
       const quality = `chi^2/dof = ${Number.isFinite(fit.reducedChiSquared) ? fit.reducedChiSquared.toPrecision(3) : 'n/a'}${expected}, p = ${Number.isFinite(fit.pValue) ? fit.pValue.toPrecision(2) : 'n/a'}, dAIC = ${fit.deltaAic.toFixed(1)}`;
