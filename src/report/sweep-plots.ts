@@ -111,7 +111,11 @@ function scalarPlot(id: string, title: string, yLabel: string, pick: (row: Sweep
       if (points.length) series.push({ label: withGroup(name, group), points, mode: 'line+markers' });
     }
   }
-  return renderPlot({ id, title, xLabel: axis.name, xScale: axis.scale, yLabel, series: capped(series, notes, title) });
+  const shown = capped(series, notes, title);
+  const ys = shown.flatMap((entry) => entry.points.map((point) => point.y));
+  // Positive values spread over more than a factor 20 (chi^2/dof from 1 to 1000s): log axis.
+  const yScale = ys.length > 1 && ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) >= 20 ? 'log' : 'linear';
+  return renderPlot({ id, title, xLabel: axis.name, xScale: axis.scale, yLabel, yScale, series: shown });
 }
 
 function numericEntries(record: unknown): Record<string, number> {
