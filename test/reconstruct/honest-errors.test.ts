@@ -8,6 +8,7 @@ import { Rng } from '../../src/random/index.js';
 import { fitCandidateActions1d } from '../../src/reconstruct/forward-fit-1d.js';
 import { fitCouplings } from '../../src/reconstruct/coupling-fit.js';
 import { massFromTwoPoint } from '../../src/reconstruct/measured-mass.js';
+import { localityVerdict } from '../../src/reconstruct/verdict.js';
 import { integratePanels } from '../../src/reconstruct/piecewise-exponential.js';
 import { derivativeQuarticTree1d, freePropagator1d, localQuarticTree1d, predictorColumn, quarticBubbleOneLoop1d } from '../../src/reconstruct/tree-level-1d.js';
 
@@ -125,5 +126,47 @@ describe('mass from the measured two-point function', () => {
     const stderr = exact.map((value) => 0.002 * value);
     const measured = massFromTwoPoint(grid, { order: 2, indices: tuples2, values: exact.map((value, i) => value + stderr[i]! * rng.normal()), stderr });
     expect(Math.abs(measured.mass - m) / measured.stderr).toBeLessThan(3);
+  });
+});
+
+describe('verdict: a local fit must beat a resolved Gaussian kernel decisively', () => {
+  const fit = (name: 'local+derivative' | 'nonlocal-gaussian', aic: number, extra: object) =>
+    ({
+      name,
+      action: name,
+      dataUsed: ['G_c4'],
+      termsFitted: [],
+      couplings: [],
+      covariance: [],
+      fitStderr: [],
+      errors: { method: 'jackknife', batches: 10, description: '' },
+      chiSquared: aic - 4,
+      dof: 100,
+      reducedChiSquared: (aic - 4) / 100,
+      pValue: 0.2,
+      pValueUncorrelated: 0.2,
+      parameterCount: 2,
+      aic,
+      deltaAic: 0,
+      preferred: false,
+      ...extra,
+    }) as never;
+  const report = (gap: number, width: { value: number; stderr: number }, scale: number) => ({
+    fits: [
+      fit('local+derivative', 100, { preferred: true }),
+      fit('nonlocal-gaussian', 100 + gap, { deltaAic: gap, width: { ...width, fitStderr: 0, lower: null, upper: null, scan: [] }, goodnessOfFit: { expectedChiSquared: 70, effectiveDof: 4, scale, pValue: 0.2 } }),
+    ],
+    failures: [],
+    preferred: 'local+derivative' as const,
+    ordersDropped: [],
+  });
+
+  it('a resolved kernel within the AIC gap keeps locality undetermined; a decisive gap or an unresolved kernel votes local', () => {
+    const close = localityVerdict({ forwardFit: report(18.6, { value: 0.514, stderr: 0.17 }, 45) });
+    expect(close.local).toBe('undetermined');
+    expect(close.reasons.join(' ')).toMatch(/inconclusive.*Gaussian kernel of width 0.514/);
+    expect(close.numbers.kernelWidth!.value).toBeCloseTo(0.514, 12);
+    expect(localityVerdict({ forwardFit: report(18.6, { value: 0.514, stderr: 0.17 }, 1) }).local).toBe(true);
+    expect(localityVerdict({ forwardFit: report(18.6, { value: 0.3, stderr: 0.17 }, 45) }).local).toBe(true);
   });
 });
