@@ -123,6 +123,11 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
   }
   // G0 seen by the deformation: the modes it acts on.
   const wickPropagator = interacting ? propagatorAtZero(dimension, mass, cutoff ?? modeCutoff) : 0;
+  // The tadpole of the target's phi^4 closes on the whole field (every mode interacts in the target),
+  // so the mass shift uses the full G0, while the weight is Wick-ordered with the G0 of the modes it
+  // sees (its mean then vanishes). With the mode cutoff's G0 in both, G2 came out 5e-4 high at
+  // lambda = 0.5 (found by the width-scan sweep).
+  const tadpolePropagator = interacting && (cutoff !== null || dimension === 1) ? propagatorAtZero(dimension, mass, cutoff) : wickPropagator;
   const terms: DesignTerm[] = [];
   const couplings: number[] = [];
   let massSquaredShift = 0;
@@ -132,7 +137,7 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
       // into the base mass below); other powers keep the target's ordering.
       terms.push({ kind: 'local', power: interaction.power, wickOrdered: true, wickPropagatorAtZero: wickPropagator });
       couplings.push(interaction.coupling);
-      massSquaredShift += massShiftFromWickOrdering(interaction, wickPropagator);
+      massSquaredShift += massShiftFromWickOrdering(interaction, tadpolePropagator);
     } else if (interaction.kind === 'local') {
       terms.push({ kind: 'local', power: interaction.power, wickOrdered: false, wickPropagatorAtZero: 0 });
       couplings.push(interaction.coupling);
