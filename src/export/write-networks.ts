@@ -127,17 +127,17 @@ interface TfjsTemplate {
 const templates = new Map<string, TfjsTemplate>();
 
 /** The tfjs model of one family, built with the registered custom layers (weights left at their initial values). */
-function templateModel(kind: ExportableKind, dimension: number, width: number): import('@tensorflow/tfjs').LayersModel {
+function templateModel(kind: ExportableKind, dimension: number, width: number): tf.LayersModel {
   const { NnftCos, NnftErf, NnftExp } = registerNnftLayers(tf as never);
   const readout = () => tf.layers.dense({ units: 1, useBias: false, activation: 'linear', name: 'readout' });
   if (kind === 'gauss-net') {
     const input = tf.input({ shape: [dimension], name: 'x' });
-    const hidden = tf.layers.dense({ units: width, useBias: true, activation: 'linear', name: 'hidden' }).apply(input) as import('@tensorflow/tfjs').SymbolicTensor;
-    const square = tf.layers.multiply({ name: 'square' }).apply([input, input]) as import('@tensorflow/tfjs').SymbolicTensor;
-    const envelope = tf.layers.dense({ units: width, useBias: true, activation: 'linear', name: 'envelope' }).apply(square) as import('@tensorflow/tfjs').SymbolicTensor;
-    const pre = tf.layers.add({ name: 'pre' }).apply([hidden, envelope]) as import('@tensorflow/tfjs').SymbolicTensor;
-    const activated = new NnftExp({ name: 'exp' }).apply(pre) as import('@tensorflow/tfjs').SymbolicTensor;
-    const output = readout().apply(activated) as import('@tensorflow/tfjs').SymbolicTensor;
+    const hidden = tf.layers.dense({ units: width, useBias: true, activation: 'linear', name: 'hidden' }).apply(input) as tf.SymbolicTensor;
+    const square = tf.layers.multiply({ name: 'square' }).apply([input, input]) as tf.SymbolicTensor;
+    const envelope = tf.layers.dense({ units: width, useBias: true, activation: 'linear', name: 'envelope' }).apply(square) as tf.SymbolicTensor;
+    const pre = tf.layers.add({ name: 'pre' }).apply([hidden, envelope]) as tf.SymbolicTensor;
+    const activated = new NnftExp({ name: 'exp' }).apply(pre) as tf.SymbolicTensor;
+    const output = readout().apply(activated) as tf.SymbolicTensor;
     return tf.model({ inputs: input, outputs: output, name: 'nnft_gauss_net' });
   }
   const hidden = tf.layers.dense({ units: width, inputShape: [dimension], useBias: true, activation: kind === 'relu-net' ? 'relu' : 'linear', name: 'hidden' });
