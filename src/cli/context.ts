@@ -17,6 +17,8 @@ export interface CliContext {
 /** Turn library events into lines on stderr: NDJSON with --json, plain text otherwise. */
 export function eventRenderer(context: CliContext, json: boolean): EventSink {
   let lastProgressLength = 0;
+  // Plain (non-TTY) progress: one line per task and tenth of the way, not one per chunk.
+  const lastTenth = new Map<string, number>();
   return (event) => {
     if (json) {
       context.stderr(`${JSON.stringify(event)}\n`);
@@ -34,7 +36,9 @@ export function eventRenderer(context: CliContext, json: boolean): EventSink {
             lastProgressLength = 0;
           }
         } else {
-          context.stderr(`${line}\n`);
+          const tenth = Math.floor((10 * event.done) / Math.max(1, event.total));
+          if (event.total <= 10 || tenth !== lastTenth.get(event.task)) context.stderr(`${line}\n`);
+          lastTenth.set(event.task, tenth);
         }
         break;
       }

@@ -123,12 +123,14 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
     atUnitScale[layout.sigma] = 1;
     if (layout.kurtosis !== null) atUnitScale[layout.kurtosis] = Math.max(1, state.sampleKurtosis);
     const sampleSpec = specFromParameters(theory, setup, width, atUnitScale, input.resolution);
+    const drawStarted = Date.now();
     const sample =
       setup.terms.length > 0
         ? await drawDesignSample(sampleSpec, setup.terms, maxOrder, deriveSeed(input.seed, `design/sample/width-${width}`, state.round), input.sampleSize, {
             workers: input.workers ?? 1,
             ...(input.backend ? { backend: input.backend } : {}),
-            onChunk: (done, total) => input.onEvent({ type: 'progress', task: `width ${width}: drawing the design sample`, done, total }),
+            onChunk: (done, total) =>
+              input.onEvent({ type: 'progress', task: `width ${width}: drawing the design sample`, done, total, etaSeconds: (((Date.now() - drawStarted) / 1000) * (total - done)) / Math.max(1, done) }),
           })
         : null;
     const context: SampleObjectiveContext = {
