@@ -180,9 +180,13 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
     );
     totalSteps += outcome.steps;
     if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
-      const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen);
+      const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen, input.tolerance);
       input.onEvent({ type: 'info', message: `width ${width}: minimax polish of the relative errors on the sample: worst ${polished.before.toFixed(4)} -> ${polished.after.toFixed(4)}` });
       outcome.parameters = polished.parameters;
+      // The trajectory in metrics.jsonl ends where the answer is: one line for the polish.
+      if (input.recordStep) {
+        await input.recordStep({ round, sampleSize: input.sampleSize, step: outcome.steps + 1, stage: 'minimax-polish', worstRelativeErrorBefore: polished.before, worstRelativeErrorAfter: polished.after, parameters: Object.fromEntries(names.map((name, k) => [name, polished.parameters[k]])) });
+      }
     }
     const finished = (): FitOutcome => {
       const stderr = sampleStandardErrors(context, outcome.parameters);

@@ -4,7 +4,9 @@
  * few tuples carry most of the error. This polish turns the fitted parameters into a minimax fit of
  * the relative errors on the same fixed sample by Lawson's iteratively reweighted least squares:
  * weights u_t <- u_t |r_t| / sum_s u_s |r_s|, each reweighted problem solved by Levenberg-Marquardt.
- * The polished parameters are kept only when they lower the worst relative error on the sample.
+ * The polished parameters are kept only when they lower the worst relative error on the sample and
+ * keep G2's worst relative error within max(its value before the polish, a tenth of the tolerance):
+ * where G_c4 cannot be matched (too small a width), a plain minimax would buy G_c4 with G2.
  */
 import type { CorrelatorResult } from '../io/result.js';
 import { evaluateOnSample, type SampleObjectiveContext } from './sample-objective.js';
@@ -55,6 +57,15 @@ export function worstRelativeError(context: SampleObjectiveContext, target: Corr
   return Math.max(...Array.from(residuals, Math.abs));
 }
 
+/** G2's worst relative error on the sample (unweighted). */
+export function twoPointRelativeError(context: SampleObjectiveContext, target: CorrelatorResult, parameters: readonly number[]): number {
+  if (!context.orders.includes(2)) return 0;
+  const scale = orderScales(target, [2]).get(2)!;
+  const values = evaluateOnSample(context, parameters).values.get(2)!;
+  const block = target.correlators.find((candidate) => candidate.order === 2)!;
+  return Math.max(...block.values.map((value, t) => Math.abs(values[t]! - value) / scale));
+}
+
 export async function minimaxPolish(
   context: SampleObjectiveContext,
   target: CorrelatorResult,
@@ -62,9 +73,11 @@ export async function minimaxPolish(
   start: readonly number[],
   bounds: readonly (readonly [number, number])[],
   frozen: readonly boolean[],
+  tolerance: number,
 ): Promise<{ parameters: number[]; before: number; after: number }> {
   const scales = orderScales(target, context.orders);
   const before = worstRelativeError(context, target, start);
+  const twoPointLimit = Math.max(twoPointRelativeError(context, target, start), 0.1 * tolerance);
   let best = { parameters: start.slice(), worst: before };
   let parameters = start.slice();
   let weights: Float64Array | null = null;
@@ -89,7 +102,7 @@ export async function minimaxPolish(
     const outcome = await optimiseSaa(objective, names, parameters, { ...DEFAULT_SAA, maxIterations: 20, bounds, frozen, deadline: null, task: 'minimax polish' });
     parameters = outcome.parameters;
     const worst = worstRelativeError(context, target, parameters);
-    if (worst < best.worst) best = { parameters: parameters.slice(), worst };
+    if (worst < best.worst && twoPointRelativeError(context, target, parameters) <= twoPointLimit) best = { parameters: parameters.slice(), worst };
   }
   return { parameters: best.parameters, before, after: best.worst };
 }
