@@ -32,7 +32,9 @@ describe('nnft design on a fixed sample', () => {
     expect(metrics.length).toBeGreaterThan(0);
     expect(metrics[0]).toMatchObject({ width: 8, round: 0, sampleSize: 1500 });
     // Deterministic objective: chi^2 never rises from one accepted step to the next within a round.
-    for (let i = 1; i < metrics.length; i++) if (metrics[i].round === metrics[i - 1].round) expect(metrics[i].loss).toBeLessThanOrEqual(metrics[i - 1].loss);
+    const steps = metrics.filter((line) => line.stage === undefined);
+    for (let i = 1; i < steps.length; i++) if (steps[i].round === steps[i - 1].round) expect(steps[i].loss).toBeLessThanOrEqual(steps[i - 1].loss);
+    expect(metrics.at(-1).stage).toBe('minimax-polish');
     const spec = await loadSpec(join(out, 'spec.json'));
     expect(spec.architecture.kind === 'cos-net' && spec.architecture.amplitude?.law).toBe('kurtosis');
     const again = await estimateSpec(spec, { workers: 1 });
@@ -85,8 +87,12 @@ describe('nnft design on a fixed sample', () => {
     expect(k).toBeLessThan(1.8);
     expect(tuned.comparison!.worstRelativeError).toBeLessThan(0.8 / 64);
     expect(gaussian.comparison!.worstRelativeError).toBeGreaterThan(1.8 / 64);
-    // The closed form is judged; the fresh-seed estimate must agree with it.
-    const agreement = (tuned.achieved as unknown as { validationEstimate: { agreement: { chiSquared: number; degreesOfFreedom: number } } }).validationEstimate.agreement;
-    expect(agreement.chiSquared / agreement.degreesOfFreedom).toBeLessThan(2);
+    // The closed form is judged; the fresh-seed estimate must agree with it value by value (the 85
+    // values are strongly correlated, so their chi^2/dof is not a chi^2 variable: bound each pull).
+    const estimate = (tuned.achieved as unknown as { validationEstimate: { correlators: { order: number; values: number[]; stderr: number[] }[] } }).validationEstimate;
+    for (const block of estimate.correlators) {
+      const exact = tuned.achieved!.correlators.find((candidate) => candidate.order === block.order)!;
+      block.values.forEach((value, t) => expect(Math.abs(value - exact.values[t]!)).toBeLessThan(5 * block.stderr[t]!));
+    }
   });
 });
