@@ -1,9 +1,16 @@
 /**
  * The per-value errors of the design's chi^2: the target's error and the ensemble's own noise, in
- * quadrature, floored at a tenth of the tolerance relative to the order's scale. The floor keeps
+ * quadrature, floored at a fraction of the tolerance relative to the order's scale. The floor keeps
  * precisely measured values (G2 above all) from drowning the orders the tolerance is really about.
  */
 import type { CorrelatorResult } from '../io/result.js';
+
+/**
+ * The floors, as fractions of the tolerance times the order's scale. G2 (the propagator: its decay is
+ * the mass gap) gets a floor four times lower than the higher orders, so the fit cannot buy G_c4
+ * accuracy with a G2 that decays at the wrong rate.
+ */
+export const ERROR_FLOOR = { twoPoint: 0.025, higher: 0.1 } as const;
 
 export function chiSquaredErrors(
   target: CorrelatorResult,
@@ -18,7 +25,8 @@ export function chiSquaredErrors(
     const scale = largest > 0 ? largest : Math.abs(g0) ** (block.order / 2);
     const values = new Float64Array(block.values.length);
     block.values.forEach((_, k) => {
-      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble?.[k] ?? 0), 0.1 * tolerance * scale);
+      const floor = (block.order === 2 ? ERROR_FLOOR.twoPoint : ERROR_FLOOR.higher) * tolerance * scale;
+      values[k] = Math.max(Math.hypot(block.stderr[k] ?? 0, ensemble?.[k] ?? 0), floor);
     });
     errors.set(block.order, values);
   }

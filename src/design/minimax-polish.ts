@@ -5,12 +5,13 @@
  * the relative errors on the same fixed sample by Lawson's iteratively reweighted least squares:
  * weights u_t <- u_t |r_t| / sum_s u_s |r_s|, each reweighted problem solved by Levenberg-Marquardt.
  * The polished parameters are kept only when they lower the worst relative error on the sample and
- * keep G2's worst relative error within max(its value before the polish, a tenth of the tolerance):
+ * keep G2's worst relative error within max(its value before the polish, ERROR_FLOOR.twoPoint x tolerance):
  * where G_c4 cannot be matched (too small a width), a plain minimax would buy G_c4 with G2.
  */
 import type { CorrelatorResult } from '../io/result.js';
 import { evaluateOnSample, type SampleObjectiveContext } from './sample-objective.js';
 import { optimiseSaa, DEFAULT_SAA } from './optimise-saa.js';
+import { ERROR_FLOOR } from './chi-squared-errors.js';
 
 export const LAWSON_ROUNDS = 12;
 /**
@@ -77,7 +78,7 @@ export async function minimaxPolish(
 ): Promise<{ parameters: number[]; before: number; after: number }> {
   const scales = orderScales(target, context.orders);
   const before = worstRelativeError(context, target, start);
-  const twoPointLimit = Math.max(twoPointRelativeError(context, target, start), 0.1 * tolerance);
+  const twoPointLimit = Math.max(twoPointRelativeError(context, target, start), ERROR_FLOOR.twoPoint * tolerance);
   let best = { parameters: start.slice(), worst: before };
   let parameters = start.slice();
   let weights: Float64Array | null = null;
