@@ -67,7 +67,6 @@ export const DESIGN_DEFAULTS = {
   maxSteps: 40,
   minWidth: 32,
   maxWidth: 1024,
-  chunkSize: 500,
 } as const;
 
 export interface WidthTrial extends WidthTrialOutcome {
@@ -201,7 +200,6 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 
-
   /** Validation with a fresh seed and a larger ensemble: what the design reports. */
   const validate = async (width: number, parameters: readonly number[], stopReason: StopReason, steps: number, fit: WidthTrial['fit'] | null): Promise<WidthTrial> => {
     const spec = specFromParameters(theory, setup, width, parameters, resolution);
@@ -254,48 +252,46 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
       return validate(width, initial, 'max-steps', 0, null);
     }
-    {
-      onEvent({
-        type: 'info',
-        message: setup.terms.length > 0 ? `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` : `width ${width}: fitting the closed-form finite-width correlators`,
-      });
-      const fit = await fitOnSample({
-        theory,
-        setup,
-        width,
-        names,
-        initial,
-        resolution,
-        orders,
-        evenOnly,
-        target,
-        tolerance: settings.tolerance,
-        sampleSize: settings.ensembleSize,
-        seed: settings.seed,
-        maxSteps: settings.maxSteps,
-        bounds,
-        frozen,
-        deadline,
-        onEvent,
-        ...(options.signal ? { signal: options.signal } : {}),
-        recordStep: async (record) => {
-          if (run) await run.appendMetrics({ width, ...record });
-        },
-        saveState: async (state) => {
-          checkpoint.current = { width, fit: state };
-          if (run) await run.writeCheckpoint(checkpoint);
-        },
-        resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
-        workers: options.workers ?? 1,
-        backend: backend.name as BackendRequest,
-      });
-      if (fit.stopReason === 'interrupted') {
-        interrupted = true;
-        throw new NnftError('E_USAGE', 'interrupted');
-      }
-      onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
-      return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
+    onEvent({
+      type: 'info',
+      message: setup.terms.length > 0 ? `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` : `width ${width}: fitting the closed-form finite-width correlators`,
+    });
+    const fit = await fitOnSample({
+      theory,
+      setup,
+      width,
+      names,
+      initial,
+      resolution,
+      orders,
+      evenOnly,
+      target,
+      tolerance: settings.tolerance,
+      sampleSize: settings.ensembleSize,
+      seed: settings.seed,
+      maxSteps: settings.maxSteps,
+      bounds,
+      frozen,
+      deadline,
+      onEvent,
+      ...(options.signal ? { signal: options.signal } : {}),
+      recordStep: async (record) => {
+        if (run) await run.appendMetrics({ width, ...record });
+      },
+      saveState: async (state) => {
+        checkpoint.current = { width, fit: state };
+        if (run) await run.writeCheckpoint(checkpoint);
+      },
+      resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
+      workers: options.workers ?? 1,
+      backend: backend.name as BackendRequest,
+    });
+    if (fit.stopReason === 'interrupted') {
+      interrupted = true;
+      throw new NnftError('E_USAGE', 'interrupted');
     }
+    onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
+    return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
   };
 
   let chosen: WidthTrial | null = null;
