@@ -4,6 +4,7 @@
  * precisely measured values (G2 above all) from drowning the orders the tolerance is really about.
  */
 import type { CorrelatorResult } from '../io/result.js';
+import { orderScale } from './compare-correlators.js';
 
 /**
  * The floors, as fractions of the tolerance times the order's scale. G2 (the propagator: its decay is
@@ -20,11 +21,9 @@ export function chiSquaredErrors(
   tolerance: number,
 ): Map<number, Float64Array> {
   const errors = new Map<number, Float64Array>();
-  const g0 = target.correlators.find((candidate) => candidate.order === 2)?.values[0] ?? 1;
   for (const block of target.correlators) {
     const ensemble = noise(block.order);
-    const largest = Math.max(...block.values.map((value) => Math.abs(value)));
-    const scale = largest > 0 ? largest : Math.abs(g0) ** (block.order / 2);
+    const { scale } = orderScale(target, block.order);
     const values = new Float64Array(block.values.length);
     block.values.forEach((_, k) => {
       const floor = (block.order === 2 ? ERROR_FLOOR.twoPoint : ERROR_FLOOR.higher) * tolerance * scale;

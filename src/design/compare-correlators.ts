@@ -47,13 +47,23 @@ function coincidentTwoPoint(target: CorrelatorResult): number {
   return diagonal.length ? diagonal.reduce((a, b) => a + b, 0) / diagonal.length : 1;
 }
 
+/**
+ * The scale the tolerance divides order n's deviations by: the largest |target| of the order, or
+ * G(0)^(n/2) when every target value of the order is zero. The one definition the comparison, the
+ * design's chi^2 floors and its minimax polish share.
+ */
+export function orderScale(target: CorrelatorResult, order: number): { scale: number; source: 'max |target|' | 'G(0)^(n/2)' } {
+  const block = blockFor(target, order);
+  const largest = block ? Math.max(...block.values.map((value) => Math.abs(value))) : 0;
+  return largest > 0 ? { scale: largest, source: 'max |target|' } : { scale: Math.abs(coincidentTwoPoint(target)) ** (order / 2), source: 'G(0)^(n/2)' };
+}
+
 export function compareCorrelators(
   achieved: CorrelatorResult,
   target: CorrelatorResult,
   orders: readonly number[],
 ): CorrelatorComparison {
   const comparisons: OrderComparison[] = [];
-  const g0 = coincidentTwoPoint(target);
   for (const order of orders) {
     const targetBlock = blockFor(target, order);
     const achievedBlock = blockFor(achieved, order);
@@ -76,9 +86,7 @@ export function compareCorrelators(
       chiSquared += pull * pull;
       rows.push({ indices: tuple, target: targetValue, targetStderr, achieved: achievedValue, achievedStderr, pull });
     }
-    const maxTarget = Math.max(...rows.map((row) => Math.abs(row.target)));
-    const allZero = maxTarget === 0;
-    const scale = allZero ? Math.abs(g0) ** (order / 2) : maxTarget;
+    const { scale, source } = orderScale(target, order);
     let worst = rows[0]!;
     for (const row of rows) if (Math.abs(row.achieved - row.target) > Math.abs(worst.achieved - worst.target)) worst = row;
     const maxAbsoluteDeviation = Math.abs(worst.achieved - worst.target);
@@ -86,7 +94,7 @@ export function compareCorrelators(
       order,
       maxAbsoluteDeviation,
       scale,
-      scaleSource: allZero ? 'G(0)^(n/2)' : 'max |target|',
+      scaleSource: source,
       relativeError: maxAbsoluteDeviation / scale,
       relativeErrorStderr: Math.hypot(worst.targetStderr, worst.achievedStderr) / scale,
       chiSquared,

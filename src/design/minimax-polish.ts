@@ -12,6 +12,7 @@ import type { CorrelatorResult } from '../io/result.js';
 import { evaluateOnSample, type SampleObjectiveContext } from './sample-objective.js';
 import { optimiseSaa, DEFAULT_SAA } from './optimise-saa.js';
 import { ERROR_FLOOR } from './chi-squared-errors.js';
+import { orderScale } from './compare-correlators.js';
 
 export const LAWSON_ROUNDS = 12;
 /**
@@ -20,18 +21,9 @@ export const LAWSON_ROUNDS = 12;
  */
 export const TWO_POINT_WEIGHT = 4;
 
-/** Per order, the scale the tolerance divides by (max |target|, or G(0)^(n/2) when all are zero). */
-export function orderScales(target: CorrelatorResult, orders: readonly number[]): Map<number, number> {
-  const twoPoint = target.correlators.find((block) => block.order === 2);
-  const diagonal = twoPoint ? twoPoint.indices.map((tuple, k) => (tuple[0] === tuple[1] ? twoPoint.values[k]! : NaN)).filter(Number.isFinite) : [];
-  const g0 = diagonal.length ? diagonal.reduce((a, b) => a + b, 0) / diagonal.length : 1;
-  const scales = new Map<number, number>();
-  for (const order of orders) {
-    const block = target.correlators.find((candidate) => candidate.order === order)!;
-    const largest = Math.max(...block.values.map((value) => Math.abs(value)));
-    scales.set(order, largest > 0 ? largest : Math.abs(g0) ** (order / 2));
-  }
-  return scales;
+/** Per order, the scale the tolerance divides by (compare-correlators.ts's orderScale). */
+function orderScales(target: CorrelatorResult, orders: readonly number[]): Map<number, number> {
+  return new Map(orders.map((order) => [order, orderScale(target, order).scale]));
 }
 
 function relativeResiduals(context: SampleObjectiveContext, target: CorrelatorResult, scales: Map<number, number>, parameters: readonly number[]) {
