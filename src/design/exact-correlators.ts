@@ -6,20 +6,26 @@
 import { NnftError } from '../errors.js';
 import { RESULT_VERSION, indexTuples, type CorrelatorResult } from '../io/result.js';
 import { cumulantRecipe, evaluateCumulant } from '../estimators/cumulants.js';
-import { monomialTable } from '../estimators/monomials.js';
+import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
+import type { Architecture, Points } from '../architectures/architecture.js';
 import { architectureFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
+
+/** The undeformed architecture's exact moments of every monomial of `table` at `points`. */
+export function exactMonomialMoments(architecture: Architecture, points: Points, table: MonomialTable): Float64Array {
+  return Float64Array.from(table.tuples, (tuple) => {
+    const value = architecture.exactMoment(tuple.map((index) => points[index]!));
+    if (value === null) throw new NnftError('E_UNSUPPORTED', `the ${architecture.kind} architecture has no closed-form moments`);
+    return value;
+  });
+}
 
 export function exactSpecCorrelators(spec: NnftSpec, orders: readonly number[]): CorrelatorResult {
   if (spec.deformation) throw new NnftError('E_INTERNAL', 'closed-form correlators exist only for undeformed specs');
   const architecture = architectureFromSpec(spec);
   const points = spec.observables.points;
   const table = monomialTable(points.length, Math.max(...orders));
-  const moments = table.tuples.map((tuple) => {
-    const value = architecture.exactMoment(tuple.map((index) => points[index]!));
-    if (value === null) throw new NnftError('E_UNSUPPORTED', `the ${spec.architecture.kind} architecture has no closed-form moments`);
-    return value;
-  });
+  const moments = exactMonomialMoments(architecture, points, table);
   const evenOnly = architecture.z2Symmetric;
   return {
     nnftResult: RESULT_VERSION,

@@ -28,6 +28,7 @@ import { drawDesignSample } from './design-sample.js';
 import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type ParameterLayout, type SampleObjectiveContext } from './sample-objective.js';
 import { optimiseSaa, DEFAULT_SAA, type SaaState, type StopReason } from './optimise-saa.js';
 import { chiSquaredErrors } from './chi-squared-errors.js';
+import { exactMonomialMoments } from './exact-correlators.js';
 import { minimaxPolish } from './minimax-polish.js';
 
 export const KURTOSIS_REDRAW = 0.1;
@@ -84,7 +85,6 @@ export interface FitOutcome {
 export function parameterLayout(setup: DesignSetup, names: readonly string[]): ParameterLayout {
   return {
     sigma: 0,
-    momentumScale: 1,
     couplings: setup.terms.map((_, index) => 2 + index),
     kurtosis: setup.amplitudeLaw === 'tuned' ? 2 + setup.terms.length : null,
     count: names.length,
@@ -100,11 +100,7 @@ export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBas
   const at = (kurtosis: number): Float64Array => {
     if (spec.architecture.kind !== 'cos-net') throw new NnftError('E_UNSUPPORTED', 'the sample-average design needs a cos-net');
     const architecture = architectureFromSpec({ ...spec, architecture: { ...spec.architecture, amplitude: { ...spec.architecture.amplitude!, law: 'kurtosis', kurtosis } } });
-    return Float64Array.from(table.tuples, (tuple) => {
-      const value = architecture.exactMoment(tuple.map((index) => spec.observables.points[index]!));
-      if (value === null) throw new NnftError('E_UNSUPPORTED', 'the design needs the base network\'s exact moments (cos-nets have them)');
-      return value;
-    });
+    return exactMonomialMoments(architecture, spec.observables.points, table);
   };
   return { kurtosisA: 1, momentsA: at(1), kurtosisB: 3, momentsB: at(3) };
 }

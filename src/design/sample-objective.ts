@@ -17,9 +17,9 @@ import type { DesignSample } from './design-sample.js';
 import type { MonomialTable } from '../estimators/monomials.js';
 import { cumulantsFromMoments } from './cumulant-jacobian.js';
 
+/** Where each parameter sits in the vector (the momentum scale, index 1, is held: zero derivative). */
 export interface ParameterLayout {
   readonly sigma: number;
-  readonly momentumScale: number;
   /** Index of each term's coupling. */
   readonly couplings: readonly number[];
   /** Index of the amplitude kurtosis, or null when the law is fixed. */
