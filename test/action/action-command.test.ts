@@ -11,26 +11,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { CliContext } from '../../src/cli/context.js';
 import type { ActionReport } from '../../src/cli/commands/action.js';
 import { indexTuples, RESULT_VERSION, type CorrelatorResult } from '../../src/io/result.js';
 import { freePropagator1d, localQuarticTree1d } from '../../src/reconstruct/tree-level-1d.js';
+import { captureCli } from '../helpers/cli-capture.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test/action/fixtures');
 
-function capture(cwd = root): CliContext & { out: string; err: string } {
-  const context = {
-    out: '',
-    err: '',
-    isTTY: false,
-    exitCode: 0,
-    cwd,
-    stdout: (text: string) => void (context.out += text),
-    stderr: (text: string) => void (context.err += text),
-  };
-  return context;
-}
+const capture = (cwd = root) => captureCli(cwd);
 
 async function action(args: string[], cwd = root) {
   const context = capture(cwd);

@@ -4,26 +4,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { NnftError } from '../../src/errors.js';
 import { loadSpec, parseSpecText } from '../../src/spec/load-spec.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
+import { captureCli } from '../helpers/cli-capture.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const examples = join(root, 'examples/specs');
 
-function capture(cwd = root): CliContext & { out: string; err: string } {
-  const context = {
-    out: '',
-    err: '',
-    isTTY: false,
-    exitCode: 0,
-    cwd,
-    stdout: (text: string) => void (context.out += text),
-    stderr: (text: string) => void (context.err += text),
-  };
-  return context;
-}
+const capture = (cwd = root) => captureCli(cwd);
 
 function schemaError(text: string): NnftError {
   try {

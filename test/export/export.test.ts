@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import { erf } from '../../src/numeric/special-functions.js';
 import { loadSpec, parseSpec } from '../../src/spec/load-spec.js';
@@ -21,23 +20,13 @@ import { estimateSpec } from '../../src/spec/estimate-spec.js';
 import { exportSpec } from '../../src/export/export-spec.js';
 import { drawNetworks, systematicResample } from '../../src/export/draw-networks.js';
 import type { ParameterChunk } from '../../src/architectures/architecture.js';
+import { captureCli } from '../helpers/cli-capture.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const freeSpecPath = join(root, 'examples/specs/cos-net-free-1d.json');
 const phi4SpecPath = join(root, 'examples/specs/cos-net-phi4-1d.json');
 
-function capture(): CliContext & { out: string; err: string } {
-  const context = {
-    out: '',
-    err: '',
-    isTTY: false,
-    exitCode: 0,
-    cwd: root,
-    stdout: (text: string) => void (context.out += text),
-    stderr: (text: string) => void (context.err += text),
-  };
-  return context;
-}
+const capture = () => captureCli(root);
 
 /** Mean and standard error of phi(x_a) phi(x_b) over networks (rows of values). */
 function g2(values: readonly (readonly number[])[], a: number, b: number): { mean: number; stderr: number; variance: number } {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { eventRenderer, type CliContext } from '../../src/cli/context.js';
+import { eventRenderer } from '../../src/cli/context.js';
+import { captureCli } from '../helpers/cli-capture.js';
 
-function capture(isTTY: boolean): { context: CliContext; text: () => string } {
-  let text = '';
-  const context = { stdout: () => {}, stderr: (chunk: string) => (text += chunk), isTTY, exitCode: 0 } as unknown as CliContext;
-  return { context, text: () => text };
+function capture(isTTY: boolean): { context: ReturnType<typeof captureCli>; text: () => string } {
+  const context = captureCli(undefined, isTTY);
+  return { context, text: () => context.err };
 }
 
 describe('CLI progress lines', () => {
