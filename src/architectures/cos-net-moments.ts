@@ -15,6 +15,7 @@ import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net.js';
 import { sphericalAverage } from '../correlators/free-propagator.js';
 import { setPartitions } from '../numeric/set-partitions.js';
+import { stratifiedConnected, stratifiedExactMoment } from './cos-net-stratified-moments.js';
 
 /** int_{|p|<Lambda} Delta(p)^power e^{ip.x} d^dp/(2 pi)^d at |x| = distance (cutoff required). */
 export function radialPowerIntegral(dimension: Dimension, mass: number, cutoff: number, power: number, distance: number): number {
@@ -121,6 +122,7 @@ export function cosNetQuarticAmplitudeMoment(net: CosNet, separation: number): n
 
 /** Connected 4-point function of the undeformed cos-net (without the shared scale). */
 export function cosNetConnectedFour(net: CosNet, points: Points): number {
+  if (net.strata) return stratifiedConnected(net, points);
   const [x1, x2, x3, x4] = points as [number[], number[], number[], number[]];
   const width = net.width;
   const sigma4 = net.options.amplitudeScale ** 4;
@@ -162,7 +164,7 @@ function standardAmplitudeMoment(net: CosNet, order: number): number {
 const sixthTables = new WeakMap<CosNet, (separation: number) => number>();
 
 /** E_rho[A(p)^k cos(p.s)] at |s| = separation for k = 2, 4, 6 (without sigma_a^k). */
-function amplitudeMoment(net: CosNet, order: number, separation: number): number {
+export function amplitudeMoment(net: CosNet, order: number, separation: number): number {
   if (order === 2) return (2 * cosNetPropagator(net, separation)) / net.options.amplitudeScale ** 2;
   if (order === 4) return cosNetQuarticAmplitudeMoment(net, separation);
   let table = sixthTables.get(net);
@@ -238,6 +240,7 @@ function neuronCumulant(net: CosNet, points: Points): number {
 
 /** Connected k-point function of the undeformed cos-net without a shared scale: N times a neuron's cumulant. */
 export function cosNetConnected(net: CosNet, points: Points): number {
+  if (net.strata) return stratifiedConnected(net, points);
   return points.length % 2 === 1 ? 0 : net.width * neuronCumulant(net, points);
 }
 
@@ -247,6 +250,7 @@ export function cosNetConnected(net: CosNet, points: Points): number {
  * shared scale s multiplies the k-th moment by E[s^k] = exp(k^2 sigma_s^2 / 2 - k sigma_s^2).
  */
 export function cosNetExactMoment(net: CosNet, points: Points): number | null {
+  if (net.strata) return stratifiedExactMoment(net, points);
   const order = points.length;
   if (order % 2 === 1) return 0;
   if (order > 6) return null;

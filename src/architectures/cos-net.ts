@@ -18,6 +18,8 @@ import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type Amp
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
 import { cosNetExactMoment } from './cos-net-moments.js';
 import type { ProductGrid } from './product-grid.js';
+import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type QuadratureNode, type StratifiedLayout } from './stratified-momenta.js';
+import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -38,6 +40,8 @@ export interface CosNetOptions {
   /** sigma_a, default 1 (then G2 is exactly the free propagator). */
   readonly amplitudeScale?: number;
   readonly sharedScale?: SharedScale | null;
+  /** Default independent; stratified gives neuron i its own cell of the density (stratified-momenta.ts). */
+  readonly momentumSampling?: MomentumSampling;
 }
 
 const TWO_PI = 2 * Math.PI;
@@ -52,6 +56,10 @@ export interface CosNet extends Architecture {
   readonly options: Required<Omit<CosNetOptions, 'sharedScale'>> & { sharedScale: SharedScale | null };
   readonly momentumDensity: AlphaMomentumDensity;
   readonly kurtosis: number;
+  /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
+  readonly strata: StratifiedLayout | null;
+  /** The fixed momentum nodes and weights when momenta are on quadrature nodes, else null. */
+  readonly quadrature: readonly QuadratureNode[] | null;
 }
 
 export function cosNet(input: CosNetOptions): CosNet {
@@ -64,6 +72,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     amplitude: input.amplitude ?? { kind: 'gaussian' as const },
     amplitudeScale: input.amplitudeScale ?? 1,
     sharedScale: input.sharedScale ?? null,
+    momentumSampling: input.momentumSampling ?? ('independent' as MomentumSampling),
   };
   if (![1, 2, 3, 4].includes(options.dimension)) throw new NnftError('E_SEMANTIC', `dimension must be 1..4, got ${options.dimension}`);
   if (!Number.isInteger(options.width) || options.width < 1) throw new NnftError('E_SEMANTIC', `width must be a positive integer, got ${options.width}`);
@@ -72,6 +81,17 @@ export function cosNet(input: CosNetOptions): CosNet {
   checkAmplitudeLaw(options.amplitude);
   const density = alphaMomentumDensity(options.dimension, options.mass, options.cutoff, options.alpha);
   const { dimension, width } = options;
+  const strata =
+    options.momentumSampling === 'stratified' ? stratifiedLayout(dimension, width) : options.momentumSampling === 'quadrature' ? quadratureLayout(dimension, width) : null;
+  if (options.momentumSampling === 'quadrature' && options.cutoff === null) {
+    throw new NnftError('E_SEMANTIC', 'quadrature momenta need a momentum cutoff', { hint: 'set momentumCutoff, or use momentumSampling "stratified"' });
+  }
+  const quadrature = options.momentumSampling === 'quadrature' ? quadratureNodes(dimension, width, gaussLegendreRule) : null;
+  // Per-neuron momentum and amplitude factor A(p_i) sqrt(N W_i) of the quadrature nodes.
+  const nodeMomenta = quadrature?.map((node) => {
+    const radius = density.radius(node.quantile);
+    return { radius, components: dimension === 1 ? [radius] : [radius * Math.cos(node.angle), radius * Math.sin(node.angle)], factor: density.amplitudeFactor(radius) * Math.sqrt(width * node.weight) };
+  });
   const amplitudeNorm = options.amplitudeScale / Math.sqrt(width);
 
   const sample = (seed: number, count: number): ParameterChunk => {
@@ -84,6 +104,28 @@ export function cosNet(input: CosNetOptions): CosNet {
       const scale = options.sharedScale ? Math.exp(options.sharedScale.logStd * rng.normal() - options.sharedScale.logStd ** 2) : 1;
       for (let neuron = 0; neuron < width; neuron++) {
         const slot = network * width + neuron;
+        if (nodeMomenta) {
+          const node = nodeMomenta[neuron]!;
+          for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = node.components[axis]!;
+          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
+          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * node.factor;
+          continue;
+        }
+        if (strata) {
+          // Uniform inside the neuron's cell: radial quantile slice, then (d = 2) angle slice of [0, pi).
+          const { radialSlice, angularSlice } = cellOf(strata, neuron);
+          const radius = density.radius((radialSlice + rng.uniformOpen()) / strata.radial);
+          if (dimension === 1) {
+            momenta[slot] = radius * (rng.uniform() < 0.5 ? -1 : 1);
+          } else {
+            const angle = (Math.PI * (angularSlice + rng.uniform())) / strata.angular;
+            momenta[slot * 2] = radius * Math.cos(angle);
+            momenta[slot * 2 + 1] = radius * Math.sin(angle);
+          }
+          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
+          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * density.amplitudeFactor(radius);
+          continue;
+        }
         const radius = density.radius(rng.uniformOpen());
         if (dimension === 1) {
           direction[0] = rng.uniform() < 0.5 ? -1 : 1;
@@ -244,7 +286,9 @@ export function cosNet(input: CosNetOptions): CosNet {
     options,
     momentumDensity: density,
     kurtosis,
-    description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis },
+    strata,
+    quadrature,
+    description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis, ...(strata ? { strata } : {}) },
     sample,
     applyAtPoints,
     applyOnGrid,

@@ -17,6 +17,7 @@ import { propagatorAtZero } from '../correlators/free-propagator.js';
 import type { DesignTerm } from './cos-net-design-model.js';
 import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
 import { factorial } from '../numeric/special-functions.js';
+import type { MomentumSampling } from '../architectures/stratified-momenta.js';
 
 /**
  * fixed |a| (kurtosis 1), gaussian (3), or tuned: the Gamma-variance family with the kurtosis a
@@ -24,9 +25,24 @@ import { factorial } from '../numeric/special-functions.js';
  */
 export type AmplitudeLawName = 'fixed' | 'gaussian' | 'tuned';
 
-/** The kurtosis a tuned design starts from: fixed |a| for interacting targets, 2 for free ones. */
-export function initialKurtosis(interacting: boolean): number {
-  return interacting ? 1 : 2;
+/**
+ * The kurtosis a tuned design starts from: fixed |a| for interacting targets, 2 for free ones, and 2
+ * (Gaussian amplitude pairs: the field is Gaussian given the momenta) with stratified momenta.
+ */
+export function initialKurtosis(interacting: boolean, momentumSampling: MomentumSampling = 'independent'): number {
+  return interacting && momentumSampling === 'independent' ? 1 : 2;
+}
+
+/**
+ * auto: quadrature momenta in d = 2 for tuned and fixed-|a| designs (the base is then exactly Gaussian
+ * at kurtosis 2 and the interaction sees no network-to-network fluctuation of the propagator); the
+ * founding paper's Gaussian construction, and d = 1, keep independent draws.
+ */
+export type MomentaChoice = 'auto' | MomentumSampling;
+
+export function resolveMomentumSampling(dimension: Dimension, amplitudeLaw: AmplitudeLawName, choice: MomentaChoice = 'auto'): MomentumSampling {
+  if (choice !== 'auto') return choice;
+  return dimension === 2 && amplitudeLaw !== 'gaussian' ? 'quadrature' : 'independent';
 }
 
 export interface DesignSetup {
@@ -41,6 +57,7 @@ export interface DesignSetup {
   /** Initial parameter vector: amplitudeScale, momentumScale, couplings (, amplitudeKurtosis when tuned). */
   readonly initial: readonly number[];
   readonly amplitudeLaw: AmplitudeLawName;
+  readonly momentumSampling: MomentumSampling;
   /** Offsets of the point set averaged over in validation estimates (empty: none). */
   readonly translations: readonly (readonly number[])[];
   readonly notes: readonly string[];
@@ -72,8 +89,12 @@ function massShiftFromWickOrdering(interaction: Interaction, propagator: number)
   return (interaction.coupling / 2) * propagator;
 }
 
-export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null } = {}): DesignSetup {
+export function designSetup(
+  theory: Theory,
+  options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null; momenta?: MomentaChoice } = {},
+): DesignSetup {
   const { dimension, mass } = theory;
+  const momentumSampling = resolveMomentumSampling(dimension, options.amplitudeLaw ?? 'fixed', options.momenta);
   const cutoff = theory.momentumCutoff;
   const interacting = theory.interactions.length > 0;
   const notes: string[] = [];
@@ -155,6 +176,11 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
   // sigma = s^((d-2)/2) keeps G2 = G_{m'} at the base cutoff scaled by s.
   const momentumScale = Math.sqrt(1 + massSquaredShift / (mass * mass));
   const amplitudeScale = momentumScale ** ((dimension - 2) / 2);
+  if (momentumSampling === 'stratified') {
+    notes.push('stratified momenta (one cell of the momentum density per neuron): with Gaussian amplitude pairs the base network is Gaussian up to the spread of momenta inside each cell');
+  } else if (momentumSampling === 'quadrature') {
+    notes.push('quadrature momenta (neurons on the nodes of a product rule of the momentum density): with Gaussian amplitude pairs the base network is exactly Gaussian, its covariance the quadrature of the propagator');
+  }
   if (massSquaredShift !== 0) {
     notes.push(`Wick-ordered weight with the phi^2 part moved into the base mass: m'^2 = m^2 + ${massSquaredShift.toPrecision(4)}`);
   }
@@ -166,8 +192,9 @@ export function designSetup(theory: Theory, options: { amplitudeLaw?: AmplitudeL
     regionSide,
     regionChosen,
     terms,
-    initial: [amplitudeScale, momentumScale, ...couplings, ...((options.amplitudeLaw ?? 'fixed') === 'tuned' ? [initialKurtosis(interacting)] : [])],
+    initial: [amplitudeScale, momentumScale, ...couplings, ...((options.amplitudeLaw ?? 'fixed') === 'tuned' ? [initialKurtosis(interacting, momentumSampling)] : [])],
     amplitudeLaw: options.amplitudeLaw ?? 'fixed',
+    momentumSampling,
     translations,
     notes,
   };
@@ -206,6 +233,7 @@ export function specFromParameters(
       momentumCutoff: setup.cutoff === null ? null : momentumScale * setup.cutoff,
       alpha: 0,
       amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: specAmplitude } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: specAmplitude },
+      ...(setup.momentumSampling !== 'independent' ? { momentumSampling: setup.momentumSampling } : {}),
     },
     ...(setup.terms.length > 0
       ? {

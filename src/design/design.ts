@@ -27,7 +27,7 @@ import { defaultResolution } from '../densities/interaction-grid.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { parameterNames } from './cos-net-design-model.js';
-import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup } from './design-setup.js';
+import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup, type MomentaChoice } from './design-setup.js';
 import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
 import { fitOnSample, type FitState } from './fit-on-sample.js';
 import type { StopReason } from './optimise-saa.js';
@@ -47,6 +47,8 @@ export interface DesignOptions {
   /** Wall-clock limit for the whole run, seconds. */
   timeLimitSeconds?: number;
   amplitudeLaw?: AmplitudeLawName;
+  /** How neurons draw momenta (auto: stratified in d = 2 unless the amplitude law is gaussian). */
+  momenta?: MomentaChoice;
   minWidth?: number;
   maxWidth?: number;
   /** Run directory; created (or resumed with `resume`). */
@@ -139,6 +141,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     tolerance: options.tolerance ?? DESIGN_DEFAULTS.tolerance,
     maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
     amplitudeLaw: options.amplitudeLaw ?? 'tuned',
+    momenta: options.momenta ?? 'auto',
     width: options.width ?? 'auto',
     minWidth: options.minWidth ?? DESIGN_DEFAULTS.minWidth,
     maxWidth: options.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
@@ -159,7 +162,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const target = await computeTargetCorrelators(theory, { onEvent });
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
-  const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw });
+  const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
   for (const note of setup.notes) onEvent({ type: 'info', message: note });
   const names = parameterNames(setup.terms, setup.amplitudeLaw === 'tuned');
   const orders = [...theory.connectedOrders];

@@ -22,6 +22,7 @@ export function architectureFromSpec(spec: NnftSpec): Architecture {
       amplitude,
       amplitudeScale: architecture.amplitude?.scale ?? 1,
       sharedScale: architecture.sharedScale ?? null,
+      momentumSampling: architecture.momentumSampling ?? 'independent',
     });
   }
   return hiddenLayerNet({

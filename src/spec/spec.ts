@@ -19,6 +19,8 @@ export interface CosNetSpec {
   readonly alpha?: number;
   readonly amplitude?: AmplitudeSpec;
   readonly sharedScale?: { readonly kind: 'lognormal'; readonly logStd: number };
+  /** Default independent; stratified: neuron i draws its momentum inside its own cell; quadrature: fixed nodes (architectures/stratified-momenta.ts). */
+  readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature';
 }
 
 export interface HiddenLayerNetSpec {

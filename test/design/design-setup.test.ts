@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTarget } from '../../src/theory/load-target.js';
-import { designSetup } from '../../src/design/design-setup.js';
+import { designSetup, specFromParameters } from '../../src/design/design-setup.js';
 import { propagatorAtZero } from '../../src/correlators/free-propagator.js';
 
 const TARGET = new URL('../../targets/phi4-local-1d.json', import.meta.url).pathname;
@@ -21,5 +21,18 @@ describe('design setup: the analytic construction', () => {
     // A mass counterterm starts at 0, and the tuned kurtosis at fixed |a| (k = 1).
     expect(setup.terms[1]).toMatchObject({ kind: 'local', power: 2 });
     expect(setup.initial.slice(2)).toEqual([0.5, 0, 1]);
+  });
+
+  it('puts d = 2 designs on quadrature momenta with Gaussian amplitude pairs (kurtosis 2) and writes it into the spec', async () => {
+    const theory = (await loadTarget(new URL('../../targets/phi4-local-2d.json', import.meta.url).pathname)).theory;
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned' });
+    expect(setup.momentumSampling).toBe('quadrature');
+    expect(setup.initial.at(-1)).toBe(2);
+    const spec = specFromParameters(theory, setup, 256, setup.initial, null);
+    expect(spec.architecture).toMatchObject({ kind: 'cos-net', momentumSampling: 'quadrature', amplitude: { law: 'kurtosis', kurtosis: 2 } });
+    // The founding paper's Gaussian construction stays on independent momenta, and so does d = 1.
+    expect(designSetup(theory, { amplitudeLaw: 'gaussian' }).momentumSampling).toBe('independent');
+    expect(designSetup((await loadTarget(TARGET)).theory, { amplitudeLaw: 'tuned' }).momentumSampling).toBe('independent');
+    expect(designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'stratified' }).momentumSampling).toBe('stratified');
   });
 });

@@ -24,6 +24,7 @@ interface DesignArgs {
   maxSteps?: number;
   timeLimit?: number;
   amplitude?: 'tuned' | 'fixed' | 'gaussian';
+  momenta?: 'auto' | 'independent' | 'stratified' | 'quadrature';
   backend: BackendRequest;
   workers?: number;
   json: boolean;
@@ -82,6 +83,10 @@ export function designCommand(context: CliContext) {
         .option('max-steps', { type: 'number', describe: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)` })
         .option('time-limit', { type: 'number', describe: 'wall-clock limit in seconds (stops the optimisation, then validates)' })
         .option('amplitude', { choices: ['tuned', 'fixed', 'gaussian'] as const, describe: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian' })
+        .option('momenta', {
+          choices: ['auto', 'independent', 'stratified', 'quadrature'] as const,
+          describe: 'how neurons draw momenta: stratified (one cell of the density per neuron; d = 1, 2) or independent; auto: stratified in d = 2 unless --amplitude gaussian',
+        })
         .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest })
         .option('workers', { type: 'number', describe: 'worker threads for validation estimates (default: all cores)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
@@ -123,6 +128,7 @@ export function designCommand(context: CliContext) {
       setIf('tolerance', pick(args.tolerance, 'tolerance'));
       setIf('maxSteps', pick(args.maxSteps, 'maxSteps'));
       setIf('amplitudeLaw', pick(args.amplitude, 'amplitudeLaw'));
+      setIf('momenta', pick(args.momenta, 'momenta'));
       setIf('timeLimitSeconds', args.timeLimit);
       try {
         const result = await design(targetFile, options);

@@ -1,0 +1,217 @@
+/**
+ * Exact moments of the undeformed cos-net with stratified momenta (stratified-momenta.ts). Neurons
+ * are independent but each has its own momentum cell, so the joint cumulants of phi are sums over
+ * neurons of each neuron's cumulant (not N times one), and a neuron's moment needs the cell average
+ *   E_cell[A(p)^k cos(p.s)]
+ * for the signed sums s of the points (the phase average of a product of cosines, as in
+ * cos-net-moments.ts). The cell average is a product Gauss-Legendre rule in (w, theta) with the
+ * radial quantile u = w^2: every radius law here starts like sqrt(u) in d = 2 (and like u in d = 1),
+ * so the integrand is smooth in w where it is not in u. The rule's order grows with the phase
+ * spread |s| times the cell's extent, which keeps the cell averages at ~1e-12.
+ */
+import { NnftError } from '../errors.js';
+import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
+import { setPartitions } from '../numeric/set-partitions.js';
+import type { Points } from './architecture.js';
+import type { CosNet } from './cos-net.js';
+import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
+import { amplitudeMoment } from './cos-net-moments.js';
+
+interface CellGeometry {
+  /** sqrt of the quantile at the slice edges. */
+  readonly wLow: Float64Array;
+  readonly wHigh: Float64Array;
+  /** Largest radius of the slice (bounds the phase spread). */
+  readonly radiusHigh: Float64Array;
+  readonly radiusLow: Float64Array;
+}
+
+interface StratifiedCache {
+  readonly layout: StratifiedLayout;
+  readonly geometry: CellGeometry;
+  /** (order, s) -> per-neuron E_cell[A^order cos(p.s)]. */
+  readonly averages: Map<string, Float64Array>;
+}
+
+const caches = new WeakMap<CosNet, StratifiedCache>();
+
+function cacheFor(net: CosNet): StratifiedCache {
+  let cache = caches.get(net);
+  if (cache) return cache;
+  const layout = net.strata!;
+  if (net.options.cutoff === null && (net.dimension !== 1 || net.quadrature)) {
+    throw new NnftError('E_UNSUPPORTED', 'stratified momenta without a momentum cutoff exist only in d = 1', { hint: 'set a momentum cutoff' });
+  }
+  const radial = layout.radial;
+  const wLow = new Float64Array(radial);
+  const wHigh = new Float64Array(radial);
+  const radiusLow = new Float64Array(radial);
+  const radiusHigh = new Float64Array(radial);
+  for (let slice = 0; slice < radial; slice++) {
+    wLow[slice] = Math.sqrt(slice / radial);
+    wHigh[slice] = Math.sqrt((slice + 1) / radial);
+    radiusLow[slice] = slice === 0 ? 0 : net.momentumDensity.radius(slice / radial);
+    radiusHigh[slice] = net.momentumDensity.radius(Math.min((slice + 1) / radial, 1 - 1e-15));
+  }
+  cache = { layout, geometry: { wLow, wHigh, radiusLow, radiusHigh }, averages: new Map() };
+  caches.set(net, cache);
+  return cache;
+}
+
+/** Nodes for an n-point rule to resolve a phase spread of `spread` radians (~1e-12; see interaction-grid.ts). */
+function ruleOrder(spread: number): number {
+  return Math.min(96, Math.max(4, Math.ceil(spread / 1.2) + 4));
+}
+
+/** E_cell[A(p)^order cos(p.s)] for every neuron (without sigma_a^order). */
+function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64Array {
+  const cache = cacheFor(net);
+  const key = `${order}:${s.map((value) => value.toPrecision(15)).join(',')}`;
+  const cached = cache.averages.get(key);
+  if (cached) return cached;
+  const { layout, geometry } = cache;
+  if (net.quadrature) {
+    // Fixed nodes: the "cell average" is the node's value, with the node weight in the amplitude.
+    const out = new Float64Array(net.width);
+    net.quadrature.forEach((node, neuron) => {
+      const radius = net.momentumDensity.radius(node.quantile);
+      const dot = net.dimension === 1 ? radius * s[0]! : radius * (Math.cos(node.angle) * s[0]! + Math.sin(node.angle) * s[1]!);
+      out[neuron] = (net.momentumDensity.amplitudeFactor(radius) ** 2 * net.width * node.weight) ** (order / 2) * Math.cos(dot);
+    });
+    cache.averages.set(key, out);
+    return out;
+  }
+  const density = net.momentumDensity;
+  const width = net.width;
+  const dimension = net.dimension;
+  const length = Math.hypot(...s);
+  const out = new Float64Array(width);
+  const sAngle = dimension === 2 ? Math.atan2(s[1]!, s[0]!) : 0;
+  for (let neuron = 0; neuron < width; neuron++) {
+    const { radialSlice, angularSlice } = cellOf(layout, neuron);
+    if (net.options.cutoff === null && neuron === width - 1) break;
+    const wa = geometry.wLow[radialSlice]!;
+    const wb = geometry.wHigh[radialSlice]!;
+    const radialRule = gaussLegendreRule(ruleOrder(length * (geometry.radiusHigh[radialSlice]! - geometry.radiusLow[radialSlice]!)));
+    const thetaA = (Math.PI * angularSlice) / layout.angular;
+    const thetaB = (Math.PI * (angularSlice + 1)) / layout.angular;
+    const angularRule = dimension === 2 ? gaussLegendreRule(ruleOrder(length * geometry.radiusHigh[radialSlice]! * (thetaB - thetaA))) : null;
+    const wHalf = 0.5 * (wb - wa);
+    const wMid = 0.5 * (wb + wa);
+    let total = 0;
+    for (let a = 0; a < radialRule.nodes.length; a++) {
+      const w = wMid + wHalf * radialRule.nodes[a]!;
+      const radius = density.radius(w * w);
+      // du = 2 w dw over a slice of quantile width 1/radial.
+      const radialWeight = radialRule.weights[a]! * wHalf * 2 * w * layout.radial;
+      const amplitude = density.amplitudeFactor(radius) ** order;
+      if (!angularRule) {
+        total += radialWeight * amplitude * Math.cos(radius * length);
+        continue;
+      }
+      let angular = 0;
+      const tHalf = 0.5 * (thetaB - thetaA);
+      const tMid = 0.5 * (thetaB + thetaA);
+      for (let b = 0; b < angularRule.nodes.length; b++) {
+        const theta = tMid + tHalf * angularRule.nodes[b]!;
+        angular += angularRule.weights[b]! * Math.cos(radius * length * Math.cos(theta - sAngle));
+      }
+      total += radialWeight * amplitude * angular * 0.5; // mean over [thetaA, thetaB]: weights sum to 2
+    }
+    out[neuron] = total;
+  }
+  if (net.options.cutoff === null) {
+    // d = 1 without a cutoff: the outermost slice reaches |p| = infinity, where no rule converges. Its
+    // average is the complement: the slices average to the full density's, known in closed form.
+    const outer = width - 1;
+    let others = 0;
+    for (let neuron = 0; neuron < outer; neuron++) others += out[neuron]!;
+    out[outer] = width * amplitudeMoment(net, order, length) - others;
+  }
+  cache.averages.set(key, out);
+  return out;
+}
+
+/** E[t^order] of the standard amplitude law (order even). */
+function standardAmplitudeMoment(net: CosNet, order: number): number {
+  const law = net.options.amplitude;
+  if (law.kind === 'fixed' || (law.kind === 'kurtosis' && law.kurtosis === 1)) return 1;
+  if (law.kind === 'gaussian') {
+    let value = 1;
+    for (let j = order - 1; j > 0; j -= 2) value *= j;
+    return value;
+  }
+  const kappa = 1 / (law.kurtosis - 1);
+  let value = 1;
+  for (let j = 0; j < order / 2; j++) value *= (kappa + j) / kappa;
+  return value;
+}
+
+/** Every neuron's moment E[f_i(x_1) ... f_i(x_k)], f_i = a A(p) cos(p.x + c) with p in cell i. */
+function neuronMoments(net: CosNet, points: Points): Float64Array {
+  const order = points.length;
+  const out = new Float64Array(net.width);
+  if (order % 2 === 1) return out;
+  const dimension = points[0]!.length;
+  const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2) / 2 ** order;
+  for (let mask = 0; mask < 1 << (order - 1); mask++) {
+    let plus = 1;
+    for (let i = 1; i < order; i++) if (!(mask & (1 << (i - 1)))) plus++;
+    if (plus !== order / 2) continue;
+    const s = new Array<number>(dimension);
+    for (let axis = 0; axis < dimension; axis++) {
+      let component = points[0]![axis]!;
+      for (let i = 1; i < order; i++) component += (mask & (1 << (i - 1)) ? -1 : 1) * points[i]![axis]!;
+      s[axis] = component;
+    }
+    const averages = cellAverages(net, order, s);
+    for (let neuron = 0; neuron < out.length; neuron++) out[neuron]! += 2 * prefactor * averages[neuron]!;
+  }
+  return out;
+}
+
+const evenPartitionCache = new Map<number, readonly (readonly number[])[][]>();
+
+function evenPartitions(size: number): readonly (readonly number[])[][] {
+  const cached = evenPartitionCache.get(size);
+  if (cached) return cached;
+  const result = setPartitions(size).filter((partition) => partition.every((block) => block.length % 2 === 0));
+  evenPartitionCache.set(size, result);
+  return result;
+}
+
+/** Joint cumulant of phi: the sum over neurons of each neuron's joint cumulant. */
+export function stratifiedConnected(net: CosNet, points: Points): number {
+  if (points.length % 2 === 1) return 0;
+  const perNeuron = new Float64Array(net.width);
+  for (const partition of evenPartitions(points.length)) {
+    const blocks = partition.length;
+    let factorial = 1;
+    for (let k = 2; k < blocks; k++) factorial *= k;
+    const product = new Float64Array(net.width).fill((blocks % 2 === 1 ? 1 : -1) * factorial);
+    for (const block of partition) {
+      const moments = neuronMoments(net, block.map((i) => points[i]!));
+      for (let neuron = 0; neuron < net.width; neuron++) product[neuron]! *= moments[neuron]!;
+    }
+    for (let neuron = 0; neuron < net.width; neuron++) perNeuron[neuron]! += product[neuron]!;
+  }
+  let total = 0;
+  for (const value of perNeuron) total += value;
+  return total;
+}
+
+/** E_0[phi(x_1) ... phi(x_k)] (k <= 6) from the summed cumulants; a shared scale multiplies by E[s^k]. */
+export function stratifiedExactMoment(net: CosNet, points: Points): number | null {
+  const order = points.length;
+  if (order % 2 === 1) return 0;
+  if (order > 6) return null;
+  let moment = 0;
+  for (const partition of evenPartitions(order)) {
+    let product = 1;
+    for (const block of partition) product *= stratifiedConnected(net, block.map((i) => points[i]!));
+    moment += product;
+  }
+  if (!Number.isFinite(moment)) return null;
+  const logStd = net.options.sharedScale?.logStd ?? 0;
+  return Math.exp(((order * order) / 2 - order) * logStd * logStd) * moment;
+}

@@ -1,0 +1,106 @@
+/**
+ * Stratified momenta for cos-nets. Neuron i owns one cell of the momentum density and draws its
+ * momentum uniformly inside it (jittered stratification): the radial quantile u in [0, 1) is cut into
+ * `radial` equal slices and, in d = 2, the direction angle in [0, pi) into `angular` equal slices
+ * (a half circle is enough: with a uniform phase, p and -p give the same neuron law).
+ *
+ * Why: a neuron's momentum is the only source of non-Gaussianity that no amplitude law removes. With
+ * Gaussian amplitude pairs (kurtosis 2 with uniform phase: a cos + b sin with a, b independent normals)
+ * the field is exactly Gaussian given the momenta, with covariance (1/N) sum_i g(p_i, x - y). Drawing
+ * the momenta independently leaves a connected four-point function of order Cov_p(g, g)/N; stratified,
+ * only the spread inside each cell remains, Cov_cell/N, which shrinks like N^(-2/d) on top. Every
+ * cell has probability 1/N, so E[phi phi] is still exactly the regulated propagator at every width.
+ *
+ * Neurons are independent but not identically distributed: exact moments sum per-cell cumulants
+ * (cos-net-stratified-moments.ts).
+ */
+import { NnftError } from '../errors.js';
+import type { Dimension } from '../theory/theory.js';
+
+export type MomentumSampling = 'independent' | 'stratified' | 'quadrature';
+
+export interface StratifiedLayout {
+  /** Slices of the radial quantile. */
+  readonly radial: number;
+  /** Slices of the direction angle in [0, pi) (1 in d = 1). */
+  readonly angular: number;
+}
+
+/**
+ * Outer cells of the alpha = 0 density in d = 2 span about 2.3 p / radial in |p| and pi p / angular
+ * across: equal spans want angular / radial ≈ 1.36. The layout is the factorisation of the width
+ * closest to that ratio.
+ */
+const PREFERRED_ANGULAR_RATIO = 1.36;
+
+/**
+ * Quadrature nodes resolve p.s in the angle while 2 angular > Lambda |s| (midpoint rule, periodic) but
+ * need more radial Gauss nodes for the same |s|, because the radius runs fast near the cutoff in the
+ * quantile variable (measured on the d = 2, Lambda = 10 density: 16 x 16 is exact to 1e-8 out to
+ * |s| = 1 and to 3e-5 at |s| = 2, limited by the radial rule).
+ */
+const QUADRATURE_ANGULAR_RATIO = 0.7;
+
+export function stratifiedLayout(dimension: Dimension, width: number, preferredRatio = PREFERRED_ANGULAR_RATIO): StratifiedLayout {
+  if (dimension === 1) return { radial: width, angular: 1 };
+  if (dimension !== 2) {
+    throw new NnftError('E_UNSUPPORTED', `stratified momenta exist in d = 1 and 2, not d = ${dimension}`, { hint: 'use momentumSampling "independent"' });
+  }
+  let best: StratifiedLayout = { radial: width, angular: 1 };
+  let bestDistance = Infinity;
+  for (let angular = 1; angular <= width; angular++) {
+    if (width % angular !== 0) continue;
+    const radial = width / angular;
+    const distance = Math.abs(Math.log(angular / radial / preferredRatio));
+    if (distance < bestDistance) {
+      best = { radial, angular };
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Neuron index -> its cell: radial slice (slow index) and angular slice (fast index). */
+export function cellOf(layout: StratifiedLayout, neuron: number): { radialSlice: number; angularSlice: number } {
+  return { radialSlice: Math.floor(neuron / layout.angular), angularSlice: neuron % layout.angular };
+}
+
+/**
+ * Quadrature momenta: neuron i sits at a node of a product rule for the momentum density (Gauss-
+ * Legendre in w = sqrt(u) over the radial quantile u, midpoint in the angle over [0, pi), which is
+ * spectrally accurate because cos(p.s) has period pi in the angle) and carries the node's weight in
+ * its amplitude: A_i^2 = N W_i A(p_i)^2. Only the amplitudes and phases are random. With Gaussian
+ * amplitude pairs the base ensemble is then exactly Gaussian at every width, with covariance
+ *   C_N(s) = sum_i W_i (sigma^2 A(p_i)^2 / 2) cos(p_i.s),
+ * the quadrature of the regulated propagator: no 1/N non-Gaussianity and no neuron-to-neuron
+ * fluctuation of the covariance, which is what leaves O(lambda/N) corrections in interacting
+ * ensembles with random momenta. The price is that C_N approximates G_Lambda only out to separations
+ * of about 2 N_angular / Lambda (the nodes resolve phases p.s up to that); the exact moments use C_N,
+ * so every comparison sees the ensemble as it is.
+ */
+export interface QuadratureNode {
+  /** Radial quantile of the node. */
+  readonly quantile: number;
+  /** Angle in [0, pi) (d = 2), 0 in d = 1. */
+  readonly angle: number;
+  /** Quadrature weight W_i (the weights sum to 1). */
+  readonly weight: number;
+}
+
+export function quadratureLayout(dimension: Dimension, width: number): StratifiedLayout {
+  return stratifiedLayout(dimension, width, QUADRATURE_ANGULAR_RATIO);
+}
+
+export function quadratureNodes(dimension: Dimension, width: number, gaussRule: (order: number) => { nodes: Float64Array; weights: Float64Array }): QuadratureNode[] {
+  const layout = quadratureLayout(dimension, width);
+  const rule = gaussRule(layout.radial);
+  const nodes: QuadratureNode[] = [];
+  for (let neuron = 0; neuron < width; neuron++) {
+    const { radialSlice, angularSlice } = cellOf(layout, neuron);
+    // Rule on [-1, 1] -> w in [0, 1]; u = w^2, du = 2 w dw.
+    const w = 0.5 * (rule.nodes[radialSlice]! + 1);
+    const radialWeight = 0.5 * rule.weights[radialSlice]! * 2 * w;
+    nodes.push({ quantile: w * w, angle: (Math.PI * (angularSlice + 0.5)) / layout.angular, weight: radialWeight / layout.angular });
+  }
+  return nodes;
+}
