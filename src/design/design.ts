@@ -13,7 +13,7 @@
 import { resolve as resolvePath } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadTarget } from '../theory/load-target.js';
-import type { Theory } from '../theory/theory.js';
+import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { computeTargetCorrelators } from '../correlators/index.js';
 import { initBackend, type BackendRequest } from '../backend/index.js';
 import { NnftError } from '../errors.js';
@@ -33,6 +33,7 @@ import { fitOnSample, type FitState } from './fit-on-sample.js';
 import type { StopReason } from './optimise-saa.js';
 import { exactSpecCorrelators } from './exact-correlators.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
+import { networkReference } from './network-reference.js';
 
 export interface DesignOptions {
   /** A width, or 'auto' for the smallest width meeting the tolerance. */
@@ -47,8 +48,14 @@ export interface DesignOptions {
   /** Wall-clock limit for the whole run, seconds. */
   timeLimitSeconds?: number;
   amplitudeLaw?: AmplitudeLawName;
-  /** How neurons draw momenta (auto: stratified in d = 2 unless the amplitude law is gaussian). */
+  /** How neurons draw momenta (auto: quadrature in d = 2 unless the amplitude law is gaussian). */
   momenta?: MomentaChoice;
+  /**
+   * How the target's correlators are computed: the target file's method (auto), one of nnft target's
+   * methods, or network (network-reference.ts: the analytic construction at large width on
+   * quadrature momenta, the file's own regulator, for couplings where first order is not enough).
+   */
+  targetMethod?: CorrelatorMethod | 'network';
   minWidth?: number;
   maxWidth?: number;
   /** Run directory; created (or resumed with `resume`). */
@@ -142,6 +149,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
     amplitudeLaw: options.amplitudeLaw ?? 'tuned',
     momenta: options.momenta ?? 'auto',
+    targetMethod: options.targetMethod ?? 'auto',
     width: options.width ?? 'auto',
     minWidth: options.minWidth ?? DESIGN_DEFAULTS.minWidth,
     maxWidth: options.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
@@ -159,7 +167,15 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const backend = await initBackend(options.backend ?? 'auto');
   onEvent({ type: 'info', message: `backend ${backend.name}: ${backend.device}` });
 
-  const target = await computeTargetCorrelators(theory, { onEvent });
+  const target =
+    settings.targetMethod === 'network'
+      ? await networkReference(theory, {
+          ensembleSize: settings.validationEnsembleSize,
+          seed: deriveSeed(settings.seed, 'design/network-reference', 0),
+          ...(options.workers ? { workers: options.workers } : {}),
+          onEvent,
+        })
+      : await computeTargetCorrelators(theory, { onEvent, ...(settings.targetMethod !== 'auto' ? { method: settings.targetMethod } : {}) });
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
   const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });

@@ -25,6 +25,7 @@ interface DesignArgs {
   timeLimit?: number;
   amplitude?: 'tuned' | 'fixed' | 'gaussian';
   momenta?: 'auto' | 'independent' | 'stratified' | 'quadrature';
+  targetMethod?: 'auto' | 'perturbative' | 'spectral' | 'lattice' | 'network';
   backend: BackendRequest;
   workers?: number;
   json: boolean;
@@ -87,6 +88,10 @@ export function designCommand(context: CliContext) {
           choices: ['auto', 'independent', 'stratified', 'quadrature'] as const,
           describe: 'how neurons draw momenta: stratified (one cell of the density per neuron; d = 1, 2) or independent; auto: stratified in d = 2 unless --amplitude gaussian',
         })
+        .option('target-method', {
+          choices: ['auto', 'perturbative', 'spectral', 'lattice', 'network'] as const,
+          describe: "how the target's correlators are computed (default: the target file's method); network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
+        })
         .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest })
         .option('workers', { type: 'number', describe: 'worker threads for validation estimates (default: all cores)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
@@ -129,6 +134,7 @@ export function designCommand(context: CliContext) {
       setIf('maxSteps', pick(args.maxSteps, 'maxSteps'));
       setIf('amplitudeLaw', pick(args.amplitude, 'amplitudeLaw'));
       setIf('momenta', pick(args.momenta, 'momenta'));
+      setIf('targetMethod', pick(args.targetMethod, 'targetMethod'));
       setIf('timeLimitSeconds', args.timeLimit);
       try {
         const result = await design(targetFile, options);

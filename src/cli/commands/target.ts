@@ -17,8 +17,10 @@ import type { CorrelatorResult } from '../../io/result.js';
 import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import { renderWarnings } from '../render-error.js';
 import { summariseTheory } from './validate.js';
+import { networkReference, NETWORK_REFERENCE_DEFAULTS } from '../../design/network-reference.js';
+import { availableParallelism } from 'node:os';
 
-const METHODS: CorrelatorMethod[] = ['auto', 'perturbative', 'spectral', 'lattice', 'data'];
+const METHODS: (CorrelatorMethod | 'network')[] = ['auto', 'perturbative', 'spectral', 'lattice', 'data', 'network'];
 
 function formatValue(value: number): string {
   if (value === 0) return '0';
@@ -102,10 +104,15 @@ export function targetCommand(context: CliContext) {
       argv
         .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (progress as NDJSON on stderr)' })
-        .option('method', { choices: METHODS, describe: 'override targetCorrelators.method' })
+        .option('method', {
+          choices: METHODS,
+          describe: 'override targetCorrelators.method; network: the analytic construction at large width on quadrature momenta, the same regulator as the file (Monte Carlo, d = 1, 2)',
+        })
+        .option('width', { type: 'number', describe: `network: width (default ${NETWORK_REFERENCE_DEFAULTS.width})` })
+        .option('ensemble', { type: 'number', describe: `network: networks (default ${NETWORK_REFERENCE_DEFAULTS.ensembleSize})` })
         .option('seed', { type: 'number', describe: 'root seed for the lattice method' })
         .option('checkpoint', { type: 'string', describe: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists' }),
-    handler: async (args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number; checkpoint?: string }) => {
+    handler: async (args: TargetArgs) => {
       try {
         await runTarget(context, args);
       } catch (error) {
@@ -118,7 +125,17 @@ export function targetCommand(context: CliContext) {
   };
 }
 
-async function runTarget(context: CliContext, args: { file: string; json: boolean; method?: CorrelatorMethod; seed?: number; checkpoint?: string }): Promise<void> {
+interface TargetArgs {
+  file: string;
+  json: boolean;
+  method?: CorrelatorMethod | 'network';
+  seed?: number;
+  checkpoint?: string;
+  width?: number;
+  ensemble?: number;
+}
+
+async function runTarget(context: CliContext, args: TargetArgs): Promise<void> {
   const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
   if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
   // The method line is part of the printed result in text mode, so only --json repeats it as an event.
@@ -130,7 +147,16 @@ async function runTarget(context: CliContext, args: { file: string; json: boolea
   let result: CorrelatorResult;
   const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
   try {
-    result = await computeTargetCorrelators(theory, {
+    result =
+      args.method === 'network'
+        ? await networkReference(theory, {
+            ...(args.width !== undefined ? { width: args.width } : {}),
+            ...(args.ensemble !== undefined ? { ensembleSize: args.ensemble } : {}),
+            ...(args.seed !== undefined ? { seed: args.seed } : {}),
+            workers: availableParallelism(),
+            onEvent,
+          })
+        : await computeTargetCorrelators(theory, {
       method: args.method,
       seed: args.seed,
       onEvent,
