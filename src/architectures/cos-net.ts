@@ -251,7 +251,74 @@ export function cosNet(input: CosNetOptions): CosNet {
     return { left, right };
   };
 
+  /**
+   * Quadrature momenta are the same in every network, so the trig tables of a grid are built once:
+   * with alpha = b cos c and beta = -b sin c, phi(u_a + v_b) = sum_i (alpha Cu + beta Su)_ai Cv_ib +
+   * (beta Cu - alpha Su)_ai Sv_ib, where C, S are cos, sin of p_i.u_a and p_i.v_b. Per network only
+   * the [offsets, 2N] left factor is formed (multiply-adds, no trig), and one shared right factor
+   * turns the whole chunk into a single 2-d product.
+   */
+  const quadratureTables = new WeakMap<ProductGrid, { cosOffsets: Float64Array; sinOffsets: Float64Array; right: Float32Array }>();
+  const quadratureGridTables = (grid: ProductGrid) => {
+    let tables = quadratureTables.get(grid);
+    if (tables) return tables;
+    const { offsetCount, nodeCount, offsets, nodes } = grid;
+    const cosOffsets = new Float64Array(offsetCount * width);
+    const sinOffsets = new Float64Array(offsetCount * width);
+    const right = new Float32Array(2 * width * nodeCount);
+    for (let neuron = 0; neuron < width; neuron++) {
+      const momentum = nodeMomenta![neuron]!.components;
+      for (let a = 0; a < offsetCount; a++) {
+        let angle = 0;
+        for (let axis = 0; axis < dimension; axis++) angle += momentum[axis]! * offsets[a * dimension + axis]!;
+        angle = reduceAngle(angle);
+        cosOffsets[a * width + neuron] = Math.cos(angle);
+        sinOffsets[a * width + neuron] = Math.sin(angle);
+      }
+      for (let b = 0; b < nodeCount; b++) {
+        let angle = 0;
+        for (let axis = 0; axis < dimension; axis++) angle += momentum[axis]! * nodes[b * dimension + axis]!;
+        angle = reduceAngle(angle);
+        right[neuron * nodeCount + b] = Math.cos(angle);
+        right[(width + neuron) * nodeCount + b] = Math.sin(angle);
+      }
+    }
+    tables = { cosOffsets, sinOffsets, right };
+    quadratureTables.set(grid, tables);
+    return tables;
+  };
+
+  const applyOnQuadratureGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
+    const { cosOffsets, sinOffsets, right } = quadratureGridTables(grid);
+    const { phases, coefficients } = chunk.arrays as Record<string, Float64Array>;
+    const { offsetCount, nodeCount } = grid;
+    const left = new Float32Array(chunk.count * offsetCount * 2 * width);
+    const alpha = new Float64Array(width);
+    const beta = new Float64Array(width);
+    for (let network = 0; network < chunk.count; network++) {
+      for (let neuron = 0; neuron < width; neuron++) {
+        const slot = network * width + neuron;
+        alpha[neuron] = coefficients![slot]! * Math.cos(phases![slot]!);
+        beta[neuron] = -coefficients![slot]! * Math.sin(phases![slot]!);
+      }
+      for (let a = 0; a < offsetCount; a++) {
+        const base = (network * offsetCount + a) * 2 * width;
+        const row = a * width;
+        for (let neuron = 0; neuron < width; neuron++) {
+          const c = cosOffsets[row + neuron]!;
+          const s = sinOffsets[row + neuron]!;
+          left[base + neuron] = alpha[neuron]! * c + beta[neuron]! * s;
+          left[base + width + neuron] = beta[neuron]! * c - alpha[neuron]! * s;
+        }
+      }
+    }
+    const leftTensor = tf.tensor2d(left, [chunk.count * offsetCount, 2 * width]);
+    const rightTensor = tf.tensor2d(right, [2 * width, nodeCount]);
+    return tf.matMul(leftTensor, rightTensor).reshape([chunk.count, offsetCount * nodeCount]);
+  };
+
   const applyOnGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
+    if (nodeMomenta) return applyOnQuadratureGrid(chunk, grid);
     const { left, right } = gridFactors(chunk, grid);
     const leftTensor = tf.tensor3d(left, [chunk.count, grid.offsetCount, 2 * width]);
     const rightTensor = tf.tensor3d(right, [chunk.count, 2 * width, grid.nodeCount]);

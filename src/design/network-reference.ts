@@ -69,7 +69,9 @@ export async function networkReference(theory: Theory, options: NetworkReference
   const base = specFromParameters(theory, setup, width, setup.initial, null);
   const spec = { ...base, name: `${theory.name}-network-reference-n${width}` };
   const extent = Math.max(0, ...theory.points.flat().map((value) => Math.abs(value)));
-  const reach = Math.sqrt(theory.dimension) * (theory.interactionRegion.side / 2 + extent);
+  // Every separation the interaction sees: between two places in the region, or a point and the region.
+  const side = theory.interactionRegion.side;
+  const reach = Math.sqrt(theory.dimension) * Math.max(side, side / 2 + extent);
   const deviation = quadratureDeviation(theory.dimension as 1 | 2, theory.mass, theory.momentumCutoff, width, reach);
   const g0 = freePropagator(theory.dimension, theory.mass, theory.momentumCutoff, 0);
   const estimate = await estimateSpec(spec, { ensembleSize, seed, ...(options.backend ? { backend: options.backend } : {}), ...(options.workers ? { workers: options.workers } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });

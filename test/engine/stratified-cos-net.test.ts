@@ -10,6 +10,8 @@ import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js'
 import { stratifiedLayout } from '../../src/architectures/stratified-momenta.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import type { Points } from '../../src/architectures/architecture.js';
+import { initBackend, tf } from '../../src/backend/index.js';
+import { boxGrid } from '../../src/densities/interaction-grid.js';
 
 /** Monte Carlo G2 and G_c4 (zero mean) with batch-means errors from the float64 reference pass. */
 function monteCarlo(options: CosNetOptions, points: Points, tuples: number[][], networks: number, seed: number) {
@@ -135,5 +137,25 @@ describe('stratified momenta', () => {
       expect(Math.abs(mean - exact), `${tuple}: ${mean} ± ${stderr} vs ${exact}`).toBeLessThan(5 * stderr + 1e-12);
     });
     expect(() => cosNet({ ...options, cutoff: null, dimension: 1 })).toThrow(/momentum cutoff/);
+  });
+
+  it('quadrature momenta: the shared-table grid pass equals the float64 host pass at every grid point (d = 1 and 2)', async () => {
+    await initBackend('cpu');
+    for (const dimension of [1, 2] as const) {
+      const net = cosNet({ dimension, width: 12, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 } });
+      const grid = boxGrid(dimension, 3, { panels: 2, nodesPerPanel: 5 });
+      const chunk = net.sample(31, 3);
+      const onGrid = await tf.tidy(() => net.applyOnGrid(chunk, grid)).data();
+      const points: number[][] = [];
+      for (let a = 0; a < grid.offsetCount; a++) {
+        for (let b = 0; b < grid.nodeCount; b++) {
+          points.push(Array.from({ length: dimension }, (_, axis) => grid.offsets[a * dimension + axis]! + grid.nodes[b * dimension + axis]!));
+        }
+      }
+      const reference = net.referenceAtPoints(chunk, points);
+      let worst = 0;
+      for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(onGrid[i]! - reference[i]!));
+      expect(worst, `d = ${dimension}`).toBeLessThan(2e-5);
+    }
   });
 });
