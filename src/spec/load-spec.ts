@@ -31,6 +31,13 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
     if (architecture.momentumCutoff === null && !normalisableWithoutCutoff(spec.dimension, alpha)) {
       error('architecture.momentumCutoff', `null is not allowed here: the alpha = ${alpha} momentum density needs a cutoff in d = ${spec.dimension}`, 'give a positive cutoff Lambda');
     }
+    const sampling = architecture.momentumSampling ?? 'independent';
+    if (sampling !== 'independent' && spec.dimension > 2) {
+      error('architecture.momentumSampling', `"${sampling}" momenta exist in d = 1 and 2, not d = ${spec.dimension}`, 'use "independent"');
+    }
+    if (sampling === 'quadrature' && architecture.momentumCutoff === null) {
+      error('architecture.momentumSampling', '"quadrature" momenta need a momentum cutoff (the nodes cannot reach |p| = infinity)', 'give architecture.momentumCutoff, or use "stratified"');
+    }
     if (architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === undefined) {
       error('architecture.amplitude.kurtosis', 'is required when law is "kurtosis"');
     }

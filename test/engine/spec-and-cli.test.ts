@@ -46,6 +46,14 @@ describe('spec format', () => {
     expect(paths).toContain('observables.points[0]');
     expect(paths).toContain('architecture.momentumCutoff');
     expect(schemaError('{"nnftSpec": 1,}').code).toBe('E_JSON_SYNTAX');
+    const quadrature = schemaError(
+      JSON.stringify({ nnftSpec: 1, name: 'x', dimension: 1, architecture: { kind: 'cos-net', width: 4, mass: 1, momentumCutoff: null, momentumSampling: 'quadrature' }, observables: { points: [[0]], connected: [2] } }),
+    );
+    expect(quadrature.issues.map((issue) => `${issue.path}: ${issue.message}`).join()).toMatch(/architecture\.momentumSampling: "quadrature" momenta need a momentum cutoff/);
+    const stratified = schemaError(
+      JSON.stringify({ nnftSpec: 1, name: 'x', dimension: 3, architecture: { kind: 'cos-net', width: 4, mass: 1, momentumCutoff: 5, momentumSampling: 'stratified' }, observables: { points: [[0, 0, 0]], connected: [2] } }),
+    );
+    expect(stratified.issues.map((issue) => issue.path)).toContain('architecture.momentumSampling');
   });
 });
 
