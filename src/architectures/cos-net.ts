@@ -42,9 +42,13 @@ export interface CosNetOptions {
   readonly sharedScale?: SharedScale | null;
   /** Default independent; stratified gives neuron i its own cell of the density (stratified-momenta.ts). */
   readonly momentumSampling?: MomentumSampling;
+  /** Floats of the quadrature grid pass's left factor formed at once (default 64 Mi: 256 MB). */
+  readonly gridSliceFloats?: number;
 }
 
 const TWO_PI = 2 * Math.PI;
+/** Floats of the quadrature grid pass's left factor formed at once (256 MB). */
+const QUADRATURE_LEFT_BUDGET = 64 * 1024 * 1024;
 
 /** Reduce an angle to [-pi, pi] in float64. */
 function reduceAngle(angle: number): number {
@@ -53,7 +57,7 @@ function reduceAngle(angle: number): number {
 
 export interface CosNet extends Architecture {
   readonly kind: 'cos-net';
-  readonly options: Required<Omit<CosNetOptions, 'sharedScale'>> & { sharedScale: SharedScale | null };
+  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats'>> & { sharedScale: SharedScale | null };
   readonly momentumDensity: AlphaMomentumDensity;
   readonly kurtosis: number;
   /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
@@ -289,20 +293,33 @@ export function cosNet(input: CosNetOptions): CosNet {
   };
 
   const applyOnQuadratureGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
+    // The left factor holds networks x offsets x 2N floats (2.4 GB for 2,000 networks at width 1024
+    // on a 144 x 144 grid, past the wasm heap): form it for slices of the chunk.
+    const perNetwork = grid.offsetCount * 2 * width;
+    const slice = Math.max(1, Math.floor((input.gridSliceFloats ?? QUADRATURE_LEFT_BUDGET) / perNetwork));
+    if (chunk.count <= slice) return quadratureGridSlice(chunk, grid, 0, chunk.count);
+    const parts: tf.Tensor2D[] = [];
+    for (let first = 0; first < chunk.count; first += slice) parts.push(quadratureGridSlice(chunk, grid, first, Math.min(chunk.count, first + slice)));
+    return tf.concat(parts, 0);
+  };
+
+  const quadratureGridSlice = (chunk: ParameterChunk, grid: ProductGrid, firstNetwork: number, endNetwork: number): tf.Tensor2D => {
     const { cosOffsets, sinOffsets, right } = quadratureGridTables(grid);
     const { phases, coefficients } = chunk.arrays as Record<string, Float64Array>;
     const { offsetCount, nodeCount } = grid;
-    const left = new Float32Array(chunk.count * offsetCount * 2 * width);
+    const count = endNetwork - firstNetwork;
+    const left = new Float32Array(count * offsetCount * 2 * width);
     const alpha = new Float64Array(width);
     const beta = new Float64Array(width);
-    for (let network = 0; network < chunk.count; network++) {
+    for (let local = 0; local < count; local++) {
+      const network = firstNetwork + local;
       for (let neuron = 0; neuron < width; neuron++) {
         const slot = network * width + neuron;
         alpha[neuron] = coefficients![slot]! * Math.cos(phases![slot]!);
         beta[neuron] = -coefficients![slot]! * Math.sin(phases![slot]!);
       }
       for (let a = 0; a < offsetCount; a++) {
-        const base = (network * offsetCount + a) * 2 * width;
+        const base = (local * offsetCount + a) * 2 * width;
         const row = a * width;
         for (let neuron = 0; neuron < width; neuron++) {
           const c = cosOffsets[row + neuron]!;
@@ -312,9 +329,9 @@ export function cosNet(input: CosNetOptions): CosNet {
         }
       }
     }
-    const leftTensor = tf.tensor2d(left, [chunk.count * offsetCount, 2 * width]);
+    const leftTensor = tf.tensor2d(left, [count * offsetCount, 2 * width]);
     const rightTensor = tf.tensor2d(right, [2 * width, nodeCount]);
-    return tf.matMul(leftTensor, rightTensor).reshape([chunk.count, offsetCount * nodeCount]);
+    return tf.matMul(leftTensor, rightTensor).reshape([count, offsetCount * nodeCount]);
   };
 
   const applyOnGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {

@@ -175,7 +175,8 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       state.saa,
     );
     totalSteps += outcome.steps;
-    if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
+    // A kept starting point is not polished either: that too would fit the sample's noise.
+    if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit' && !outcome.keptStart) {
       const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen, input.tolerance);
       input.onEvent({ type: 'info', message: `width ${width}: minimax polish of the relative errors on the sample: worst ${polished.before.toFixed(4)} -> ${polished.after.toFixed(4)}` });
       outcome.parameters = polished.parameters;

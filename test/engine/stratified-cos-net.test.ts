@@ -142,7 +142,8 @@ describe('stratified momenta', () => {
   it('quadrature momenta: the shared-table grid pass equals the float64 host pass at every grid point (d = 1 and 2)', async () => {
     await initBackend('cpu');
     for (const dimension of [1, 2] as const) {
-      const net = cosNet({ dimension, width: 12, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 } });
+      // A slice budget of two networks: the chunk of three is formed in two slices.
+      const net = cosNet({ dimension, width: 12, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 }, gridSliceFloats: 2 * (dimension === 1 ? 2 : 10) * 24 });
       const grid = boxGrid(dimension, 3, { panels: 2, nodesPerPanel: 5 });
       const chunk = net.sample(31, 3);
       const onGrid = await tf.tidy(() => net.applyOnGrid(chunk, grid)).data();
