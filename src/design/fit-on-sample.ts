@@ -30,6 +30,7 @@ import { optimiseSaa, DEFAULT_SAA, type SaaState, type StopReason } from './opti
 import { chiSquaredErrors } from './chi-squared-errors.js';
 import { exactMonomialMoments } from './exact-correlators.js';
 import { minimaxPolish } from './minimax-polish.js';
+import { moveSignificance } from './fit-significance.js';
 
 export const KURTOSIS_REDRAW = 0.1;
 export const MAX_ROUNDS = 3;
@@ -141,6 +142,13 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
     };
     const noise = sampleStandardErrors(context, state.start);
     const errors = chiSquaredErrors(target, (order) => noise.get(order), input.tolerance);
+    const residualsOf = (evaluation: { values: Map<number, Float64Array> }): Float64Array =>
+      Float64Array.from(orders.flatMap((order) => {
+        const block = target.correlators.find((candidate) => candidate.order === order)!;
+        const values = evaluation.values.get(order)!;
+        const sigma = errors.get(order)!;
+        return block.values.map((targetValue, t) => (values[t]! - targetValue) / sigma[t]!);
+      }));
     const objective = (parameters: readonly number[]) => {
       const evaluation = evaluateOnSample(context, parameters);
       const residuals: number[] = [];
@@ -175,8 +183,34 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       state.saa,
     );
     totalSteps += outcome.steps;
-    // A kept starting point is not polished either: that too would fit the sample's noise.
-    if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit' && !outcome.keptStart) {
+    // A move the sample's own noise explains is not made (fit-significance.ts), and a kept starting
+    // point is not polished either: that too would fit the sample's noise.
+    let keptStart = outcome.keptStart;
+    if (!keptStart && sample && outcome.steps > 0 && outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
+      const batchCount = 16;
+      const batchResiduals = Array.from({ length: batchCount }, (_, index) => residualsOf(evaluateOnSample(context, outcome.parameters, { index, count: batchCount })));
+      const targetNoise = Float64Array.from(orders.flatMap((order) => {
+        const block = target.correlators.find((candidate) => candidate.order === order)!;
+        return block.values.map((_, t) => (block.stderr[t] ?? 0) / errors.get(order)![t]!);
+      }));
+      const test = moveSignificance({
+        jacobian: objective(outcome.parameters).jacobian,
+        parameterCount: layout.count,
+        free: names.map((_, k) => k).filter((k) => !input.frozen[k]),
+        batchResiduals,
+        targetNoise,
+        delta: outcome.parameters.map((value, k) => value - state.start[k]!),
+      });
+      if (!test.significant) {
+        input.onEvent({
+          type: 'info',
+          message: `width ${width}: the fitted move is within the noise of the sample and the target (d^2 ${test.distanceSquared.toFixed(2)} < ${test.threshold.toFixed(2)}); keeping the starting point`,
+        });
+        outcome.parameters = state.start.slice();
+        keptStart = true;
+      }
+    }
+    if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit' && !keptStart) {
       const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen, input.tolerance);
       input.onEvent({ type: 'info', message: `width ${width}: minimax polish of the relative errors on the sample: worst ${polished.before.toFixed(4)} -> ${polished.after.toFixed(4)}` });
       outcome.parameters = polished.parameters;
