@@ -215,7 +215,11 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     const confining = term.kind === 'nonlocal-quartic' || (term.kind === 'local' && term.power === largestWeightPower(setup.terms) && term.power % 2 === 0 && term.power > 2);
     return confining ? ([0, Infinity] as const) : ([-Infinity, Infinity] as const);
   });
-  const frozen = names.map((name) => name === 'momentumScale');
+  // On quadrature momenta the kurtosis is held at 2 (Gaussian amplitude pairs): the base network is
+  // then exactly Gaussian, and moving k would only add an amplitude non-Gaussianity of non-local
+  // shape that the fit trades against the coupling along a nearly flat valley.
+  const holdKurtosis = setup.momentumSampling === 'quadrature';
+  const frozen = names.map((name) => name === 'momentumScale' || (holdKurtosis && name === 'amplitudeKurtosis'));
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 

@@ -30,7 +30,7 @@ import { optimiseSaa, DEFAULT_SAA, type SaaState, type StopReason } from './opti
 import { chiSquaredErrors } from './chi-squared-errors.js';
 import { exactMonomialMoments } from './exact-correlators.js';
 import { minimaxPolish } from './minimax-polish.js';
-import { moveSignificance } from './fit-significance.js';
+import { MARGINAL_SIGNIFICANCE, moveSignificance } from './fit-significance.js';
 
 export const KURTOSIS_REDRAW = 0.1;
 export const MAX_ROUNDS = 3;
@@ -183,11 +183,14 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       state.saa,
     );
     totalSteps += outcome.steps;
-    // A move the sample's own noise explains is not made (fit-significance.ts), and a kept starting
-    // point is not polished either: that too would fit the sample's noise.
+    // A move the sample's own noise explains is not made (fit-significance.ts): if the whole move is
+    // noise the starting point is kept (and not polished: that too would fit the noise); if only
+    // some parameters' moves are, those are reset and held and the others refitted.
     let keptStart = outcome.keptStart;
+    let frozenNow = input.frozen;
     if (!keptStart && sample && outcome.steps > 0 && outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
       const batchCount = 16;
+      const free = names.map((_, k) => k).filter((k) => !input.frozen[k]);
       const batchResiduals = Array.from({ length: batchCount }, (_, index) => residualsOf(evaluateOnSample(context, outcome.parameters, { index, count: batchCount })));
       const targetNoise = Float64Array.from(orders.flatMap((order) => {
         const block = target.correlators.find((candidate) => candidate.order === order)!;
@@ -196,22 +199,37 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       const test = moveSignificance({
         jacobian: objective(outcome.parameters).jacobian,
         parameterCount: layout.count,
-        free: names.map((_, k) => k).filter((k) => !input.frozen[k]),
+        free,
         batchResiduals,
         targetNoise,
         delta: outcome.parameters.map((value, k) => value - state.start[k]!),
       });
-      if (!test.significant) {
-        input.onEvent({
-          type: 'info',
-          message: `width ${width}: the fitted move is within the noise of the sample and the target (d^2 ${test.distanceSquared.toFixed(2)} < ${test.threshold.toFixed(2)}); keeping the starting point`,
-        });
+      const noise = free.filter((_, a) => test.marginalZ[a]! < MARGINAL_SIGNIFICANCE);
+      const described = free.map((k, a) => `${names[k]} ${test.marginalZ[a]!.toFixed(1)}`).join(', ');
+      if (!test.significant || noise.length === free.length) {
+        input.onEvent({ type: 'info', message: `width ${width}: the fitted move is within the noise of the sample and the target (d^2 ${test.distanceSquared.toFixed(2)}, 95% point ${test.threshold.toFixed(2)}; move / standard error: ${described}); keeping the starting point` });
         outcome.parameters = state.start.slice();
         keptStart = true;
+      } else if (noise.length > 0) {
+        input.onEvent({ type: 'info', message: `width ${width}: resetting and holding ${noise.map((k) => names[k]).join(', ')} (moves within the noise; move / standard error: ${described}); refitting the rest` });
+        const frozen = input.frozen.map((held, k) => held || noise.includes(k));
+        frozenNow = frozen;
+        const refit = await optimiseSaa(
+          objective,
+          names,
+          state.start,
+          { ...DEFAULT_SAA, maxIterations: input.maxSteps, bounds: input.bounds, frozen, deadline: input.deadline, consistentStart: null, task: `width ${width} round ${round + 1} refit` },
+          { onEvent: input.onEvent, ...(input.signal ? { signal: input.signal } : {}) },
+        );
+        outcome.parameters = refit.parameters;
+        outcome.chiSquared = refit.chiSquared;
+        outcome.stopReason = refit.stopReason;
+      } else {
+        input.onEvent({ type: 'info', message: `width ${width}: the fitted move is significant (d^2 ${test.distanceSquared.toFixed(2)} > ${test.threshold.toFixed(2)}; move / standard error: ${described})` });
       }
     }
     if (outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit' && !keptStart) {
-      const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, input.frozen, input.tolerance);
+      const polished = await minimaxPolish(context, target, names, outcome.parameters, input.bounds, frozenNow, input.tolerance);
       input.onEvent({ type: 'info', message: `width ${width}: minimax polish of the relative errors on the sample: worst ${polished.before.toFixed(4)} -> ${polished.after.toFixed(4)}` });
       outcome.parameters = polished.parameters;
       // The trajectory in metrics.jsonl ends where the answer is: one line for the polish.

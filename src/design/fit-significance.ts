@@ -11,6 +11,9 @@
  * errors add diag(target error / sigma)^2, and
  *   d^2 = delta^T [A (C_sample + C_target) A^T]^-1 delta
  * is compared with the 95% quantile of chi^2 with F degrees of freedom. A move below it is noise.
+ * A significant move can still carry parameters along that the data do not pin (a coupling traded
+ * against the kurtosis along a nearly flat valley): each parameter's own move is also measured in its
+ * marginal standard error, and the design resets and holds those below MARGINAL_SIGNIFICANCE.
  */
 
 export interface MoveSignificanceInput {
@@ -31,7 +34,12 @@ export interface MoveSignificance {
   readonly distanceSquared: number;
   readonly threshold: number;
   readonly significant: boolean;
+  /** Per free parameter (in the order of `free`): its move over its marginal standard error. */
+  readonly marginalZ: readonly number[];
 }
+
+/** A parameter whose own move is below this many standard errors is noise (reset and held). */
+export const MARGINAL_SIGNIFICANCE = 2;
 
 /** Solve S x = b for a small symmetric positive (semi)definite S, with a relative ridge. */
 function solve(matrix: number[][], right: number[]): number[] {
@@ -99,5 +107,6 @@ export function moveSignificance(input: MoveSignificanceInput): MoveSignificance
   const weighted = solve(covariance, move);
   const distanceSquared = move.reduce((sum, value, a) => sum + value * weighted[a]!, 0);
   const threshold = chiSquaredQuantile95(F);
-  return { distanceSquared, threshold, significant: distanceSquared > threshold };
+  const marginalZ = move.map((value, a) => (covariance[a]![a]! > 0 ? Math.abs(value) / Math.sqrt(covariance[a]![a]!) : Infinity));
+  return { distanceSquared, threshold, significant: distanceSquared > threshold, marginalZ };
 }
