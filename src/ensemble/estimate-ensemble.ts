@@ -12,7 +12,7 @@ import { estimateCorrelators, type EstimateSummary, type ImageSums } from '../es
 import { MomentSums } from '../estimators/moment-sums.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
-import { chunkLength, planChunks, type ChunkPlan } from './chunk-plan.js';
+import { chunkBudget, chunkLength, planChunks, type ChunkPlan } from './chunk-plan.js';
 import { drawChunk, type DrawnChunk } from './draw-chunk.js';
 
 export type ControlVariateMode = 'auto' | 'on' | 'off';
@@ -166,7 +166,7 @@ export async function estimateEnsemble(options: EnsembleEstimateOptions): Promis
   validateEstimateOptions(options);
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
-  const plan = planChunks(options.ensembleSize, options.chunkSize, options.batchCount);
+  const plan = planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
   const pointSets = [options.points, ...(options.images ?? [])];
   const setup: AccumulationSetup = {
     architecture: options.architecture,

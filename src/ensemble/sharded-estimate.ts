@@ -12,7 +12,7 @@ import { NnftError, type ErrorCode } from '../errors.js';
 import { MomentSums } from '../estimators/moment-sums.js';
 import { ignoreEvents } from '../io/events.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { planChunks } from './chunk-plan.js';
+import { chunkBudget, planChunks } from './chunk-plan.js';
 import type { WorkerInput, WorkerMessage } from './ensemble-worker.js';
 import { finishEstimate, monomialTables, validateEstimateOptions, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
 
@@ -32,7 +32,7 @@ export async function estimateEnsembleSharded(
   validateEstimateOptions(options);
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
-  const plan = planChunks(options.ensembleSize, options.chunkSize, options.batchCount);
+  const plan = planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
   const pointSets = [options.points, ...(options.images ?? [])].map((set) => set.map((point) => [...point]));
   const maxOrder = Math.max(...options.orders);
   const tables = monomialTables({ pointSets, maxOrder });
