@@ -207,7 +207,10 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       const noise = free.filter((_, a) => test.marginalZ[a]! < MARGINAL_SIGNIFICANCE);
       const described = free.map((k, a) => `${names[k]} ${test.marginalZ[a]!.toFixed(1)}`).join(', ');
       if (!test.significant || noise.length === free.length) {
-        input.onEvent({ type: 'info', message: `width ${width}: the fitted move is within the noise of the sample and the target (d^2 ${test.distanceSquared.toFixed(2)}, 95% point ${test.threshold.toFixed(2)}; move / standard error: ${described}); keeping the starting point` });
+        const why = test.significant
+          ? `no parameter's own move exceeds ${MARGINAL_SIGNIFICANCE} standard errors (move / standard error: ${described}; joint d^2 ${test.distanceSquared.toFixed(2)}, 95% point ${test.threshold.toFixed(2)})`
+          : `the fitted move is within the noise of the sample and the target (d^2 ${test.distanceSquared.toFixed(2)} below the 95% point ${test.threshold.toFixed(2)}; move / standard error: ${described})`;
+        input.onEvent({ type: 'info', message: `width ${width}: ${why}; keeping the starting point` });
         outcome.parameters = state.start.slice();
         keptStart = true;
       } else if (noise.length > 0) {
