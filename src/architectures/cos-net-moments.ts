@@ -146,7 +146,7 @@ export function cosNetConnectedFour(net: CosNet, points: Points): number {
 }
 
 /** E[t^k] of the standard amplitude law (k even): Gaussian (k-1)!!, fixed 1, Gamma family prod (kappa + j)/kappa. */
-function standardAmplitudeMoment(net: CosNet, order: number): number {
+export function standardAmplitudeMoment(net: CosNet, order: number): number {
   const law = net.options.amplitude;
   if (law.kind === 'fixed' || (law.kind === 'kurtosis' && law.kurtosis === 1)) return 1;
   if (law.kind === 'gaussian') {
@@ -188,35 +188,43 @@ export function amplitudeMoment(net: CosNet, order: number, separation: number):
 }
 
 /**
- * One neuron's moment E[f(x_1) ... f(x_k)], f = a A(p) cos(p.x + c): the phase average of a product of
- * k cosines is 2^{-k} sum over sign patterns with zero sum of cos(p . sum_i eps_i x_i).
+ * The signed sums s = x_0 + sum_i eps_i x_i over the sign patterns with eps_0 = +1 and zero sum (each
+ * stands for itself and its negative, which has the same cosine): the phase average of a product of k
+ * cosines is 2^{-k} times the sum over all zero-sum patterns of cos(p . s).
  */
-function neuronMoment(net: CosNet, points: Points): number {
+export function zeroSumSignedSums(points: Points): number[][] {
   const order = points.length;
-  if (order % 2 === 1) return 0;
   const dimension = points[0]!.length;
-  const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2);
-  let total = 0;
-  // Patterns with eps_0 = +1 and zero sum; each stands for itself and its negative (same cosine).
+  const sums: number[][] = [];
   for (let mask = 0; mask < 1 << (order - 1); mask++) {
     let plus = 1;
     for (let i = 1; i < order; i++) if (!(mask & (1 << (i - 1)))) plus++;
     if (plus !== order / 2) continue;
-    let squared = 0;
+    const s = new Array<number>(dimension);
     for (let axis = 0; axis < dimension; axis++) {
       let component = points[0]![axis]!;
       for (let i = 1; i < order; i++) component += (mask & (1 << (i - 1)) ? -1 : 1) * points[i]![axis]!;
-      squared += component * component;
+      s[axis] = component;
     }
-    total += 2 * amplitudeMoment(net, order, Math.sqrt(squared));
+    sums.push(s);
   }
+  return sums;
+}
+
+/** One neuron's moment E[f(x_1) ... f(x_k)], f = a A(p) cos(p.x + c). */
+function neuronMoment(net: CosNet, points: Points): number {
+  const order = points.length;
+  if (order % 2 === 1) return 0;
+  const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2);
+  let total = 0;
+  for (const s of zeroSumSignedSums(points)) total += 2 * amplitudeMoment(net, order, Math.hypot(...s));
   return (prefactor * total) / 2 ** order;
 }
 
 const evenPartitionCache = new Map<number, readonly (readonly number[])[][]>();
 
 /** Set partitions of {0..n-1} into blocks of even size. */
-function evenPartitions(size: number): readonly (readonly number[])[][] {
+export function evenPartitions(size: number): readonly (readonly number[])[][] {
   const cached = evenPartitionCache.get(size);
   if (cached) return cached;
   const result = setPartitions(size).filter((partition) => partition.every((block) => block.length % 2 === 0));

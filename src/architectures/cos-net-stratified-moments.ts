@@ -11,11 +11,10 @@
  */
 import { NnftError } from '../errors.js';
 import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
-import { setPartitions } from '../numeric/set-partitions.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
-import { amplitudeMoment } from './cos-net-moments.js';
+import { amplitudeMoment, evenPartitions, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 
 interface CellGeometry {
   /** sqrt of the quantile at the slice edges. */
@@ -132,52 +131,17 @@ function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64
   return out;
 }
 
-/** E[t^order] of the standard amplitude law (order even). */
-function standardAmplitudeMoment(net: CosNet, order: number): number {
-  const law = net.options.amplitude;
-  if (law.kind === 'fixed' || (law.kind === 'kurtosis' && law.kurtosis === 1)) return 1;
-  if (law.kind === 'gaussian') {
-    let value = 1;
-    for (let j = order - 1; j > 0; j -= 2) value *= j;
-    return value;
-  }
-  const kappa = 1 / (law.kurtosis - 1);
-  let value = 1;
-  for (let j = 0; j < order / 2; j++) value *= (kappa + j) / kappa;
-  return value;
-}
-
 /** Every neuron's moment E[f_i(x_1) ... f_i(x_k)], f_i = a A(p) cos(p.x + c) with p in cell i. */
 function neuronMoments(net: CosNet, points: Points): Float64Array {
   const order = points.length;
   const out = new Float64Array(net.width);
   if (order % 2 === 1) return out;
-  const dimension = points[0]!.length;
   const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2) / 2 ** order;
-  for (let mask = 0; mask < 1 << (order - 1); mask++) {
-    let plus = 1;
-    for (let i = 1; i < order; i++) if (!(mask & (1 << (i - 1)))) plus++;
-    if (plus !== order / 2) continue;
-    const s = new Array<number>(dimension);
-    for (let axis = 0; axis < dimension; axis++) {
-      let component = points[0]![axis]!;
-      for (let i = 1; i < order; i++) component += (mask & (1 << (i - 1)) ? -1 : 1) * points[i]![axis]!;
-      s[axis] = component;
-    }
+  for (const s of zeroSumSignedSums(points)) {
     const averages = cellAverages(net, order, s);
     for (let neuron = 0; neuron < out.length; neuron++) out[neuron]! += 2 * prefactor * averages[neuron]!;
   }
   return out;
-}
-
-const evenPartitionCache = new Map<number, readonly (readonly number[])[][]>();
-
-function evenPartitions(size: number): readonly (readonly number[])[][] {
-  const cached = evenPartitionCache.get(size);
-  if (cached) return cached;
-  const result = setPartitions(size).filter((partition) => partition.every((block) => block.length % 2 === 0));
-  evenPartitionCache.set(size, result);
-  return result;
 }
 
 /** Joint cumulant of phi: the sum over neurons of each neuron's joint cumulant. */
