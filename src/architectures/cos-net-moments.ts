@@ -253,22 +253,27 @@ export function cosNetConnected(net: CosNet, points: Points): number {
 }
 
 /**
- * E_0[phi(x_1) ... phi(x_k)] for k <= 6: neurons are independent, so every joint cumulant of phi is N
- * times the neuron's; moments follow by summing products of cumulants over even set partitions. A
- * shared scale s multiplies the k-th moment by E[s^k] = exp(k^2 sigma_s^2 / 2 - k sigma_s^2).
+ * E_0[phi(x_1) ... phi(x_k)] for k <= 6 from the joint cumulants of phi (zero mean: sums of products
+ * over even set partitions). A shared scale s multiplies the k-th moment by
+ * E[s^k] = exp(k^2 sigma_s^2 / 2 - k sigma_s^2).
  */
-export function cosNetExactMoment(net: CosNet, points: Points): number | null {
-  if (net.strata) return stratifiedExactMoment(net, points);
+export function momentFromConnected(net: CosNet, points: Points, connected: (block: Points) => number): number | null {
   const order = points.length;
   if (order % 2 === 1) return 0;
   if (order > 6) return null;
   let moment = 0;
   for (const partition of evenPartitions(order)) {
     let product = 1;
-    for (const block of partition) product *= net.width * neuronCumulant(net, block.map((i) => points[i]!));
+    for (const block of partition) product *= connected(block.map((i) => points[i]!));
     moment += product;
   }
   if (!Number.isFinite(moment)) return null;
   const logStd = net.options.sharedScale?.logStd ?? 0;
   return Math.exp(((order * order) / 2 - order) * logStd * logStd) * moment;
+}
+
+/** Independent identical neurons: every joint cumulant of phi is N times the neuron's. */
+export function cosNetExactMoment(net: CosNet, points: Points): number | null {
+  if (net.strata) return stratifiedExactMoment(net, points);
+  return momentFromConnected(net, points, (block) => net.width * neuronCumulant(net, block));
 }

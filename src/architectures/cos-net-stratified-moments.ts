@@ -14,7 +14,7 @@ import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
-import { amplitudeMoment, evenPartitions, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
+import { amplitudeMoment, evenPartitions, momentFromConnected, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 
 interface CellGeometry {
   /** sqrt of the quantile at the slice edges. */
@@ -164,18 +164,7 @@ export function stratifiedConnected(net: CosNet, points: Points): number {
   return total;
 }
 
-/** E_0[phi(x_1) ... phi(x_k)] (k <= 6) from the summed cumulants; a shared scale multiplies by E[s^k]. */
+/** E_0[phi(x_1) ... phi(x_k)] (k <= 6) from the summed cumulants. */
 export function stratifiedExactMoment(net: CosNet, points: Points): number | null {
-  const order = points.length;
-  if (order % 2 === 1) return 0;
-  if (order > 6) return null;
-  let moment = 0;
-  for (const partition of evenPartitions(order)) {
-    let product = 1;
-    for (const block of partition) product *= stratifiedConnected(net, block.map((i) => points[i]!));
-    moment += product;
-  }
-  if (!Number.isFinite(moment)) return null;
-  const logStd = net.options.sharedScale?.logStd ?? 0;
-  return Math.exp(((order * order) / 2 - order) * logStd * logStd) * moment;
+  return momentFromConnected(net, points, (block) => stratifiedConnected(net, block));
 }
