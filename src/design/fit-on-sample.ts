@@ -202,6 +202,10 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
         free,
         batchResiduals,
         targetNoise,
+        targetGroups: orders.map((order, index) => {
+          const before = orders.slice(0, index).reduce((sum, other) => sum + target.correlators.find((candidate) => candidate.order === other)!.values.length, 0);
+          return Array.from({ length: target.correlators.find((candidate) => candidate.order === order)!.values.length }, (_, t) => before + t);
+        }),
         delta: outcome.parameters.map((value, k) => value - state.start[k]!),
       });
       const noise = free.filter((_, a) => test.marginalZ[a]! < MARGINAL_SIGNIFICANCE);

@@ -34,4 +34,17 @@ describe('fitted-move significance', () => {
     const withTarget = moveSignificance({ ...input, targetNoise: new Float64Array(T).fill(1), delta: [3 * standardError, 0] });
     expect(withTarget.distanceSquared).toBeCloseTo((9 * standardError ** 2) / (standardError ** 2 + 1 / 12), 6);
   });
+
+  it('counts a common-mode shift of the target by its errors (a Monte Carlo target)', () => {
+    const T = 12;
+    const jacobian = new Float64Array(T);
+    jacobian.fill(1);
+    const input = { jacobian, parameterCount: 1, free: [0], batchResiduals: [], targetNoise: new Float64Array(T).fill(0.5) };
+    // Independent target errors of 0.5 on 12 values pin the shift to 0.5 / sqrt(12) = 0.144: a move of
+    // 0.5 looks like 3.5 sigma. Allowing a common shift by the errors too, it is within 1 sigma.
+    expect(moveSignificance({ ...input, delta: [0.5] }).marginalZ[0]).toBeCloseTo(Math.sqrt(12), 6);
+    const grouped = moveSignificance({ ...input, targetGroups: [Array.from({ length: T }, (_, t) => t)], delta: [0.5] });
+    expect(grouped.marginalZ[0]).toBeCloseTo(0.5 / Math.sqrt(0.25 / 12 + 0.25), 6);
+    expect(grouped.significant).toBe(false);
+  });
 });
