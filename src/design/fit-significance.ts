@@ -8,7 +8,8 @@
  * 8%) validated at 2.4. So the move is tested against its own uncertainty, with the correlations:
  * the linearised fit maps residuals r to parameters by A = (J^T J)^-1 J^T (free parameters), the
  * sample's residual covariance comes from batch means (B batches of the same sample), the target's
- * errors add diag(target error / sigma)^2, and
+ * errors add diag(target error / sigma)^2 and, per order, a fully correlated shift by those errors (a
+ * Monte Carlo target's values share one ensemble), and
  *   d^2 = delta^T [A (C_sample + C_target) A^T]^-1 delta
  * is compared with the 95% quantile of chi^2 with F degrees of freedom. A move below it is noise.
  * A significant move can still carry parameters along that the data do not pin (a coupling traded
