@@ -72,10 +72,10 @@ function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64
   if (net.quadrature) {
     // Fixed nodes: the "cell average" is the node's value, with the node weight in the amplitude.
     const out = new Float64Array(net.width);
-    net.quadrature.forEach((node, neuron) => {
-      const radius = net.momentumDensity.radius(node.quantile);
-      const dot = net.dimension === 1 ? radius * s[0]! : radius * (Math.cos(node.angle) * s[0]! + Math.sin(node.angle) * s[1]!);
-      out[neuron] = (net.momentumDensity.amplitudeFactor(radius) ** 2 * net.width * node.weight) ** (order / 2) * Math.cos(dot);
+    net.quadrature.forEach(({ components, factor }, neuron) => {
+      let dot = 0;
+      for (let axis = 0; axis < components.length; axis++) dot += components[axis]! * s[axis]!;
+      out[neuron] = factor ** order * Math.cos(dot);
     });
     cache.averages.set(key, out);
     return out;

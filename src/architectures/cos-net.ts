@@ -18,8 +18,7 @@ import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type Amp
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
 import { cosNetExactMoment } from './cos-net-moments.js';
 import type { ProductGrid } from './product-grid.js';
-import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type QuadratureNode, type StratifiedLayout } from './stratified-momenta.js';
-import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
+import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -55,6 +54,11 @@ function reduceAngle(angle: number): number {
   return angle - TWO_PI * Math.round(angle / TWO_PI);
 }
 
+export interface QuadratureMomentum {
+  readonly components: readonly number[];
+  readonly factor: number;
+}
+
 export interface CosNet extends Architecture {
   readonly kind: 'cos-net';
   readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats'>> & { sharedScale: SharedScale | null };
@@ -62,8 +66,8 @@ export interface CosNet extends Architecture {
   readonly kurtosis: number;
   /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
   readonly strata: StratifiedLayout | null;
-  /** The fixed momentum nodes and weights when momenta are on quadrature nodes, else null. */
-  readonly quadrature: readonly QuadratureNode[] | null;
+  /** Quadrature momenta: each neuron's fixed momentum and amplitude factor A(p_i) sqrt(N W_i), else null. */
+  readonly quadrature: readonly QuadratureMomentum[] | null;
 }
 
 export function cosNet(input: CosNetOptions): CosNet {
@@ -90,12 +94,17 @@ export function cosNet(input: CosNetOptions): CosNet {
   if (options.momentumSampling === 'quadrature' && options.cutoff === null) {
     throw new NnftError('E_SEMANTIC', 'quadrature momenta need a momentum cutoff', { hint: 'set momentumCutoff, or use momentumSampling "stratified"' });
   }
-  const quadrature = options.momentumSampling === 'quadrature' ? quadratureNodes(dimension, width, gaussLegendreRule) : null;
   // Per-neuron momentum and amplitude factor A(p_i) sqrt(N W_i) of the quadrature nodes.
-  const nodeMomenta = quadrature?.map((node) => {
-    const radius = density.radius(node.quantile);
-    return { radius, components: dimension === 1 ? [radius] : [radius * Math.cos(node.angle), radius * Math.sin(node.angle)], factor: density.amplitudeFactor(radius) * Math.sqrt(width * node.weight) };
-  });
+  const nodeMomenta: QuadratureMomentum[] | null =
+    options.momentumSampling === 'quadrature'
+      ? quadratureNodes(dimension, width).map((node) => {
+          const radius = density.radius(node.quantile);
+          return {
+            components: dimension === 1 ? [radius] : [radius * Math.cos(node.angle), radius * Math.sin(node.angle)],
+            factor: density.amplitudeFactor(radius) * Math.sqrt(width * node.weight),
+          };
+        })
+      : null;
   const amplitudeNorm = options.amplitudeScale / Math.sqrt(width);
 
   const sample = (seed: number, count: number): ParameterChunk => {
@@ -371,7 +380,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     momentumDensity: density,
     kurtosis,
     strata,
-    quadrature,
+    quadrature: nodeMomenta,
     description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis, ...(strata ? { strata } : {}) },
     sample,
     applyAtPoints,

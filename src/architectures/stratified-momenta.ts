@@ -15,6 +15,7 @@
  * (cos-net-stratified-moments.ts).
  */
 import { NnftError } from '../errors.js';
+import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Dimension } from '../theory/theory.js';
 
 export type MomentumSampling = 'independent' | 'stratified' | 'quadrature';
@@ -91,9 +92,9 @@ export function quadratureLayout(dimension: Dimension, width: number): Stratifie
   return stratifiedLayout(dimension, width, QUADRATURE_ANGULAR_RATIO);
 }
 
-export function quadratureNodes(dimension: Dimension, width: number, gaussRule: (order: number) => { nodes: Float64Array; weights: Float64Array }): QuadratureNode[] {
+export function quadratureNodes(dimension: Dimension, width: number): QuadratureNode[] {
   const layout = quadratureLayout(dimension, width);
-  const rule = gaussRule(layout.radial);
+  const rule = gaussLegendreRule(layout.radial);
   const nodes: QuadratureNode[] = [];
   for (let neuron = 0; neuron < width; neuron++) {
     const { radialSlice, angularSlice } = cellOf(layout, neuron);

@@ -192,20 +192,18 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       const batchCount = 16;
       const free = names.map((_, k) => k).filter((k) => !input.frozen[k]);
       const batchResiduals = Array.from({ length: batchCount }, (_, index) => residualsOf(evaluateOnSample(context, outcome.parameters, { index, count: batchCount })));
-      const targetNoise = Float64Array.from(orders.flatMap((order) => {
-        const block = target.correlators.find((candidate) => candidate.order === order)!;
-        return block.values.map((_, t) => (block.stderr[t] ?? 0) / errors.get(order)![t]!);
-      }));
+      // Residuals run over the orders in turn; each order's residual indices form one group.
+      const blocks = orders.map((order) => target.correlators.find((candidate) => candidate.order === order)!);
+      const targetNoise = Float64Array.from(blocks.flatMap((block) => block.values.map((_, t) => (block.stderr[t] ?? 0) / errors.get(block.order)![t]!)));
+      let offset = 0;
+      const targetGroups = blocks.map((block) => Array.from({ length: block.values.length }, () => offset++));
       const test = moveSignificance({
         jacobian: objective(outcome.parameters).jacobian,
         parameterCount: layout.count,
         free,
         batchResiduals,
         targetNoise,
-        targetGroups: orders.map((order, index) => {
-          const before = orders.slice(0, index).reduce((sum, other) => sum + target.correlators.find((candidate) => candidate.order === other)!.values.length, 0);
-          return Array.from({ length: target.correlators.find((candidate) => candidate.order === order)!.values.length }, (_, t) => before + t);
-        }),
+        targetGroups,
         delta: outcome.parameters.map((value, k) => value - state.start[k]!),
       });
       const noise = free.filter((_, a) => test.marginalZ[a]! < MARGINAL_SIGNIFICANCE);

@@ -47,6 +47,21 @@ function monteCarlo(options: CosNetOptions, points: Points, tuples: number[][], 
   });
 }
 
+const SQUARE_POINTS = [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]];
+const CHECKED_TUPLES = [[0, 3], [0, 1], [0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3], [0, 1, 1, 3]];
+
+/** Exact G2 and G_c4 of the net within 5 standard errors of 40,000 Monte Carlo networks. */
+function expectExactMatchesMonteCarlo(options: CosNetOptions, points: Points, seed: number): void {
+  const net = cosNet(options);
+  const estimates = monteCarlo(options, points, CHECKED_TUPLES, 40000, seed);
+  CHECKED_TUPLES.forEach((tuple, t) => {
+    const selected = tuple.map((index) => points[index]!);
+    const exact = tuple.length === 2 ? net.exactMoment(selected)! : cosNetConnectedFour(net, selected);
+    const { mean, stderr } = estimates[t]!;
+    expect(Math.abs(mean - exact), `${options.dimension}d ${options.momentumSampling} ${tuple}: ${mean} ± ${stderr} vs ${exact}`).toBeLessThan(5 * stderr + 1e-12);
+  });
+}
+
 describe('stratified momenta', () => {
   it('lays out d = 2 cells near the balanced ratio and d = 1 as radial slices', () => {
     expect(stratifiedLayout(2, 256)).toEqual({ radial: 16, angular: 16 });
@@ -67,28 +82,12 @@ describe('stratified momenta', () => {
   });
 
   it('exact G2 and G_c4 agree with Monte Carlo (d = 2 width 8 Gaussian pairs, d = 1 width 4 fixed |a|)', () => {
-    const cases: { options: CosNetOptions; points: Points }[] = [
-      {
-        options: { dimension: 2, width: 8, mass: 1, cutoff: 10, momentumSampling: 'stratified', amplitude: { kind: 'kurtosis', kurtosis: 2 } },
-        points: [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]],
-      },
-      { options: { dimension: 1, width: 4, mass: 1, cutoff: null, momentumSampling: 'stratified', amplitude: { kind: 'fixed' } }, points: [[0], [0.5], [1.0], [1.7]] },
-    ];
-    const tuples = [[0, 3], [0, 1], [0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3], [0, 1, 1, 3]];
-    for (const { options, points } of cases) {
-      const net = cosNet(options);
-      const estimates = monteCarlo(options, points, tuples, 40000, 7100);
-      tuples.forEach((tuple, t) => {
-        const selected = tuple.map((index) => points[index]!);
-        const exact = tuple.length === 2 ? net.exactMoment(selected)! : cosNetConnectedFour(net, selected);
-        const { mean, stderr } = estimates[t]!;
-        expect(Math.abs(mean - exact), `${options.dimension}d ${tuple}: ${mean} ± ${stderr} vs ${exact}`).toBeLessThan(5 * stderr + 1e-12);
-      });
-    }
+    expectExactMatchesMonteCarlo({ dimension: 2, width: 8, mass: 1, cutoff: 10, momentumSampling: 'stratified', amplitude: { kind: 'kurtosis', kurtosis: 2 } }, SQUARE_POINTS, 7100);
+    expectExactMatchesMonteCarlo({ dimension: 1, width: 4, mass: 1, cutoff: null, momentumSampling: 'stratified', amplitude: { kind: 'fixed' } }, [[0], [0.5], [1.0], [1.7]], 7100);
   });
 
   it('with Gaussian amplitude pairs cuts G_c4 by more than 15x against independent momenta at width 128 in d = 2 (measured 18-35x)', () => {
-    const points = [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]];
+    const points = SQUARE_POINTS;
     const make = (momentumSampling: 'independent' | 'stratified') =>
       cosNet({ dimension: 2, width: 128, mass: 1, cutoff: 10, momentumSampling, amplitude: { kind: 'kurtosis', kurtosis: 2 } });
     const stratified = make('stratified');
@@ -104,7 +103,7 @@ describe('stratified momenta', () => {
     for (const [x, y] of [[0, 0], [0.5, 0], [0.3, 0.6], [0.7, -0.7]] as const) {
       expect(Math.abs(net.exactMoment([[0, 0], [x, y]])! - freePropagator(2, 1, 10, Math.hypot(x, y)))).toBeLessThan(2e-8);
     }
-    const points = [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]];
+    const points = SQUARE_POINTS;
     for (const tuple of [[0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3]]) {
       expect(Math.abs(cosNetConnectedFour(net, tuple.map((index) => points[index]!)))).toBeLessThan(1e-15);
     }
@@ -126,16 +125,7 @@ describe('stratified momenta', () => {
 
   it('quadrature momenta with fixed |a|: exact G2 and G_c4 agree with Monte Carlo (d = 2 width 8)', () => {
     const options: CosNetOptions = { dimension: 2, width: 8, mass: 1, cutoff: 10, momentumSampling: 'quadrature', amplitude: { kind: 'fixed' } };
-    const points = [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]];
-    const tuples = [[0, 3], [0, 1], [0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3], [0, 1, 1, 3]];
-    const net = cosNet(options);
-    const estimates = monteCarlo(options, points, tuples, 40000, 9100);
-    tuples.forEach((tuple, t) => {
-      const selected = tuple.map((index) => points[index]!);
-      const exact = tuple.length === 2 ? net.exactMoment(selected)! : cosNetConnectedFour(net, selected);
-      const { mean, stderr } = estimates[t]!;
-      expect(Math.abs(mean - exact), `${tuple}: ${mean} ± ${stderr} vs ${exact}`).toBeLessThan(5 * stderr + 1e-12);
-    });
+    expectExactMatchesMonteCarlo(options, SQUARE_POINTS, 9100);
     expect(() => cosNet({ ...options, cutoff: null, dimension: 1 })).toThrow(/momentum cutoff/);
   });
 
