@@ -1,8 +1,9 @@
 /**
- * The parameters of a cos-net design. The field of a parameter vector (amplitudeScale sigma,
- * momentumScale s, one coupling g_k per deformation term, and the amplitude kurtosis k when tuned) is
+ * The deformation terms of a cos-net design. The field of a parameter vector (design-model.ts:
+ * amplitudeScale sigma, one coupling g_k per deformation term, and the amplitude kurtosis k when
+ * tuned) is
  *
- *   phi(x) = sigma sum_i t_i b_i cos(s p_i.x + c_i),  E t^2 = 1, E t^4 = k,
+ *   phi(x) = sigma sum_i t_i b_i cos(p_i.x + c_i),  E t^2 = 1, E t^4 = k,
  *   weighted by exp(-sum_k g_k F_k[phi]),
  *   F_local(n) = (1/n!) int_V :phi^n:_{G0},  F_nonlocal = (1/4!) int int phi^2 K phi^2.
  *
@@ -13,8 +14,4 @@
 export type DesignTerm =
   | { readonly kind: 'local'; readonly power: number; readonly wickOrdered: boolean; readonly wickPropagatorAtZero: number }
   | { readonly kind: 'nonlocal-quartic'; readonly kernelWidth: number };
-
-export function parameterNames(terms: readonly DesignTerm[], tunedKurtosis = false): string[] {
-  return ['amplitudeScale', 'momentumScale', ...terms.map((term, index) => (term.kind === 'local' ? `coupling${term.power}${term.wickOrdered ? 'Wick' : ''}` : 'couplingNonlocal') + (index > 0 && terms.slice(0, index).some((other) => JSON.stringify(other) === JSON.stringify(term)) ? `_${index}` : '')), ...(tunedKurtosis ? ['amplitudeKurtosis'] : [])];
-}
 

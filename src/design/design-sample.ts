@@ -4,8 +4,8 @@
  * later evaluation of the correlators and their Jacobian at new parameters is host arithmetic over
  * cached numbers instead of a new pass over the networks.
  *
- * Why this works: with the momentum scale held (networks without a momentum cutoff) the field at
- * amplitude scale sigma is sigma * phi_1, so
+ * Why this works: the base density is fixed (the target's free field), so the field at amplitude
+ * scale sigma is sigma * phi_1, and
  * - every monomial of the field at the points is sigma^k times its value at sigma = 1, and
  * - every deformation functional is a polynomial in sigma whose coefficients are raw integrals of
  *   phi_1 over the interaction region: F_local(n) = (1/n!) int :(sigma phi_1)^n:_{G0} needs

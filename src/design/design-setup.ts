@@ -3,21 +3,23 @@
  * initial couplings (the analytic construction), the initial density parameters, and the spec that
  * a parameter vector describes. Pure functions of plain data.
  *
- * The analytic construction (physics.md section 3): an alpha = 0 cos-net whose momentum density is
- * the target propagator, deformed by the target's interaction terms. Two choices keep the
- * importance weights well behaved:
- * - every local term of power >= 3 is Wick-ordered in the weight; when the target's term is not,
- *   the phi^2 part this removes is moved into the base density's mass, m'^2 = m^2 + (lambda/2) G0
- *   for phi^4 (exact sampling instead of a weight), with a trainable mass counterterm on top;
+ * The analytic construction (docs/design.md, "The analytic construction"): an alpha = 0 cos-net
+ * whose momentum density is the target propagator (the target's own mass and cutoff), deformed by
+ * the target's interaction on the target's region. It is the target at infinite width:
+ * - the weight is written in Wick-ordered monomials (small Var log w), and the self-contractions this
+ *   removes are box-local lower-power terms of the weight (constructionTerms), so the free field
+ *   outside the region is never changed;
  * - without a momentum cutoff (d = 1), the deformation acts on the neurons below a mode cutoff only,
- *   so the free part of the field stays exact while the interaction integral stays resolvable.
+ *   so the free part of the field stays exact while the interaction integral stays resolvable (the
+ *   only approximation; its size is stated in docs/design.md).
  */
-import type { Dimension, Interaction, Theory } from '../theory/theory.js';
+import type { Dimension, Theory } from '../theory/theory.js';
 import { propagatorAtZero } from '../correlators/free-propagator.js';
 import type { DesignTerm } from './cos-net-design-model.js';
 import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
 import { factorial } from '../numeric/special-functions.js';
 import type { MomentumSampling } from '../architectures/stratified-momenta.js';
+import { designModel, readValues, type DesignModel } from './design-model.js';
 
 /**
  * fixed |a| (kurtosis 1), gaussian (3), or tuned: the Gamma-variance family with the kurtosis a
@@ -54,8 +56,8 @@ export interface DesignSetup {
   /** True when the target has no region and nnft chose one. */
   readonly regionChosen: boolean;
   readonly terms: readonly DesignTerm[];
-  /** Initial parameter vector: amplitudeScale, momentumScale, couplings (, amplitudeKurtosis when tuned). */
-  readonly initial: readonly number[];
+  /** The named parameters, their initial values (the analytic construction), bounds and layout. */
+  readonly model: DesignModel;
   readonly amplitudeLaw: AmplitudeLawName;
   readonly momentumSampling: MomentumSampling;
   /** Offsets of the point set averaged over in validation estimates (empty: none). */
@@ -82,11 +84,44 @@ export const FREE_TRANSLATION_LENGTHS = 4;
 /** Mode cutoff in units of the mass when the target has no momentum cutoff. */
 export const DEFAULT_MODE_CUTOFF_MASSES = 20;
 
-/** Wick-ordering a power-n term shifts its phi^(n-2) coefficient by -C(n,2) G0 (times g/n!). */
-function massShiftFromWickOrdering(interaction: Interaction, propagator: number): number {
-  if (interaction.kind !== 'local' || interaction.wickOrdered || interaction.power !== 4) return 0;
-  // (g/4!) phi^4 = (g/4!) :phi^4: + (g/4) G0 phi^2 + const: a mass^2 shift of (g/2) G0.
-  return (interaction.coupling / 2) * propagator;
+/**
+ * The deformation terms of the analytic construction and their initial couplings.
+ *
+ * Every local term of the target is written exactly in Wick-ordered monomials of the field the
+ * weight sees (docs/design.md, "The analytic construction"):
+ *   (g/n!) phi^n = sum_k g G0^k / (k! 2^k) (1/(n-2k)!) :phi^(n-2k):      (Hermite expansion),
+ * with G0 the full free propagator at zero (every mode interacts in the target, so the target's
+ * tadpoles close on the whole field), while each :phi^j: of the weight is Wick-ordered with the G0
+ * of the modes the weight sees (its mean then vanishes). A Wick-ordered target term keeps only
+ * k = 0. The induced lower powers act where the interaction acts, on the region V: in particular
+ * the phi^2 part of a non-Wick-ordered phi^4 is a box-local mass term of coupling (g/2) G0, never a
+ * change of the free field outside V. The power-2 term is always present when there is an
+ * interaction (the trainable mass counterterm). Non-local quartic terms are kept as written.
+ */
+export function constructionTerms(theory: Theory, tadpolePropagator: number, wickPropagator: number): { terms: DesignTerm[]; couplings: number[] } {
+  const byPower = new Map<number, number>();
+  const add = (power: number, coupling: number) => byPower.set(power, (byPower.get(power) ?? 0) + coupling);
+  const nonlocal: { term: DesignTerm; coupling: number }[] = [];
+  for (const interaction of theory.interactions) {
+    if (interaction.kind !== 'local') {
+      nonlocal.push({ term: { kind: 'nonlocal-quartic', kernelWidth: interaction.kernel.width }, coupling: interaction.coupling });
+      continue;
+    }
+    const n = interaction.power;
+    for (let k = 0; 2 * k < n; k++) {
+      if (k > 0 && interaction.wickOrdered) break;
+      add(n - 2 * k, (interaction.coupling * tadpolePropagator ** k) / (factorial(k) * 2 ** k));
+    }
+  }
+  if (theory.interactions.length > 0 && !byPower.has(2)) add(2, 0);
+  const powers = [...byPower.keys()].sort((a, b) => b - a);
+  const terms: DesignTerm[] = powers.map((power) => ({ kind: 'local', power, wickOrdered: true, wickPropagatorAtZero: wickPropagator }));
+  const couplings = powers.map((power) => byPower.get(power)!);
+  for (const entry of nonlocal) {
+    terms.push(entry.term);
+    couplings.push(entry.coupling);
+  }
+  return { terms, couplings };
 }
 
 export function designSetup(
@@ -94,7 +129,8 @@ export function designSetup(
   options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null; momenta?: MomentaChoice } = {},
 ): DesignSetup {
   const { dimension, mass } = theory;
-  const momentumSampling = resolveMomentumSampling(dimension, options.amplitudeLaw ?? 'fixed', options.momenta);
+  const amplitudeLaw = options.amplitudeLaw ?? 'fixed';
+  const momentumSampling = resolveMomentumSampling(dimension, amplitudeLaw, options.momenta);
   const cutoff = theory.momentumCutoff;
   const interacting = theory.interactions.length > 0;
   const notes: string[] = [];
@@ -111,6 +147,38 @@ export function designSetup(
         `(${REGION_MARGIN_LENGTHS} correlation lengths beyond the outermost point; finite-region bias of order exp(-${2 * REGION_MARGIN_LENGTHS}) ≈ ${Math.exp(-2 * REGION_MARGIN_LENGTHS).toExponential(1)} relative)`,
     );
   }
+  const translations = symmetryTranslations(dimension, mass, interacting, regionChosen, notes);
+  // G0 seen by the deformation: the modes it acts on.
+  const wickPropagator = interacting ? propagatorAtZero(dimension, mass, cutoff ?? modeCutoff) : 0;
+  // The target's tadpoles close on the whole field (every mode interacts in the target). Without a
+  // cutoff in d >= 2 the full G0 diverges; such targets are refused at load, and the mode cutoff's
+  // G0 stands in.
+  const tadpolePropagator = interacting && (cutoff !== null || dimension === 1) ? propagatorAtZero(dimension, mass, cutoff) : wickPropagator;
+  const { terms, couplings } = constructionTerms(theory, tadpolePropagator, wickPropagator);
+  const induced = terms
+    .map((term, index) => ({ term, coupling: couplings[index]! }))
+    .filter((entry) => entry.term.kind === 'local' && entry.coupling !== 0 && !theory.interactions.some((interaction) => interaction.kind === 'local' && interaction.power === (entry.term as { power: number }).power));
+  if (induced.length > 0) {
+    notes.push(
+      `the weight is Wick-ordered; the target's self-contractions are box-local terms of the weight: ${induced.map((entry) => `power ${(entry.term as { power: number }).power} coupling ${entry.coupling.toPrecision(4)}`).join(', ')} (the free field outside the region is untouched)`,
+    );
+  }
+  if (momentumSampling === 'stratified') {
+    notes.push('stratified momenta (one cell of the momentum density per neuron): with Gaussian amplitude pairs the base network is Gaussian up to the spread of momenta inside each cell');
+  } else if (momentumSampling === 'quadrature') {
+    notes.push('quadrature momenta (neurons on the nodes of a product rule of the momentum density): with Gaussian amplitude pairs the base network is exactly Gaussian, its covariance the quadrature of the propagator');
+  }
+  const model = designModel({
+    terms,
+    couplings,
+    kurtosis: amplitudeLaw === 'tuned' ? initialKurtosis(interacting, momentumSampling) : null,
+    holdKurtosis: momentumSampling === 'quadrature',
+  });
+  return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes };
+}
+
+/** Translations of the point set the estimates average over (exact symmetries of the ensemble). */
+function symmetryTranslations(dimension: Dimension, mass: number, interacting: boolean, regionChosen: boolean, notes: string[]): number[][] {
   const translations: number[][] = [];
   if (!interacting) {
     // The undeformed network is exactly translation invariant: validation averages over translations
@@ -142,62 +210,7 @@ export function designSetup(
       `estimates average over translations of the points by up to ±${VALIDATION_TRANSLATION_LENGTHS / mass} in steps of ${VALIDATION_TRANSLATION_STEP / mass} along each axis (boundary bias of order exp(-${2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)}) ≈ ${Math.exp(-2 * (REGION_MARGIN_LENGTHS - VALIDATION_TRANSLATION_LENGTHS)).toExponential(1)} relative)`,
     );
   }
-  // G0 seen by the deformation: the modes it acts on.
-  const wickPropagator = interacting ? propagatorAtZero(dimension, mass, cutoff ?? modeCutoff) : 0;
-  // The tadpole of the target's phi^4 closes on the whole field (every mode interacts in the target),
-  // so the mass shift uses the full G0, while the weight is Wick-ordered with the G0 of the modes it
-  // sees (its mean then vanishes). With the mode cutoff's G0 in both, G2 came out 5e-4 high at
-  // lambda = 0.5 (found by the width-scan sweep).
-  const tadpolePropagator = interacting && (cutoff !== null || dimension === 1) ? propagatorAtZero(dimension, mass, cutoff) : wickPropagator;
-  const terms: DesignTerm[] = [];
-  const couplings: number[] = [];
-  let massSquaredShift = 0;
-  for (const interaction of theory.interactions) {
-    if (interaction.kind === 'local' && (interaction.wickOrdered || interaction.power === 4)) {
-      // phi^4 is Wick-ordered in the weight even when the target's is not (its phi^2 part moves
-      // into the base mass below); other powers keep the target's ordering.
-      terms.push({ kind: 'local', power: interaction.power, wickOrdered: true, wickPropagatorAtZero: wickPropagator });
-      couplings.push(interaction.coupling);
-      massSquaredShift += massShiftFromWickOrdering(interaction, tadpolePropagator);
-    } else if (interaction.kind === 'local') {
-      terms.push({ kind: 'local', power: interaction.power, wickOrdered: false, wickPropagatorAtZero: 0 });
-      couplings.push(interaction.coupling);
-    } else {
-      terms.push({ kind: 'nonlocal-quartic', kernelWidth: interaction.kernel.width });
-      couplings.push(interaction.coupling);
-    }
-  }
-  // A trainable mass counterterm whenever there is an interaction (and the target has none of its own).
-  if (interacting && !theory.interactions.some((term) => term.kind === 'local' && term.power === 2)) {
-    terms.push({ kind: 'local', power: 2, wickOrdered: false, wickPropagatorAtZero: 0 });
-    couplings.push(0);
-  }
-  // Move the Wick phi^2 part into the base mass: m' = s m with s^2 = 1 + shift/m^2; amplitude
-  // sigma = s^((d-2)/2) keeps G2 = G_{m'} at the base cutoff scaled by s.
-  const momentumScale = Math.sqrt(1 + massSquaredShift / (mass * mass));
-  const amplitudeScale = momentumScale ** ((dimension - 2) / 2);
-  if (momentumSampling === 'stratified') {
-    notes.push('stratified momenta (one cell of the momentum density per neuron): with Gaussian amplitude pairs the base network is Gaussian up to the spread of momenta inside each cell');
-  } else if (momentumSampling === 'quadrature') {
-    notes.push('quadrature momenta (neurons on the nodes of a product rule of the momentum density): with Gaussian amplitude pairs the base network is exactly Gaussian, its covariance the quadrature of the propagator');
-  }
-  if (massSquaredShift !== 0) {
-    notes.push(`Wick-ordered weight with the phi^2 part moved into the base mass: m'^2 = m^2 + ${massSquaredShift.toPrecision(4)}`);
-  }
-  return {
-    dimension,
-    mass,
-    cutoff,
-    modeCutoff,
-    regionSide,
-    regionChosen,
-    terms,
-    initial: [amplitudeScale, momentumScale, ...couplings, ...((options.amplitudeLaw ?? 'fixed') === 'tuned' ? [initialKurtosis(interacting, momentumSampling)] : [])],
-    amplitudeLaw: options.amplitudeLaw ?? 'fixed',
-    momentumSampling,
-    translations,
-    notes,
-  };
+  return translations;
 }
 
 export function termSpec(term: DesignTerm, coupling: number): DeformationTermSpec {
@@ -206,7 +219,7 @@ export function termSpec(term: DesignTerm, coupling: number): DeformationTermSpe
     : { kind: 'nonlocal-quartic', coupling, kernel: { kind: 'gaussian', width: term.kernelWidth } };
 }
 
-/** The spec a parameter vector describes at a width (estimate reproduces the design's ensemble). */
+/** The spec a parameter vector of the design model describes at a width (estimate reproduces the design's ensemble). */
 export function specFromParameters(
   theory: Theory,
   setup: DesignSetup,
@@ -214,13 +227,8 @@ export function specFromParameters(
   parameters: readonly number[],
   grid: { panels: number; nodesPerPanel: number } | null,
 ): NnftSpec {
-  const [amplitudeScale, momentumScale, ...rest] = parameters as [number, number, ...number[]];
-  const couplings = rest.slice(0, setup.terms.length);
-  const kurtosis = setup.amplitudeLaw === 'tuned' ? rest[setup.terms.length]! : null;
+  const { amplitudeScale, couplings, kurtosis } = readValues(setup.model, parameters);
   const d = setup.dimension;
-  // phi = sigma sum b cos(s p.x + c) with b for mass m equals a cos-net of mass s m, cutoff s Lambda
-  // and amplitude scale sigma s^((2-d)/2) (G_{sm, s Lambda}(r) = s^(d-2) G_{m, Lambda}(s r)).
-  const specAmplitude = amplitudeScale * momentumScale ** ((2 - d) / 2);
   const spec: NnftSpec = {
     nnftSpec: 1,
     name: `${theory.name}-design-n${width}`,
@@ -229,10 +237,10 @@ export function specFromParameters(
     architecture: {
       kind: 'cos-net',
       width,
-      mass: momentumScale * setup.mass,
-      momentumCutoff: setup.cutoff === null ? null : momentumScale * setup.cutoff,
+      mass: setup.mass,
+      momentumCutoff: setup.cutoff,
       alpha: 0,
-      amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: specAmplitude } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: specAmplitude },
+      amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: amplitudeScale } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: amplitudeScale },
       ...(setup.momentumSampling !== 'independent' ? { momentumSampling: setup.momentumSampling } : {}),
     },
     ...(setup.terms.length > 0
@@ -241,7 +249,7 @@ export function specFromParameters(
             region: { kind: 'box' as const, side: setup.regionSide },
             terms: setup.terms.map((term, index) => termSpec(term, couplings[index]!)),
             ...(grid ? { grid } : {}),
-            ...(setup.modeCutoff !== null ? { modeCutoff: momentumScale * setup.modeCutoff } : {}),
+            ...(setup.modeCutoff !== null ? { modeCutoff: setup.modeCutoff } : {}),
           },
         }
       : {}),

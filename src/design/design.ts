@@ -26,7 +26,7 @@ import { NNFT_VERSION } from '../version.js';
 import { defaultResolution } from '../densities/interaction-grid.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { parameterNames } from './cos-net-design-model.js';
+import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
 import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup, type MomentaChoice } from './design-setup.js';
 import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
 import { fitOnSample, type FitState } from './fit-on-sample.js';
@@ -180,7 +180,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
 
   const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
   for (const note of setup.notes) onEvent({ type: 'info', message: note });
-  const names = parameterNames(setup.terms, setup.amplitudeLaw === 'tuned');
+  const names = parameterNames(setup.model);
   const orders = [...theory.connectedOrders];
   const evenOnly = setup.terms.every((term) => term.kind !== 'local' || term.power % 2 === 0);
 
@@ -198,28 +198,13 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
   if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
-  // The momentum scale is held at the analytic construction's value (the regulator stays the
-  // target's; the mass counterterm tunes the mass), so every parameter acts on cached per-network
-  // numbers of one fixed sample. The grid resolves the weight's largest frequency with a 5% margin.
+  // Every parameter acts on cached per-network numbers of one fixed sample (the base density is the
+  // target's, so the grid resolves the weight's largest frequency, with a 5% margin).
   const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
   const resolution =
-    setup.terms.length > 0 && resolvedMomentum !== null
-      ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * setup.initial[1]! * 1.05)
-      : null;
-  const bounds = names.map((name, k) => {
-    if (name === 'amplitudeScale') return [0.2, 5] as const;
-    if (name === 'amplitudeKurtosis') return [1, 6] as const;
-    if (name === 'momentumScale') return [setup.initial[1]!, setup.initial[1]!] as const;
-    const term = setup.terms[k - 2]!;
-    // The highest even power must keep a positive coupling, or the weights are unbounded.
-    const confining = term.kind === 'nonlocal-quartic' || (term.kind === 'local' && term.power === largestWeightPower(setup.terms) && term.power % 2 === 0 && term.power > 2);
-    return confining ? ([0, Infinity] as const) : ([-Infinity, Infinity] as const);
-  });
-  // On quadrature momenta the kurtosis is held at 2 (Gaussian amplitude pairs): the base network is
-  // then exactly Gaussian, and moving k would only add an amplitude non-Gaussianity of non-local
-  // shape that the fit trades against the coupling along a nearly flat valley.
-  const holdKurtosis = setup.momentumSampling === 'quadrature';
-  const frozen = names.map((name) => name === 'momentumScale' || (holdKurtosis && name === 'amplitudeKurtosis'));
+    setup.terms.length > 0 && resolvedMomentum !== null ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * 1.05) : null;
+  const bounds = parameterBounds(setup.model);
+  const frozen = heldFlags(setup.model);
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 
@@ -246,7 +231,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       relativeError: comparison.worstRelativeError,
       relativeErrorStderr,
       met: comparison.worstRelativeError <= settings.tolerance,
-      parameters: Object.fromEntries(names.map((name, i) => [name, parameters[i]!])),
+      parameters: recordFromValues(setup.model, parameters),
       stopReason: stopReason,
       steps: steps,
       comparison,
@@ -270,7 +255,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     if (done) return done;
     // Warm start from the closest finished width (the couplings move little with width).
     const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
-    const initial = nearest ? names.map((name) => nearest.parameters[name]!) : [...setup.initial];
+    const initial = nearest ? valuesFromRecord(setup.model, nearest.parameters) : initialValues(setup.model);
     if (settings.maxSteps === 0) {
       onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
       return validate(width, initial, 'max-steps', 0, null);

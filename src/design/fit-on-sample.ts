@@ -2,8 +2,8 @@
  * One width of a design by the sample-average approximation: draw a fixed sample of networks
  * (design-sample.ts), fit the parameters to the target by deterministic Levenberg-Marquardt on it
  * (optimise-saa.ts, objective in sample-objective.ts), and report the sample's own noise at the
- * answer (batch means). Used whenever the momentum scale is held, i.e. for networks without a
- * momentum cutoff, where every parameter acts on cached per-network numbers.
+ * answer (batch means). The base density is the target's free field (design-setup.ts), so every
+ * parameter acts on cached per-network numbers of one sample.
  *
  * The amplitude kurtosis acts exactly on the base's known moments but only approximately on the
  * deformation's response (the sample was drawn at one kurtosis), so when the fitted kurtosis moves
@@ -25,7 +25,7 @@ import type { GridResolution } from '../densities/interaction-grid.js';
 import { NnftError } from '../errors.js';
 import { specFromParameters, type DesignSetup } from './design-setup.js';
 import { drawDesignSample } from './design-sample.js';
-import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type ParameterLayout, type SampleObjectiveContext } from './sample-objective.js';
+import { evaluateOnSample, sampleStandardErrors, type ExactBaseMoments, type SampleObjectiveContext } from './sample-objective.js';
 import { optimiseSaa, DEFAULT_SAA, type SaaState, type StopReason } from './optimise-saa.js';
 import { chiSquaredErrors } from './chi-squared-errors.js';
 import { exactMonomialMoments } from './exact-correlators.js';
@@ -83,15 +83,6 @@ export interface FitOutcome {
   effectiveSampleSize: number;
 }
 
-export function parameterLayout(setup: DesignSetup, names: readonly string[]): ParameterLayout {
-  return {
-    sigma: 0,
-    couplings: setup.terms.map((_, index) => 2 + index),
-    kurtosis: setup.amplitudeLaw === 'tuned' ? 2 + setup.terms.length : null,
-    count: names.length,
-  };
-}
-
 function kurtosisOfLaw(setup: DesignSetup): number {
   return setup.amplitudeLaw === 'gaussian' ? 3 : 1;
 }
@@ -108,7 +99,7 @@ export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBas
 
 export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
   const { theory, setup, width, names, orders, evenOnly, target } = input;
-  const layout = parameterLayout(setup, names);
+  const layout = setup.model.layout;
   const maxOrder = Math.max(...orders);
   const table = monomialTable(theory.points.length, maxOrder);
   let state: FitState = input.resumeFrom

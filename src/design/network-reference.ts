@@ -23,6 +23,7 @@ import { freePropagator } from '../correlators/free-propagator.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
 import type { Theory } from '../theory/theory.js';
 import { designSetup, specFromParameters } from './design-setup.js';
+import { initialValues } from './design-model.js';
 
 export const NETWORK_REFERENCE_DEFAULTS = { width: 1024, ensembleSize: 100_000, seed: 1 } as const;
 
@@ -66,7 +67,7 @@ export async function networkReference(theory: Theory, options: NetworkReference
   const ensembleSize = options.ensembleSize ?? NETWORK_REFERENCE_DEFAULTS.ensembleSize;
   const seed = options.seed ?? NETWORK_REFERENCE_DEFAULTS.seed;
   const setup = designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'quadrature' });
-  const base = specFromParameters(theory, setup, width, setup.initial, null);
+  const base = specFromParameters(theory, setup, width, initialValues(setup.model), null);
   const spec = { ...base, name: `${theory.name}-network-reference-n${width}` };
   const extent = Math.max(0, ...theory.points.flat().map((value) => Math.abs(value)));
   // Every separation the interaction sees: between two places in the region, or a point and the region.

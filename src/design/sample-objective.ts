@@ -2,9 +2,8 @@
  * The design objective on a fixed sample: connected correlators of the deformed ensemble at any
  * parameters, with their exact Jacobian, from the cached per-network numbers of design-sample.ts.
  *
- * Parameters (by position, see parameterLayout): amplitude scale sigma, momentum scale s (held: the
- * sample was drawn at it), one coupling per deformation term and, when tuned, the amplitude kurtosis
- * k. Per network m the log-weight is  log w_m = -sum_t g_t F_t(sigma), so
+ * Parameters (by position, see the design model's layout, design-model.ts): amplitude scale sigma,
+ * one coupling per deformation term and, when tuned, the amplitude kurtosis k. Per network m the log-weight is  log w_m = -sum_t g_t F_t(sigma), so
  *   d log w / d g_t = -F_t,   d log w / d sigma = -sum_t g_t F_t'(sigma),
  * and with self-normalised weights mu_j = sigma^{o_j} sum w m_j / sum w,
  *   d mu_j / d theta = sigma^{o_j} Cov_w(m_j, d log w / d theta) (+ o_j mu_j / sigma for sigma).
@@ -17,7 +16,7 @@ import type { DesignSample } from './design-sample.js';
 import type { MonomialTable } from '../estimators/monomials.js';
 import { cumulantsFromMoments } from './cumulant-jacobian.js';
 
-/** Where each parameter sits in the vector (the momentum scale, index 1, is held: zero derivative). */
+/** Where each parameter sits in the vector (design-model.ts builds it). */
 export interface ParameterLayout {
   readonly sigma: number;
   /** Index of each term's coupling. */

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadTarget } from '../../src/theory/load-target.js';
 import { designSetup, specFromParameters } from '../../src/design/design-setup.js';
-import { parameterNames } from '../../src/design/cos-net-design-model.js';
+import { initialValues, parameterNames } from '../../src/design/design-model.js';
 import { drawDesignSample, functionalExpansions } from '../../src/design/design-sample.js';
 import { evaluateOnSample, sampleStandardErrors, type SampleObjectiveContext } from '../../src/design/sample-objective.js';
-import { exactBaseMoments, parameterLayout } from '../../src/design/fit-on-sample.js';
+import { exactBaseMoments } from '../../src/design/fit-on-sample.js';
 import { monomialTable } from '../../src/estimators/monomials.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
 
@@ -14,15 +14,15 @@ const TARGET = new URL('../../targets/phi4-local-1d.json', import.meta.url).path
 async function context(width: number, count: number): Promise<{ context: SampleObjectiveContext; initial: number[]; names: string[] }> {
   const theory = (await loadTarget(TARGET)).theory;
   const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
-  const names = parameterNames(setup.terms, true);
-  const initial = [...setup.initial];
+  const names = parameterNames(setup.model);
+  const initial = initialValues(setup.model);
   const unit = initial.slice();
   unit[0] = 1;
   const spec = specFromParameters(theory, setup, width, unit, { panels: 24, nodesPerPanel: 12 });
   const table = monomialTable(theory.points.length, 4);
   const sample = await drawDesignSample(spec, setup.terms, 4, 7, count);
   return {
-    context: { sample, exact: exactBaseMoments(spec, table), layout: parameterLayout(setup, names), pointCount: theory.points.length, orders: [2, 4], evenOnly: true, sampleKurtosis: 1, table },
+    context: { sample, exact: exactBaseMoments(spec, table), layout: setup.model.layout, pointCount: theory.points.length, orders: [2, 4], evenOnly: true, sampleKurtosis: 1, table },
     initial,
     names,
   };
@@ -47,10 +47,10 @@ describe('design sample objective', () => {
     const { context: ctx, initial } = await context(8, 1500);
     const theta = initial.slice();
     theta[0] = 1.05;
-    theta[2] = 0.8; // stronger coupling: a visible response
-    theta[4] = 1.6; // kurtosis inside the box
+    theta[1] = 0.8; // stronger coupling: a visible response
+    theta[3] = 1.6; // kurtosis inside the box
     const base = evaluateOnSample(ctx, theta);
-    for (const k of [0, 2, 3, 4]) {
+    for (const k of [0, 1, 2, 3]) {
       const h = 1e-5 * Math.max(1, Math.abs(theta[k]!));
       const up = theta.slice();
       const down = theta.slice();
@@ -63,7 +63,7 @@ describe('design sample objective', () => {
         const n = base.values.get(order)!.length;
         for (let t = 0; t < n; t++) {
           const numeric = (plus.values.get(order)![t]! - minus.values.get(order)![t]!) / (2 * h);
-          expect(jac[t * 5 + k]!).toBeCloseTo(numeric, 6);
+          expect(jac[t * 4 + k]!).toBeCloseTo(numeric, 6);
         }
       }
     }
@@ -72,8 +72,8 @@ describe('design sample objective', () => {
   it('reproduces the spec estimate of the same parameters within errors (fresh networks)', async () => {
     const { context: ctx, initial } = await context(8, 4000);
     const theta = initial.slice();
-    theta[2] = 0.8;
-    theta[4] = 1; // the sample's kurtosis: no extrapolation
+    theta[1] = 0.8;
+    theta[3] = 1; // the sample's kurtosis: no extrapolation
     const onSample = evaluateOnSample(ctx, theta);
     const stderr = sampleStandardErrors(ctx, theta);
     const theory = (await loadTarget(TARGET)).theory;
@@ -95,7 +95,7 @@ describe('design sample sharding', () => {
     await initBackend('wasm');
     const theory = (await loadTarget(TARGET)).theory;
     const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
-    const unit = [...setup.initial];
+    const unit = initialValues(setup.model);
     unit[0] = 1;
     const spec = specFromParameters(theory, setup, 8, unit, { panels: 24, nodesPerPanel: 12 });
     const one = await drawDesignSample(spec, setup.terms, 4, 11, 1300, { chunkSize: 200, workers: 1, backend: 'wasm' });
