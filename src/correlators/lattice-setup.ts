@@ -11,6 +11,7 @@
 import { NnftError } from '../errors.js';
 import { isPowerOfTwo } from '../numeric/fft.js';
 import type { Theory } from '../theory/theory.js';
+import { MAX_LATTICE_SITES } from '../theory/check-semantics.js';
 
 export interface LatticeSetupOptions {
   spacing?: number;
@@ -114,6 +115,13 @@ export function latticeSetup(theory: Theory, options: LatticeSetupOptions = {}):
     throw new NnftError('E_SEMANTIC', `the points span more than the periodic lattice (length ${(sites * spacing).toPrecision(4)})`, { hint: 'increase targetCorrelators.sites or spacing' });
   }
   const totalSites = sites ** dimension;
+  // Refuse before allocating: the fields of a larger lattice do not fit (MAX_LATTICE_SITES).
+  if (!(totalSites <= MAX_LATTICE_SITES)) {
+    throw new NnftError('E_SEMANTIC', `a lattice of ${sites}^${dimension} = ${totalSites} sites is more than the limit of 2^24 = ${MAX_LATTICE_SITES} sites`, {
+      issues: [{ path: 'targetCorrelators.sites', message: `${sites} sites per direction in d = ${dimension} is too many`, severity: 'error' }],
+      hint: `use at most ${2 ** Math.floor(Math.log2(MAX_LATTICE_SITES) / dimension)} sites per direction (targetCorrelators.sites), a larger spacing, or omit sites to let nnft choose`,
+    });
+  }
   const omega = new Float64Array(totalSites);
   const mask = new Float64Array(totalSites);
   for (let flat = 0; flat < totalSites; flat++) {

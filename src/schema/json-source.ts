@@ -62,8 +62,75 @@ class ScanError extends Error {
 
 const BYTE_ORDER_MARK = '\uFEFF';
 
+/**
+ * Deepest nesting of objects and lists a file may have. nnft's own formats nest at most about 6
+ * levels (a correlator block's index tuple inside a target); the bound keeps the scanner's recursion
+ * (and everything after it that walks the document) far from the call-stack limit.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/** A failure that holds even when JSON.parse accepts the text (nesting beyond MAX_NESTING_DEPTH). */
+class FatalScanError extends ScanError {}
+
+const SAVE_AS_UTF8 = 'save the file as UTF-8 (in most editors: "Save with encoding" → UTF-8), then try again';
+
+/** What the first bytes of a file say its encoding is, when it is not UTF-8. */
+function otherEncoding(bytes: Uint8Array): string | undefined {
+  const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return 'UTF-32 (little-endian, with a byte-order mark)';
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32 (big-endian, with a byte-order mark)';
+  if (b0 === 0xff && b1 === 0xfe) return 'UTF-16 (little-endian, with a byte-order mark)';
+  if (b0 === 0xfe && b1 === 0xff) return 'UTF-16 (big-endian, with a byte-order mark)';
+  if (bytes.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) return 'UTF-32 (big-endian)';
+  if (bytes.length >= 4 && b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) return 'UTF-32 (little-endian)';
+  if (bytes.length >= 2 && b0 === 0 && b1 !== 0) return 'UTF-16 (big-endian)';
+  if (bytes.length >= 2 && b0 !== 0 && b1 === 0) return 'UTF-16 (little-endian)';
+  return undefined;
+}
+
+/**
+ * Decode a file's bytes as UTF-8 JSON text: UTF-16 and UTF-32 (with or without a byte-order mark)
+ * are recognised and named, other bytes that are not UTF-8 are located; a UTF-8 byte-order mark is
+ * accepted (parseJsonSource drops it).
+ */
+export function decodeJsonBytes(bytes: Uint8Array): { ok: true; text: string } | { ok: false; issue: InputIssue } {
+  const encoding = otherEncoding(bytes);
+  if (encoding) {
+    return { ok: false, issue: { path: '', message: `the file is ${encoding} text; nnft reads UTF-8 only`, hint: `UTF-16/UTF-32; ${SAVE_AS_UTF8}`, line: 1, column: 1 } };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    // Point at the first byte that is not UTF-8: the lenient decoder marks it with U+FFFD.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const before = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
+    const lines = before.split('\n');
+    return {
+      ok: false,
+      issue: {
+        path: '',
+        message: 'the file is not valid UTF-8 text',
+        hint: 'save the file as UTF-8 JSON (it may be UTF-16, Latin-1, or not text at all)',
+        line: lines.length,
+        column: lines[lines.length - 1]!.length + 1,
+      },
+    };
+  }
+}
+
+/** Signs, in text already decoded, that the bytes were UTF-16 or UTF-32 (NUL characters, a swapped or mangled mark). */
+function misdecoded(text: string): string | undefined {
+  if (text.startsWith('\uFFFE') || text.startsWith('\uFFFD\uFFFD')) return 'UTF-16 or UTF-32 (a byte-order mark that is not UTF-8)';
+  if (text.includes('\u0000')) return 'UTF-16 or UTF-32 (it holds NUL characters)';
+  return undefined;
+}
+
 export function parseJsonSource(rawText: string): JsonSourceResult {
   const text = rawText.startsWith(BYTE_ORDER_MARK) ? rawText.slice(1) : rawText;
+  const encoding = misdecoded(text);
+  if (encoding) {
+    return { ok: false, issue: { path: '', message: `the file looks like ${encoding} text; nnft reads UTF-8 only`, hint: `UTF-16/UTF-32; ${SAVE_AS_UTF8}`, line: 1, column: 1 } };
+  }
   const scanner = new Scanner(text);
   if (text.trim() === '') {
     return {
@@ -83,6 +150,10 @@ export function parseJsonSource(rawText: string): JsonSourceResult {
   } catch (error) {
     if (!(error instanceof ScanError)) throw error;
     scanFailure = error;
+  }
+  if (scanFailure instanceof FatalScanError) {
+    const position = scanner.position(scanFailure.offset);
+    return { ok: false, issue: { path: '', message: scanFailure.message, hint: scanFailure.hint, ...position } };
   }
   let value: unknown;
   try {
@@ -113,6 +184,7 @@ class Scanner {
   readonly locations = new SourceLocations();
   readonly duplicateKeys: InputIssue[] = [];
   private offset = 0;
+  private depth = 0;
   private readonly lineStarts: number[] = [0];
 
   constructor(private readonly text: string) {
@@ -162,8 +234,21 @@ class Scanner {
 
   private scanValue(segments: PathSegment[]): void {
     const character = this.text[this.offset];
-    if (character === '{') return this.scanObject(segments);
-    if (character === '[') return this.scanArray(segments);
+    if (character === '{' || character === '[') {
+      if (this.depth >= MAX_NESTING_DEPTH) {
+        throw new FatalScanError(
+          this.offset,
+          `objects and lists are nested more than ${MAX_NESTING_DEPTH} levels deep here`,
+          `nnft files nest a few levels only; at most ${MAX_NESTING_DEPTH} are read. Check for a runaway bracket or a file that is not an nnft file`,
+        );
+      }
+      this.depth++;
+      try {
+        return character === '{' ? this.scanObject(segments) : this.scanArray(segments);
+      } finally {
+        this.depth--;
+      }
+    }
     if (character === '"') {
       this.scanString();
       return;

@@ -3,7 +3,7 @@
  * did-you-mean for unknown keys), then the rules a schema cannot express (point dimensions, cutoffs
  * the densities need). Errors are NnftErrors with issues; nothing here prints.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonText } from '../io/read-json-text.js';
 import { resolve } from 'node:path';
 import { NnftError, type InputIssue } from '../errors.js';
 import { sortByPosition } from '../schema/ajv-issues.js';
@@ -15,6 +15,24 @@ import type { NnftSpec } from './spec.js';
 
 const SCHEMA_HINT = 'docs/ensemble.md describes the spec format; schema/spec.schema.json is the exact rule';
 
+/** Smallest cos-net mass: that of a target (schema/target.schema.json). */
+const MIN_SPEC_MASS = 1e-4;
+/** Non-zero numbers smaller than this in magnitude are refused: they underflow to 0 or infinity in the sums. */
+export const SMALLEST_NUMBER = 1e-100;
+
+/** Subnormal and near-subnormal numbers anywhere in a document, at their paths. */
+function checkTinyNumbers(value: unknown, path: string, issues: InputIssue[]): void {
+  if (typeof value === 'number') {
+    if (value !== 0 && Math.abs(value) < SMALLEST_NUMBER) {
+      issues.push({ path, message: `is ${value}, a non-zero number below ${SMALLEST_NUMBER} in magnitude`, hint: 'write 0, or a number of sensible size', severity: 'error' });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => checkTinyNumbers(element, `${path}[${index}]`, issues));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) checkTinyNumbers(child, path === '' ? key : `${path}.${key}`, issues);
+  }
+}
+
 /** Semantic checks; issues carry dotted paths. */
 export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   const issues: InputIssue[] = [];
@@ -25,15 +43,22 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   (spec.estimation?.translations ?? []).forEach((offset, index) => {
     if (offset.length !== spec.dimension) error(`estimation.translations[${index}]`, `has ${offset.length} coordinates but dimension is ${spec.dimension}`);
   });
+  checkTinyNumbers(spec, '', issues);
   const architecture = spec.architecture;
+  if (architecture.kind === 'cos-net' && architecture.mass < MIN_SPEC_MASS) {
+    error('architecture.mass', `is ${architecture.mass}, below ${MIN_SPEC_MASS} (a target's smallest mass, docs/target-format.md)`, 'give a mass from 1e-4 to 1e4');
+  }
   if (architecture.kind === 'cos-net') {
     const alpha = architecture.alpha ?? 0;
     if (architecture.momentumCutoff === null && !normalisableWithoutCutoff(spec.dimension, alpha)) {
       error('architecture.momentumCutoff', `null is not allowed here: the alpha = ${alpha} momentum density needs a cutoff in d = ${spec.dimension}`, 'give a positive cutoff Lambda');
     }
     const sampling = architecture.momentumSampling ?? 'independent';
-    if (sampling !== 'independent' && spec.dimension > 2) {
-      error('architecture.momentumSampling', `"${sampling}" momenta exist in d = 1 and 2, not d = ${spec.dimension}`, 'use "independent"');
+    if (sampling === 'stratified' && spec.dimension > 2) {
+      error('architecture.momentumSampling', `"stratified" momenta exist in d = 1 and 2, not d = ${spec.dimension}`, spec.dimension === 3 ? 'use "quadrature" or "independent"' : 'use "independent"');
+    }
+    if (sampling === 'quadrature' && spec.dimension > 3) {
+      error('architecture.momentumSampling', `"quadrature" momenta exist in d = 1, 2 and 3, not d = ${spec.dimension}`, 'use "independent"');
     }
     if (sampling === 'quadrature' && architecture.momentumCutoff === null) {
       error('architecture.momentumSampling', '"quadrature" momenta need a momentum cutoff (the nodes cannot reach |p| = infinity)', 'give architecture.momentumCutoff, or use "stratified"');
@@ -104,13 +129,6 @@ export function parseSpecText(text: string, file?: string): NnftSpec {
 
 /** Read a spec file; `path` is shown in messages as given and resolved against `cwd`. */
 export async function loadSpec(path: string, options: { cwd?: string } = {}): Promise<NnftSpec> {
-  let text: string;
-  try {
-    text = await readFile(resolve(options.cwd ?? process.cwd(), path), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NnftError('E_FILE_NOT_FOUND', `spec ${path} does not exist`, { file: path, hint: 'check the path; a relative path is read from the current directory' });
-    throw new NnftError('E_FILE_READ', `cannot read spec ${path} (${code ?? 'unknown error'})`, { file: path, cause: error });
-  }
+  const text = await readJsonText(resolve(options.cwd ?? process.cwd(), path), path, 'spec');
   return parseSpecText(text, path);
 }

@@ -10,8 +10,14 @@ import type { DataCorrelatorBlock, LatticeOptions, Theory } from './theory.js';
 
 /** Above this many index tuples at one order, computing and matching gets slow: say so. */
 const MANY_TUPLES = 100_000;
-/** Above this many lattice sites HMC needs a lot of memory and time. */
-const MANY_LATTICE_SITES = 1 << 24;
+/** Most index tuples at one order: their values, errors and tuples are held in memory. */
+export const MAX_TUPLES = 10_000_000;
+/**
+ * Most lattice sites in all: HMC holds several float64 fields of this size (field, momentum, force,
+ * Fourier work arrays), about 50 bytes a site, so 2^24 sites is about 1 GB. The lattice setup
+ * (src/correlators/lattice-setup.ts) refuses a larger lattice before allocating it.
+ */
+export const MAX_LATTICE_SITES = 2 ** 24;
 
 const error = (path: string, message: string, hint?: string): InputIssue => ({ path, message, ...(hint ? { hint } : {}), severity: 'error' });
 const warning = (path: string, message: string, hint?: string): InputIssue => ({ path, message, ...(hint ? { hint } : {}), severity: 'warning' });
@@ -23,6 +29,7 @@ function describePoint(point: readonly number[]): string {
 function checkFiniteNumbers(value: unknown, path: string, issues: InputIssue[]): void {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) issues.push(error(path, 'is not a finite number', 'numbers beyond about ±1.8e308 overflow a double; write a finite value'));
+    else if (value !== 0 && Math.abs(value) < 1e-100) issues.push(error(path, `is ${value}, a non-zero number below 1e-100 in magnitude (it underflows in the sums)`, 'write 0, or a number within the range docs/target-format.md gives'));
   } else if (Array.isArray(value)) {
     value.forEach((element, index) => checkFiniteNumbers(element, `${path}[${index}]`, issues));
   } else if (value !== null && typeof value === 'object') {
@@ -151,7 +158,15 @@ function checkTupleCounts(theory: Theory, issues: InputIssue[]): void {
     // Combinations with repetition: C(P + n - 1, n).
     let tuples = 1;
     for (let step = 1; step <= order; step++) tuples = (tuples * (count + step - 1)) / step;
-    if (tuples > MANY_TUPLES) {
+    if (tuples > MAX_TUPLES) {
+      issues.push(
+        error(
+          'observables.points',
+          `${count} points give ${tuples.toExponential(2)} index tuples at order ${order}, more than the ${MAX_TUPLES.toExponential(0)} nnft holds in memory`,
+          'use fewer points, or drop the highest order from observables.connected',
+        ),
+      );
+    } else if (tuples > MANY_TUPLES) {
       issues.push(
         warning(
           'observables.points',
@@ -194,12 +209,14 @@ function checkLattice(theory: Theory, issues: InputIssue[]): void {
       );
     }
   }
-  if (sites !== undefined && sites ** theory.dimension > MANY_LATTICE_SITES) {
+  if (sites !== undefined && (sites & (sites - 1)) !== 0) {
+    issues.push(error('targetCorrelators.sites', `${sites} is not a power of two (the lattice uses fast Fourier transforms)`, `use ${2 ** Math.round(Math.log2(sites))}`));
+  } else if (sites !== undefined && sites ** theory.dimension > MAX_LATTICE_SITES) {
     issues.push(
-      warning(
+      error(
         'targetCorrelators.sites',
-        `${sites}^${theory.dimension} = ${sites ** theory.dimension} lattice sites need a lot of memory and time`,
-        'use fewer sites or omit the key to let nnft choose',
+        `${sites}^${theory.dimension} = ${sites ** theory.dimension} lattice sites is more than the limit of 2^24 = ${MAX_LATTICE_SITES} (about 1 GB of fields)`,
+        `use at most ${2 ** Math.floor(24 / theory.dimension)} sites per direction in d = ${theory.dimension}, or omit the key to let nnft choose`,
       ),
     );
   }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { NnftError, type InputIssue } from '../errors.js';
-import { parseJsonSource, type SourceLocations } from '../schema/json-source.js';
+import { decodeJsonBytes, parseJsonSource, type SourceLocations } from '../schema/json-source.js';
 import { parsePath } from '../schema/json-path.js';
 import { sortByPosition } from '../schema/ajv-issues.js';
 import { validateAgainstSchema } from '../schema/validate-against-schema.js';
@@ -55,20 +55,15 @@ async function readTextFile(absolutePath: string, shownAs: string, what: string)
     if (code === 'EISDIR') throw new NnftError('E_FILE_READ', `a directory, not a ${what}`, { file: shownAs, hint: 'name a .json file' });
     throw new NnftError('E_FILE_READ', `the ${what} cannot be read (${code ?? 'unknown error'})`, { file: shownAs, cause: error });
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // Point at the first byte that is not UTF-8: the lenient decoder marks it with U+FFFD.
-    const lenient = new TextDecoder('utf-8').decode(bytes);
-    const before = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD')));
-    const lines = before.split('\n');
-    throw new NnftError('E_JSON_SYNTAX', 'not UTF-8 text', {
+  const decoded = decodeJsonBytes(bytes);
+  if (!decoded.ok) {
+    throw new NnftError('E_JSON_SYNTAX', decoded.issue.message.startsWith('the file is not valid') ? 'not UTF-8 text' : decoded.issue.message.replace(/^the file is /, 'not UTF-8: '), {
       file: shownAs,
-      issues: [{ path: '', message: 'the file is not valid UTF-8 text', line: lines.length, column: lines[lines.length - 1]!.length + 1, severity: 'error' }],
-      hint: 'save the file as UTF-8 JSON (it may be UTF-16, Latin-1, or not text at all)',
+      issues: [{ path: decoded.issue.path, message: decoded.issue.message, line: decoded.issue.line, column: decoded.issue.column, severity: 'error' }],
+      hint: decoded.issue.hint,
     });
   }
+  const text = decoded.text;
   return { text, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -194,7 +189,17 @@ async function loadDataFile(theory: Theory, targetPath: string, relativeName: st
 export async function loadTarget(file: string, options: LoadTargetOptions = {}): Promise<LoadedTarget> {
   const absolutePath = resolve(options.cwd ?? process.cwd(), file);
   const read = await readTextFile(absolutePath, file, 'target file');
-  const loaded = parseUnfrozen(read.text, { file, sha256: read.sha256 });
+  return loadTargetText(read.text, { file, sha256: read.sha256, absolutePath });
+}
+
+/**
+ * Validate target text exactly as loadTarget does, including a data file named by method "data"
+ * (resolved against `absolutePath`'s directory). A sweep checks each point's target with it before
+ * anything is written (src/sweep/check-point.ts).
+ */
+export async function loadTargetText(text: string, source: { file: string; sha256: string | null; absolutePath: string }): Promise<LoadedTarget> {
+  const { file, absolutePath } = source;
+  const loaded = parseUnfrozen(text, { file, sha256: source.sha256 });
   let theory = loaded.theory;
   const settings = theory.targetCorrelators;
   const dataFile = settings.method === 'data' ? (settings.options as { file?: string }).file : undefined;

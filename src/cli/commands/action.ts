@@ -15,7 +15,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
@@ -35,6 +34,10 @@ import type { NnftSpec } from '../../spec/spec.js';
 import { CANDIDATE_DESCRIPTIONS, checkGridForWidth, localityVerdict, type CandidateName, reconstructAction, type ActionReconstruction, type CorrelatorBlocks } from '../../reconstruct/index.js';
 import { exactUndeformedCorrelators } from '../../reconstruct/network-background.js';
 import { massFromTwoPoint } from '../../reconstruct/measured-mass.js';
+import { readJsonText } from '../../io/read-json-text.js';
+import { MAX_COORDINATE, readPointsDocument } from './estimate.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
 
 interface ActionArgs {
   input: string;
@@ -56,6 +59,23 @@ interface ActionArgs {
 
 /** Independent estimates a spec is split into, for per-batch (jackknife) errors. */
 export const DEFAULT_REPLICAS = 10;
+
+/** nnft action's flags (src/cli/check-flags.ts); --mass has the range of a target's mass (docs/target-format.md). */
+const ACTION_FLAG_RULES: OptionRules = {
+  grid: { kind: 'string', fix: 'write --grid a,b,step, e.g. --grid=-1.75,1.75,0.5' },
+  points: { kind: 'string', fix: 'write --points x1,x2,... (d = 1) or --points file.json' },
+  ensemble: { kind: 'integer', min: 2, max: 1_000_000_000, fix: "the default is the spec's estimation.ensembleSize, else 100000" },
+  seed: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, fix: 'a seed is a whole number >= 0' },
+  widthHint: { kind: 'integer', min: 1, max: 1_000_000, fix: 'give the width N of the networks behind the correlators' },
+  mass: { kind: 'number', min: 1e-4, max: 1e4, fix: 'give the mass m > 0 of the d = 1 propagator, e.g. --mass 1' },
+  six: { kind: 'boolean' },
+  background: { kind: 'boolean' },
+  nominalError: { kind: 'number', min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, fix: 'the default is 1e-6' },
+  replicas: { kind: 'integer', min: 1, max: 200, fix: `the default is ${DEFAULT_REPLICAS}` },
+  candidates: { kind: 'string', fix: `choose from ${Object.keys(CANDIDATE_DESCRIPTIONS).join(', ')}` },
+  workers: { kind: 'integer', min: 1, max: 1024, fix: 'the default is every core' },
+  backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] },
+};
 
 /** Most points of the default row (amputation costs O(M^5) and needs width >> M). */
 export const DEFAULT_ROW_POINTS = 8;
@@ -80,8 +100,8 @@ function usage(message: string, hint?: string): NnftError {
 function parseNumberList(text: string, option: string): number[] {
   const parts = text.split(',').map((part) => part.trim());
   const values = parts.map(Number);
-  if (parts.length === 0 || parts.some((part) => part === '') || values.some((value) => !Number.isFinite(value))) {
-    throw usage(`${option} ${JSON.stringify(text)} is not a comma-separated list of numbers`, option === '--grid' ? 'write --grid a,b,step, e.g. --grid=-1.75,1.75,0.5' : 'write --points x1,x2,... (d = 1) or --points file.json');
+  if (parts.length === 0 || parts.some((part) => part === '') || values.some((value) => !(Math.abs(value) <= MAX_COORDINATE))) {
+    throw usage(`${option} ${JSON.stringify(text)} is not a comma-separated list of numbers within ±${MAX_COORDINATE}`, option === '--grid' ? 'write --grid a,b,step, e.g. --grid=-1.75,1.75,0.5' : 'write --points x1,x2,... (d = 1) or --points file.json');
   }
   return values;
 }
@@ -100,15 +120,10 @@ function gridPoints(text: string, dimension: number): number[][] {
 async function explicitPoints(text: string, dimension: number, cwd: string): Promise<number[][]> {
   const path = resolve(cwd, text);
   if (text.endsWith('.json') || existsSync(path)) {
-    let document: unknown;
-    try {
-      document = JSON.parse(await readFile(path, 'utf8'));
-    } catch (error) {
-      throw new NnftError('E_FILE_READ', `cannot read points file ${text}: ${(error as Error).message}`, { file: text, hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list' });
-    }
+    const document = await readPointsDocument(path, text);
     const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
-    const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length === dimension && point.every((value) => typeof value === 'number' && Number.isFinite(value)));
-    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point`, severity: 'error' }] });
+    const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length === dimension && point.every((value) => typeof value === 'number' && Math.abs(value) <= MAX_COORDINATE));
+    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point, each within ±${MAX_COORDINATE}`, severity: 'error' }] });
     return points as number[][];
   }
   if (dimension !== 1) throw usage(`--points x1,x2,... is for d = 1; this input has d = ${dimension}`, 'give a JSON file with the points');
@@ -129,14 +144,12 @@ function defaultPoints(dimension: number, width: number, mass: number): number[]
 
 /** Read the input and tell a spec from a result. */
 async function readInput(file: string, cwd: string): Promise<{ kind: 'spec'; spec: NnftSpec } | { kind: 'correlators'; result: CorrelatorResult }> {
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NnftError('E_FILE_NOT_FOUND', `${file} does not exist`, { file, hint: 'give a spec (examples/specs/) or a correlators file written by nnft estimate/target --json' });
-    throw new NnftError('E_FILE_READ', `cannot read ${file} (${code ?? 'unknown error'})`, { file, cause: error });
-  }
+  const text = await readJsonText(resolve(cwd, file), file, 'input').catch((error: unknown) => {
+    if (isNnftError(error) && error.code === 'E_FILE_NOT_FOUND') {
+      throw new NnftError('E_FILE_NOT_FOUND', `${file} does not exist`, { file, hint: 'give a spec (examples/specs/) or a correlators file written by nnft estimate/target --json' });
+    }
+    throw error;
+  });
   const parsed = parseJsonSource(text);
   if (!parsed.ok) {
     const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
@@ -546,32 +559,31 @@ export function actionCommand(context: CliContext) {
     command: 'action <input>',
     describe: 'reconstruct the action from connected correlators (a spec\'s ensemble, or a correlators file) and say whether it is local and clusters',
     builder: (argv: Argv) =>
-      argv
-        .positional('input', { type: 'string', demandOption: true, describe: 'spec JSON, or correlators JSON (nnft estimate/target --json)' })
-        .option('grid', { type: 'string', describe: 'spec only: points a, a+step, ..., b written a,b,step (default: min(8, 2N) points 0.5/m apart)' })
-        .option('points', { type: 'string', describe: 'spec only: explicit points x1,x2,... (d = 1) or a JSON points file' })
-        .option('ensemble', { type: 'number', describe: 'spec only: number of networks M (default: the spec\'s, else 100000)' })
-        .option('seed', { type: 'number', describe: 'spec only: root seed (default: the spec\'s, else 1)' })
-        .option('width-hint', { type: 'number', describe: 'width N of the networks behind a correlators file (guard rail: at most 2N points)' })
-        .option('mass', { type: 'number', describe: 'mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: a deformed spec\'s measured G_c2 decay rate, else the spec\'s or file\'s mass)' })
-        .option('six', { type: 'boolean', default: false, describe: 'spec: also estimate G_c6 (sextic vertex, local+sextic fit)' })
-        .option('background', { type: 'boolean', default: true, describe: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)' })
-        .option('nominal-error', { type: 'number', default: 1e-6, describe: 'relative error given to exact values (stderr 0) in the weighted fits' })
-        .option('replicas', { type: 'number', default: DEFAULT_REPLICAS, describe: 'spec only: split the ensemble into K independent estimates (per-batch data for jackknife errors); 1 = one estimate' })
-        .option('candidates', { type: 'string', describe: `forward-fit candidates, comma-separated (default all: ${Object.keys(CANDIDATE_DESCRIPTIONS).join(',')}); nonlocal-gaussian is the slow one` })
-        .option('workers', { type: 'number', describe: 'spec only: worker threads (default: all cores)' })
-        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
+      declareFlags(
+        argv.positional('input', { type: 'string', demandOption: true, describe: 'spec JSON, or correlators JSON (nnft estimate/target --json)' }),
+        ACTION_FLAG_RULES,
+        {
+          grid: 'spec only: points a, a+step, ..., b written a,b,step (default: min(8, 2N) points 0.5/m apart)',
+          points: 'spec only: explicit points x1,x2,... (d = 1) or a JSON points file',
+          ensemble: "spec only: number of networks M (default: the spec's, else 100000)",
+          seed: "spec only: root seed (default: the spec's, else 1)",
+          widthHint: 'width N of the networks behind a correlators file (guard rail: at most 2N points)',
+          mass: "mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: a deformed spec's measured G_c2 decay rate, else the spec's or file's mass)",
+          six: 'spec: also estimate G_c6 (sextic vertex, local+sextic fit)',
+          background: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)',
+          nominalError: 'relative error given to exact values (stderr 0) in the weighted fits',
+          replicas: 'spec only: split the ensemble into K independent estimates (per-batch data for jackknife errors); 1 = one estimate',
+          candidates: `forward-fit candidates, comma-separated (default all: ${Object.keys(CANDIDATE_DESCRIPTIONS).join(',')}); nonlocal-gaussian is the slow one`,
+          workers: 'spec only: worker threads (default: all cores)',
+          backend: 'tensor backend',
+        },
+        { six: { default: false }, background: { default: true }, nominalError: { default: '1e-6' }, replicas: { default: String(DEFAULT_REPLICAS) }, backend: { default: 'auto' } },
+      )
         .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
     handler: async (args: ActionArgs) => {
       try {
+        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, ACTION_FLAG_RULES));
         if (args.grid !== undefined && args.points !== undefined) throw usage('give --grid or --points, not both');
-        if (args.ensemble !== undefined && !(Number.isSafeInteger(args.ensemble) && args.ensemble >= 2)) throw usage(`--ensemble must be an integer >= 2, got ${args.ensemble}`);
-        if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw usage(`--seed must be a non-negative integer, got ${args.seed}`);
-        if (args.widthHint !== undefined && !(Number.isSafeInteger(args.widthHint) && args.widthHint >= 1)) throw usage(`--width-hint must be a positive integer, got ${args.widthHint}`);
-        if (args.mass !== undefined && !(args.mass > 0 && Number.isFinite(args.mass))) throw usage(`--mass must be positive, got ${args.mass}`);
-        if (!(args.nominalError > 0 && args.nominalError < 1)) throw usage(`--nominal-error must be in (0, 1), got ${args.nominalError}`);
-        if (!(Number.isSafeInteger(args.replicas) && args.replicas >= 1 && args.replicas <= 200)) throw usage(`--replicas must be an integer in 1..200, got ${args.replicas}`);
-        if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw usage(`--workers must be a positive integer, got ${args.workers}`);
         const candidates = args.candidates !== undefined ? parseCandidates(String(args.candidates)) : undefined;
         const report = await runAction(args.input, {
           cwd: context.cwd,

@@ -6,6 +6,8 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { runDoctor, type DoctorReport } from '../../backend/doctor.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
 
 function renderReport(report: DoctorReport): string {
   const lines: string[] = [];
@@ -28,15 +30,18 @@ function renderReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** nnft doctor's flags (src/cli/check-flags.ts). */
+const DOCTOR_FLAG_RULES: OptionRules = { backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] } };
+
 export function doctorCommand(context: CliContext) {
   return {
     command: 'doctor',
     describe: 'show the backend nnft would use, why, and how fast it is',
     builder: (argv: Argv) =>
-      argv
-        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'backend to try' })
+      declareFlags(argv, DOCTOR_FLAG_RULES, { backend: 'backend to try' }, { backend: { default: 'auto' } })
         .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' }),
     handler: async (args: { backend: BackendRequest; json: boolean }) => {
+      Object.assign(args, checkFlags(args, DOCTOR_FLAG_RULES));
       const report = await runDoctor(args.backend);
       context.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
       context.exitCode = 0;

@@ -4,7 +4,8 @@
  * stdout and progress as NDJSON to stderr; otherwise a table of value ± error per correlator.
  */
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { readJsonText } from '../../io/read-json-text.js';
+import { parseJsonSource } from '../../schema/json-source.js';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
@@ -13,6 +14,17 @@ import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import type { CorrelatorResult } from '../../io/result.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { estimateSpec } from '../../spec/estimate-spec.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
+
+/** nnft estimate's flags (src/cli/check-flags.ts). */
+const ESTIMATE_FLAG_RULES: OptionRules = {
+  ensemble: { kind: 'integer', min: 2, max: 1_000_000_000, fix: 'the default is 100000 (or the spec\'s estimation.ensembleSize)' },
+  points: { kind: 'string', fix: 'name a JSON file of points, e.g. --points points.json' },
+  seed: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, fix: 'a seed is a whole number >= 0' },
+  workers: { kind: 'integer', min: 1, max: 1024, fix: 'the default is every core' },
+  backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] },
+};
 
 interface EstimateArgs {
   spec: string;
@@ -24,19 +36,34 @@ interface EstimateArgs {
   json: boolean;
 }
 
-async function readPoints(file: string, cwd: string): Promise<number[][]> {
-  let document: unknown;
-  try {
-    document = JSON.parse(await readFile(resolve(cwd, file), 'utf8'));
-  } catch (error) {
-    throw new NnftError('E_FILE_READ', `cannot read points file ${file}: ${(error as Error).message}`, {
+/** A points file's JSON (the shared reader: encodings, nesting depth, line:column for syntax errors). */
+export async function readPointsDocument(absolutePath: string, file: string): Promise<unknown> {
+  const parsed = parseJsonSource(await readJsonText(absolutePath, file, 'points file'));
+  if (!parsed.ok) {
+    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+    throw new NnftError('E_JSON_SYNTAX', `points file ${file} is not valid JSON${where}`, {
       file,
+      issues: [{ ...parsed.issue, severity: 'error' }],
       hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list',
     });
   }
+  return parsed.value;
+}
+
+/** Largest |coordinate| of a point (the range of observables.points in docs/target-format.md). */
+export const MAX_COORDINATE = 1e4;
+
+async function readPoints(file: string, cwd: string): Promise<number[][]> {
+  const document = await readPointsDocument(resolve(cwd, file), file);
   const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
-  const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length > 0 && point.every((value) => typeof value === 'number' && Number.isFinite(value)));
-  if (!valid) throw new NnftError('E_SCHEMA', `${file} does not hold a list of points`, { file, hint: 'write [[x1, ...], [x1, ...], ...] with d numbers per point' });
+  const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length > 0 && point.every((value) => typeof value === 'number' && Math.abs(value) <= MAX_COORDINATE));
+  if (!valid) {
+    throw new NnftError('E_SCHEMA', `${file} does not hold a list of points`, {
+      file,
+      issues: [{ path: 'points', message: `expected [[x1, ...], ...] with d numbers per point, each coordinate within ±${MAX_COORDINATE}`, severity: 'error' }],
+      hint: 'write [[x1, ...], [x1, ...], ...] with d numbers per point',
+    });
+  }
   return points as number[][];
 }
 
@@ -67,21 +94,21 @@ export function estimateCommand(context: CliContext) {
     command: 'estimate <spec>',
     describe: "estimate a spec's ensemble connected correlators",
     builder: (argv: Argv) =>
-      argv
-        .positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' })
-        .option('ensemble', { type: 'number', describe: 'number of networks M (default: the spec\'s, else 100000)' })
-        .option('points', { type: 'string', describe: 'JSON file with the points to use instead of the spec\'s' })
-        .option('seed', { type: 'number', describe: 'root seed (default: the spec\'s, else 1)' })
-        .option('workers', { type: 'number', describe: 'worker threads (default: all cores)' })
-        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' }),
+      declareFlags(
+        argv.positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' }),
+        ESTIMATE_FLAG_RULES,
+        {
+          ensemble: "number of networks M (default: the spec's, else 100000)",
+          points: "JSON file with the points to use instead of the spec's",
+          seed: "root seed (default: the spec's, else 1)",
+          workers: 'worker threads (default: all cores)',
+          backend: 'tensor backend',
+        },
+        { backend: { default: 'auto' } },
+      ).option('json', { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' }),
     handler: async (args: EstimateArgs) => {
       try {
-        if (args.ensemble !== undefined && !(Number.isSafeInteger(args.ensemble) && args.ensemble >= 2)) {
-          throw new NnftError('E_USAGE', `--ensemble must be an integer >= 2, got ${args.ensemble}`);
-        }
-        if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw new NnftError('E_USAGE', `--seed must be a non-negative integer, got ${args.seed}`);
-        if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new NnftError('E_USAGE', `--workers must be a positive integer, got ${args.workers}`);
+        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, ESTIMATE_FLAG_RULES));
         const spec = await loadSpec(args.spec, { cwd: context.cwd });
         const points = args.points ? await readPoints(args.points, context.cwd) : undefined;
         const result = await estimateSpec(spec, {
@@ -91,6 +118,7 @@ export function estimateCommand(context: CliContext) {
           workers: args.workers ?? availableParallelism(),
           backend: args.backend,
           onEvent: eventRenderer(context, args.json),
+          ...(context.signal ? { signal: context.signal } : {}),
         });
         context.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderEstimate(result));
         context.exitCode = EXIT.ok;

@@ -1,0 +1,151 @@
+/**
+ * Check a whole sweep before any point runs (or `--dry-run` says it is valid): the base target as
+ * `nnft design` reads it, every point's resolved target exactly as the point's run will read it
+ * (src/theory/load-target.ts, data files included), and every point's design options against the
+ * design command's own table (src/sweep/design-options.ts): unknown option names, types, ranges,
+ * minWidth <= maxWidth. A problem in a varied value is reported at that parameter's values (or
+ * range) in the sweep file; one in the base target at the target's own JSON path in its own file.
+ */
+import { dirname, join } from 'node:path';
+import { NnftError, isNnftError, type InputIssue } from '../errors.js';
+import { checkOptionValues, type OptionRules, type OrderedPair } from '../io/option-rules.js';
+import { formatPath, type PathSegment } from '../schema/json-path.js';
+import { didYouMean } from '../schema/did-you-mean.js';
+import { loadTarget, loadTargetText } from '../theory/load-target.js';
+import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from './design-options.js';
+import { parsePointer } from './json-pointer.js';
+import type { LoadedSweep } from './load-sweep.js';
+import type { SweepPoint } from './expand-sweep.js';
+
+/** Points whose problems are listed in full; the rest are counted. */
+const LISTED_POINTS = 5;
+
+export interface CheckSweepOptions {
+  /** The options every point's runner accepts (default: nnft design's); null skips the option check. */
+  optionRules?: OptionRules | null;
+  ordered?: readonly OrderedPair[];
+}
+
+/** The target's copy as a point's run reads it: a data file's relative path made absolute (run-sweep.ts). */
+export function pointTargetDocument(point: Pick<SweepPoint, 'target'>, baseTargetFile: string): Record<string, unknown> {
+  const target = structuredClone(point.target);
+  const correlators = target.targetCorrelators as Record<string, unknown> | undefined;
+  if (correlators && typeof correlators.file === 'string' && !correlators.file.startsWith('/')) {
+    correlators.file = join(dirname(baseTargetFile), correlators.file);
+  }
+  return target;
+}
+
+/** Pointer tokens as path segments of the document they address (array indices as numbers). */
+function pointerSegments(document: unknown, pointer: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  let current = document;
+  for (const token of parsePointer(pointer)) {
+    const segment: PathSegment = Array.isArray(current) && /^\d+$/.test(token) ? Number(token) : token;
+    segments.push(segment);
+    current = current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[segment] : undefined;
+  }
+  return segments;
+}
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/** Where in the sweep file the value of parameter `position` for this point was written. */
+function valueLocation(loaded: LoadedSweep, position: number, point: SweepPoint): string {
+  const parameter = loaded.sweep.vary.parameters[position]!;
+  const name = loaded.plan.parameters[position]!.name;
+  if (parameter.values) {
+    const value = point.values[name];
+    const index = parameter.values.findIndex((candidate) => JSON.stringify(candidate) === JSON.stringify(value));
+    return `vary.parameters[${position}].values${index >= 0 ? `[${index}]` : ''}`;
+  }
+  return `vary.parameters[${position}].range`;
+}
+
+function describePoint(point: SweepPoint): string {
+  return `point ${point.index} (${point.id})`;
+}
+
+/** Map a problem of the point's document at `documentPath` to the sweep file, or null when the base file owns it. */
+function locateInSweep(loaded: LoadedSweep, point: SweepPoint, root: 'target' | 'options', documentPath: string): { path: string; value: unknown } | null {
+  const document = { target: point.target, options: point.options };
+  for (let position = loaded.plan.parameters.length - 1; position >= 0; position--) {
+    const parameter = loaded.plan.parameters[position]!;
+    const segments = pointerSegments(document, parameter.pointer);
+    if (segments[0] !== root) continue;
+    const relative = formatPath(segments.slice(1));
+    if (under(documentPath, relative) || under(relative, documentPath)) return { path: valueLocation(loaded, position, point), value: point.values[parameter.name] };
+  }
+  return null;
+}
+
+/** Throws one NnftError listing every invalid point; returns when every point can run. */
+export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepOptions = {}): Promise<void> {
+  const file = loaded.file;
+  // The base target first: its own problems are reported in its own file, at its own paths.
+  await loadTarget(loaded.targetFile);
+  const rules = options.optionRules === undefined ? DESIGN_OPTION_RULES : options.optionRules;
+  const ordered = options.ordered ?? (options.optionRules === undefined ? DESIGN_OPTION_ORDER : []);
+  const issues: InputIssue[] = [];
+  let invalidPoints = 0;
+  const seen = new Set<string>();
+  const add = (issue: InputIssue): void => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    issues.push(issue);
+  };
+  for (const point of loaded.plan.points) {
+    const pointIssues: InputIssue[] = [];
+    if (rules) {
+      const known = Object.keys(rules);
+      for (const key of Object.keys(point.options)) {
+        if (key in rules) continue;
+        const located = locateInSweep(loaded, point, 'options', key);
+        const suggestion = didYouMean(key, known);
+        pointIssues.push({
+          path: located ? located.path.replace(/\.values(\[\d+\])?$|\.range$/, '.pointer') : `options.${key}`,
+          message: `"${key}" is not a design option`,
+          hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}known options: ${known.join(', ')}`,
+          severity: 'error',
+        });
+      }
+      const checked = checkOptionValues(point.options, rules, { where: (key) => `options.${key}`, fromText: false, ordered });
+      for (const issue of checked.issues) {
+        const key = issue.path.slice('options.'.length);
+        const located = locateInSweep(loaded, point, 'options', key);
+        pointIssues.push(located ? { ...issue, path: located.path, message: `${describePoint(point)} sets options.${key}: ${issue.message}` } : issue);
+      }
+    }
+    try {
+      await loadTargetText(JSON.stringify(pointTargetDocument(point, loaded.targetFile)), { file: loaded.targetFile, sha256: null, absolutePath: loaded.targetFile });
+    } catch (error) {
+      if (!isNnftError(error) || error.issues.length === 0) {
+        if (isNnftError(error)) pointIssues.push({ path: 'vary.parameters', message: `${describePoint(point)}: its target is refused: ${error.message}`, ...(error.hint ? { hint: error.hint } : {}), severity: 'error' });
+        else throw error;
+      }
+      for (const issue of isNnftError(error) ? error.issues : []) {
+        if (issue.severity === 'warning') continue;
+        const located = locateInSweep(loaded, point, 'target', issue.path);
+        const { line: _line, column: _column, ...rest } = issue;
+        pointIssues.push(
+          located
+            ? { ...rest, path: located.path, message: `${describePoint(point)} sets ${JSON.stringify(located.value)}, so its target's ${issue.path} ${issue.message}` }
+            : { ...rest, path: 'target', message: `${describePoint(point)}: the target's ${issue.path} ${issue.message}` },
+        );
+      }
+    }
+    if (pointIssues.length === 0) continue;
+    invalidPoints++;
+    if (invalidPoints <= LISTED_POINTS) pointIssues.forEach(add);
+  }
+  if (invalidPoints === 0) return;
+  const total = loaded.plan.points.length;
+  throw new NnftError('E_SEMANTIC', `${invalidPoints} of ${total} sweep point${total === 1 ? '' : 's'} cannot run as written (nothing was run or written)`, {
+    file,
+    issues: invalidPoints > LISTED_POINTS ? [...issues, { path: 'vary.parameters', message: `and ${invalidPoints - LISTED_POINTS} more invalid points`, severity: 'error' }] : issues,
+    hint: 'fix the values marked ✖ (docs/sweeps-and-reports.md; the target ranges are in docs/target-format.md), then check again with nnft sweep --dry-run',
+  });
+}
