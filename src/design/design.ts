@@ -24,14 +24,15 @@ import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import { defaultResolution } from '../densities/interaction-grid.js';
-import { estimateSpec } from '../spec/estimate-spec.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
 import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup, type MomentaChoice } from './design-setup.js';
-import { compareCorrelators, type CorrelatorComparison } from './compare-correlators.js';
+import type { CorrelatorComparison } from './compare-correlators.js';
 import { fitOnSample, type FitState } from './fit-on-sample.js';
 import type { StopReason } from './optimise-saa.js';
-import { exactSpecCorrelators } from './exact-correlators.js';
+import { CONSISTENCY_P_VALUE, validateDesign, type OrderResolution, type TrialStatus } from './validate-design.js';
+import { targetSystematics } from './target-systematics.js';
+import type { Consistency } from './consistency.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 import { networkReference } from './network-reference.js';
 
@@ -40,8 +41,10 @@ export interface DesignOptions {
   width?: number | 'auto';
   /** Networks per optimisation step. */
   ensembleSize?: number;
-  /** Networks in each validation estimate. */
+  /** Networks in each validation estimate (a pilot: grown to resolve the tolerance). */
   validationEnsembleSize?: number;
+  /** Largest validation estimate per width; beyond it the verdict is "unresolved". */
+  maxValidationEnsembleSize?: number;
   seed?: number;
   tolerance?: number;
   maxSteps?: number;
@@ -67,10 +70,14 @@ export interface DesignOptions {
   signal?: AbortSignal;
 }
 
+/** Smallest chunk of a validation estimate (see validationBatches). */
+const VALIDATION_CHUNK = 1000;
+
 export const DESIGN_DEFAULTS = {
   /** Networks in the fixed design sample. */
   ensembleSize: 100_000,
   validationEnsembleSize: 100_000,
+  maxValidationEnsembleSize: 1_000_000,
   seed: 1,
   tolerance: 0.05,
   maxSteps: 40,
@@ -79,11 +86,20 @@ export const DESIGN_DEFAULTS = {
 } as const;
 
 export interface WidthTrial extends WidthTrialOutcome {
+  /** met / not-met / unresolved (validate-design.ts). */
+  status: TrialStatus;
+  /** Why the trial is not met or unresolved. */
+  reasons: string[];
+  /** The validation estimate against the target: chi^2/dof, p-value, worst pull. */
+  consistency: Consistency;
+  resolution: OrderResolution[];
+  /** Validation networks that resolve every order at this width. */
+  requiredValidationEnsembleSize: number;
   parameters: Record<string, number>;
   stopReason: StopReason;
   steps: number;
   comparison: CorrelatorComparison;
-  validation: { seed: number; ensembleSize: number; effectiveSampleSize: unknown };
+  validation: { seed: number; ensembleSize: number; batches: number; effectiveSampleSize: unknown };
   achieved: CorrelatorResult;
   spec: NnftSpec;
   /** The fixed-sample fit (sample-average designs): sample size, its noise at the answer, chi^2. */
@@ -92,14 +108,20 @@ export interface WidthTrial extends WidthTrialOutcome {
 
 export interface DesignResult extends CorrelatorResult {
   kind: 'design';
-  status: 'met' | 'not-met' | 'interrupted';
+  status: 'met' | 'not-met' | 'unresolved' | 'interrupted';
+  /** Why the reported width is not met or unresolved (empty when met). */
+  reasons: string[];
+  /** The reported width's validation against the target (chi^2 with the batch covariance, p-value, worst pull). */
+  consistency: Consistency | null;
+  /** Largest relative error over the orders at the reported width. */
+  relativeError: number | null;
   target: CorrelatorResult;
   achieved: CorrelatorResult | null;
   width: number | null;
   parameters: Record<string, number> | null;
   tolerance: number;
   comparison: CorrelatorComparison | null;
-  widthCurve: { width: number; relativeError: number; relativeErrorStderr: number; met: boolean; stopReason: StopReason; steps: number }[];
+  widthCurve: { width: number; relativeError: number; relativeErrorStderr: number; met: boolean; status: TrialStatus; chiSquaredPerDof: number; pValue: number; stopReason: StopReason; steps: number }[];
   specPath: string | null;
   runDirectory: string | null;
   notes: string[];
@@ -144,6 +166,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const settings = {
     ensembleSize: options.ensembleSize ?? DESIGN_DEFAULTS.ensembleSize,
     validationEnsembleSize: options.validationEnsembleSize ?? DESIGN_DEFAULTS.validationEnsembleSize,
+    maxValidationEnsembleSize: Math.max(options.validationEnsembleSize ?? DESIGN_DEFAULTS.validationEnsembleSize, options.maxValidationEnsembleSize ?? DESIGN_DEFAULTS.maxValidationEnsembleSize),
     seed: options.seed ?? DESIGN_DEFAULTS.seed,
     tolerance: options.tolerance ?? DESIGN_DEFAULTS.tolerance,
     maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
@@ -181,7 +204,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
   for (const note of setup.notes) onEvent({ type: 'info', message: note });
   const names = parameterNames(setup.model);
-  const orders = [...theory.connectedOrders];
+  const orders: number[] = [...theory.connectedOrders];
   const evenOnly = setup.terms.every((term) => term.kind !== 'local' || term.power % 2 === 0);
 
   const config = {
@@ -208,42 +231,62 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
   let interrupted = false;
 
-  /** Validation with a fresh seed and a larger ensemble: what the design reports. */
+  // The validation estimate's covariance comes from its batches: enough of them that the jackknife
+  // covariance of every compared value is invertible with room to spare (Hotelling's law needs
+  // batches > values), but each batch is at least one chunk of VALIDATION_CHUNK networks (a batch is
+  // a set of whole chunks; smaller chunks cost throughput).
+  const tupleCount = target.correlators.filter((block) => orders.includes(block.order)).reduce((sum, block) => sum + block.values.length, 0);
+  const validationBatches = Math.max(32, Math.min(256, 3 * tupleCount, Math.floor(settings.validationEnsembleSize / VALIDATION_CHUNK)));
+  const systematics = targetSystematics(theory, target, orders);
+  for (const systematic of systematics) onEvent({ type: 'info', message: `named systematic of the target: ${systematic.name}` });
+
+  /** Validation with a fresh seed, sized to resolve the tolerance: what the design reports. */
   const validate = async (width: number, parameters: readonly number[], stopReason: StopReason, steps: number, fit: WidthTrial['fit'] | null): Promise<WidthTrial> => {
-    const spec = specFromParameters(theory, setup, width, parameters, resolution);
-    const validationSeed = deriveSeed(settings.seed, 'design/validation', width);
-    onEvent({ type: 'info', message: `width ${width}: validating on ${settings.validationEnsembleSize} fresh networks` });
-    const estimated = await estimateSpec(spec, { ensembleSize: settings.validationEnsembleSize, seed: validationSeed, ...(options.workers ? { workers: options.workers } : {}) });
-    // An undeformed network's correlators are known in closed form at any width: judge the tolerance
-    // on them (no sampling noise in the max over tuples), and report the fresh-seed estimate's
-    // agreement with them as the independent check.
-    let achieved = estimated;
-    if (setup.terms.length === 0) {
-      const exact = exactSpecCorrelators(spec, orders);
-      const check = compareCorrelators(estimated, exact, orders);
-      achieved = { ...exact, validationEstimate: { ...estimated, agreement: { chiSquared: check.chiSquared, degreesOfFreedom: check.degreesOfFreedom } } };
-      onEvent({ type: 'info', message: `width ${width}: the fresh-seed estimate agrees with the closed-form correlators: chi2/dof ${(check.chiSquared / check.degreesOfFreedom).toFixed(2)} (${check.degreesOfFreedom} values)` });
-    }
-    const comparison = compareCorrelators(achieved, target, orders);
+    const designed = specFromParameters(theory, setup, width, parameters, resolution);
+    const spec: NnftSpec = { ...designed, estimation: { ...designed.estimation, batches: validationBatches } };
+    const outcome = await validateDesign({
+      spec,
+      target,
+      orders,
+      tolerance: settings.tolerance,
+      ensembleSize: settings.validationEnsembleSize,
+      maxEnsembleSize: settings.maxValidationEnsembleSize,
+      rootSeed: settings.seed,
+      width,
+      systematics,
+      free: setup.terms.length === 0,
+      ...(options.workers ? { workers: options.workers } : {}),
+      backend: backend.name as BackendRequest,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent,
+    });
+    const { comparison, consistency: check } = outcome;
     const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
     const trial: WidthTrial = {
       width,
       relativeError: comparison.worstRelativeError,
       relativeErrorStderr,
-      met: comparison.worstRelativeError <= settings.tolerance,
+      met: outcome.status === 'met',
+      status: outcome.status,
+      reasons: outcome.reasons,
+      consistency: check,
+      resolution: outcome.resolution,
+      requiredValidationEnsembleSize: outcome.requiredEnsembleSize,
       parameters: recordFromValues(setup.model, parameters),
       stopReason: stopReason,
       steps: steps,
       comparison,
-      validation: { seed: validationSeed, ensembleSize: settings.validationEnsembleSize, effectiveSampleSize: estimated.effectiveSampleSize },
-      achieved,
+      validation: { seed: outcome.seed, ensembleSize: outcome.ensembleSize, batches: validationBatches, effectiveSampleSize: outcome.estimate.effectiveSampleSize },
+      achieved: outcome.achieved,
       spec,
       ...(fit ? { fit } : {}),
     };
     onEvent({
       type: 'info',
-      message: `width ${width}: relative error ${comparison.worstRelativeError.toFixed(4)} ± ${relativeErrorStderr.toFixed(4)} (tolerance ${settings.tolerance}) → ${trial.met ? 'met' : 'not met'}`,
+      message: `width ${width}: ${headline(trial, settings.tolerance)}`,
+      data: { width, status: trial.status, relativeError: trial.relativeError, chiSquaredPerDof: check.chiSquaredPerDof, pValue: check.pValue, worstPull: check.worstPull.pull },
     });
+    for (const reason of outcome.reasons) onEvent({ type: 'info', message: `width ${width}: ${reason}` });
     checkpoint.trials.push(trial);
     checkpoint.current = null;
     if (run) await run.writeCheckpoint(checkpoint);
@@ -305,7 +348,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   let chosen: WidthTrial | null = null;
   try {
     if (settings.width === 'auto') {
-      const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8 });
+      const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8, stop: (trial) => trial.status === 'unresolved' });
       chosen = search.chosen;
     } else {
       chosen = await runAtWidth(settings.width);
@@ -315,7 +358,11 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   }
   // Report the best trial even when none met the tolerance.
   const trials = checkpoint.trials;
-  const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => a.relativeError - b.relativeError)[0]! : null);
+  // Report the met width, else the best: a consistent trial before an inconsistent one, then the
+  // smallest relative error.
+  const rank = (trial: WidthTrial) => (trial.consistency.pValue >= CONSISTENCY_P_VALUE ? 0 : 1);
+  const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => rank(a) - rank(b) || a.relativeError - b.relativeError)[0]! : null);
+  const status: DesignResult['status'] = interrupted ? 'interrupted' : chosen?.met ? 'met' : reported?.status === 'unresolved' ? 'unresolved' : 'not-met';
 
   let specPath: string | null = null;
   const provenanceSpec = reported
@@ -333,9 +380,9 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
             'Euclidean; S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2 + sum (g_n/n!) int_V phi^n; sharp cutoff |p| < Lambda; connected correlators are joint cumulants; errors are one standard error (docs/conventions.md)',
           parameters: reported.parameters,
           tolerance: settings.tolerance,
-          validation: { ...reported.validation, relativeError: reported.relativeError, relativeErrorStderr: reported.relativeErrorStderr, met: reported.met },
+          validation: { ...reported.validation, status: reported.status, relativeError: reported.relativeError, relativeErrorStderr: reported.relativeErrorStderr, met: reported.met, consistency: reported.consistency, reasons: reported.reasons },
           achievedVsTarget: reported.comparison.orders.map((order) => ({ order: order.order, relativeError: order.relativeError, rows: order.rows })),
-          widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met })),
+          widthCurve: trials.map((trial) => ({ width: trial.width, status: trial.status, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, met: trial.met })),
           notes: setup.notes,
         },
         estimation: { ...reported.spec.estimation, ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
@@ -348,7 +395,10 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     nnftResult: RESULT_VERSION,
     kind: 'design',
     // A fixed width is always 'chosen'; whether it met the tolerance is the trial's verdict.
-    status: interrupted ? 'interrupted' : chosen?.met ? 'met' : 'not-met',
+    status,
+    reasons: reported && !reported.met ? reported.reasons : [],
+    consistency: reported?.consistency ?? null,
+    relativeError: reported?.relativeError ?? null,
     points: theory.points.map((point) => [...point]),
     correlators: reported?.achieved.correlators ?? [],
     target,
@@ -357,18 +407,33 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
     parameters: reported?.parameters ?? null,
     tolerance: settings.tolerance,
     comparison: reported?.comparison ?? null,
-    widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, stopReason: trial.stopReason, steps: trial.steps })),
+    widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, status: trial.status, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, stopReason: trial.stopReason, steps: trial.steps })),
     specPath,
     runDirectory: run?.path ?? null,
     method: 'Levenberg-Marquardt on one fixed sample of networks (sample-average approximation: exact correlators and Jacobian from cached per-network monomials and deformation integrals), then a minimax (Lawson) polish of the relative errors; validation on a fresh seed',
     backend: backend.name,
     seed: settings.seed,
     ensembleSize: settings.ensembleSize,
-    validationEnsembleSize: settings.validationEnsembleSize,
+    /** Networks of the reported width's validation (the pilot size, grown to resolve the tolerance). */
+    validationEnsembleSize: reported?.validation.ensembleSize ?? settings.validationEnsembleSize,
     seconds: (Date.now() - started) / 1000,
     notes: [...setup.notes],
     targetSha256: theory.source.sha256 ?? sha256Hex(JSON.stringify(theorySummary(theory))),
   };
   if (run && !interrupted) await run.writeJson('result.json', result);
   return result;
+}
+
+/**
+ * One line a physicist can read: status, tolerance, achieved relative error, the validation's
+ * chi^2/dof with its p-value against the target, and the worst pull.
+ */
+export function headline(trial: Pick<WidthTrial, 'status' | 'relativeError' | 'relativeErrorStderr' | 'consistency' | 'validation'>, tolerance: number): string {
+  const check = trial.consistency;
+  const verdict = trial.status === 'met' ? 'met' : trial.status === 'unresolved' ? 'UNRESOLVED' : 'NOT met';
+  return (
+    `${verdict}: tolerance ${tolerance}, relative error ${trial.relativeError.toFixed(4)} ± ${trial.relativeErrorStderr.toFixed(4)}, ` +
+    `validation chi2/dof ${Number.isFinite(check.chiSquaredPerDof) ? check.chiSquaredPerDof.toFixed(2) : String(check.chiSquaredPerDof)} (${check.degreesOfFreedom} dof, ${check.law}), ` +
+    `p = ${check.pValue.toPrecision(2)}, worst pull ${check.worstPull.pull.toFixed(1)} (G_c${check.worstPull.order}[${check.worstPull.indices.join(',')}]), ${trial.validation.ensembleSize} networks`
+  );
 }

@@ -23,6 +23,11 @@ export interface WidthSearchSettings {
   granularity: number;
 }
 
+export interface WidthSearchHooks<Trial> {
+  /** Stop searching after this trial (for example: its statistics cannot resolve the tolerance, and no width will). */
+  stop?: (trial: Trial) => boolean;
+}
+
 export interface WidthSearchResult<Trial extends WidthTrialOutcome> {
   chosen: Trial | null;
   trials: Trial[];
@@ -34,7 +39,7 @@ function roundWidth(width: number, granularity: number): number {
 
 export async function searchWidth<Trial extends WidthTrialOutcome>(
   runAtWidth: (width: number) => Promise<Trial>,
-  settings: WidthSearchSettings,
+  settings: WidthSearchSettings & WidthSearchHooks<Trial>,
 ): Promise<WidthSearchResult<Trial>> {
   const trials: Trial[] = [];
   const tried = new Map<number, Trial>();
@@ -57,7 +62,7 @@ export async function searchWidth<Trial extends WidthTrialOutcome>(
       break;
     }
     failing = width;
-    if (width >= settings.maxWidth) break;
+    if (width >= settings.maxWidth || settings.stop?.(trial)) break;
     width = Math.min(settings.maxWidth, roundWidth(width * 2, settings.granularity));
   }
   if (!passing) return { chosen: null, trials };
@@ -67,6 +72,7 @@ export async function searchWidth<Trial extends WidthTrialOutcome>(
     if (middle <= failing || middle >= passing.width) break;
     const trial = await attempt(middle);
     if (trial.met) passing = trial;
+    else if (settings.stop?.(trial)) break;
     else failing = middle;
   }
   return { chosen: passing, trials };

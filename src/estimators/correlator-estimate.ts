@@ -36,6 +36,11 @@ export interface OrderEstimate {
   readonly varianceReduction: number[];
   /** Regression coefficient of the control variate (0 where the plain estimator is reported). */
   readonly controlVariateCoefficient: number[];
+  /**
+   * Delete-one-batch jackknife replicates of each reported value ([value][batch]): with them any
+   * covariance between values follows, C_ij = (B-1)/B sum_b (r_ib - mean_i)(r_jb - mean_j).
+   */
+  readonly replicates: number[][];
   /** Which estimator each value uses. */
   readonly estimator: ('plain' | 'control-variate' | 'symmetry-average' | 'control-variate+symmetry-average')[];
 }
@@ -152,7 +157,7 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
   const orders: OrderEstimate[] = [];
   for (const order of options.orders) {
     const indices = indexTuples(options.pointCount, order);
-    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [] };
+    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [], replicates: [] };
     for (const tuple of indices) {
       // The reference: the plain estimator at the requested points only (image 0).
       let singleFull = 0;
@@ -186,6 +191,7 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       result.plainStderr.push(singleError);
       let value = plainFull;
       let error = jackknifeError(plainFull, plainReplicates);
+      let reported = plainReplicates;
       let beta = 0;
       if (cvAvailable) {
         // The correction delta = cv - plain has zero mean under the base ensemble; scale it by the
@@ -194,8 +200,10 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
         const deltaReplicates = cvReplicates.map((cv, b) => cv - plainReplicates[b]!);
         beta = regressionCoefficient(plainReplicates, deltaReplicates);
         value = plainFull + beta * (cvFull - plainFull);
-        error = jackknifeError(value, plainReplicates.map((plain, b) => plain + beta * deltaReplicates[b]!));
+        reported = plainReplicates.map((plain, b) => plain + beta * deltaReplicates[b]!);
+        error = jackknifeError(value, reported);
       }
+      result.replicates.push(reported);
       result.values.push(value);
       result.stderr.push(error);
       result.varianceReduction.push(error > 0 ? (singleError / error) ** 2 : Number.POSITIVE_INFINITY);

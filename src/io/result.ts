@@ -16,6 +16,11 @@ export interface CorrelatorBlock {
   values: number[];
   /** One standard error per value; 0 for exact values. */
   stderr: number[];
+  /**
+   * Monte Carlo estimates: the delete-one-batch jackknife replicates of each value ([value][batch]),
+   * from which any covariance between values follows (design/consistency.ts, docs/design.md).
+   */
+  replicates?: number[][];
 }
 
 export interface CorrelatorResult {
