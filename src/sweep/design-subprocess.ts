@@ -6,17 +6,13 @@
 import { fileURLToPath } from 'node:url';
 import type { SweepPointInput, SweepPointRunner } from './run-sweep.js';
 import { createSubprocessPointRunner } from './subprocess-point-runner.js';
+import { DESIGN_OPTION_RULES } from './design-options.js';
+import { flagOf, kebabCase } from '../io/option-rules.js';
 
-/** Sweep option key -> `nnft design` flag, where the two names differ. */
-const FLAG_NAMES: Record<string, string> = {
-  ensembleSize: 'ensemble',
-  validationEnsembleSize: 'validation-ensemble',
-  amplitudeLaw: 'amplitude',
-  timeLimitSeconds: 'time-limit',
-};
-
-function kebabCase(key: string): string {
-  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+/** Sweep option key -> `nnft design` flag: the design option table's flag names (src/sweep/design-options.ts). */
+function designFlag(key: string): string {
+  const rule = DESIGN_OPTION_RULES[key];
+  return rule ? flagOf(key, rule) : `--${kebabCase(key)}`;
 }
 
 /** The `nnft design` arguments for one point: target file, option flags, and --out or --resume. */
@@ -24,7 +20,7 @@ export function designCommandArguments(input: SweepPointInput, runDirectory: str
   const args = ['design', input.targetFile];
   for (const [key, value] of Object.entries(input.options)) {
     if (value === undefined || value === null) continue;
-    const flag = `--${FLAG_NAMES[key] ?? kebabCase(key)}`;
+    const flag = designFlag(key);
     if (typeof value === 'boolean') {
       args.push(value ? flag : `--no-${flag.slice(2)}`);
     } else {

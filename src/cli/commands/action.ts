@@ -123,7 +123,7 @@ async function explicitPoints(text: string, dimension: number, cwd: string): Pro
     const document = await readPointsDocument(path, text);
     const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
     const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length === dimension && point.every((value) => typeof value === 'number' && Math.abs(value) <= MAX_COORDINATE));
-    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point, each within ±${MAX_COORDINATE}`, severity: 'error' }] });
+    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point, each within ±${MAX_COORDINATE}`, severity: 'error' }], hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list' });
     return points as number[][];
   }
   if (dimension !== 1) throw usage(`--points x1,x2,... is for d = 1; this input has d = ${dimension}`, 'give a JSON file with the points');

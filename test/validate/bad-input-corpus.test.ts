@@ -1,0 +1,335 @@
+/**
+ * A corpus of bad inputs a new user writes, across every command and file kind: each must exit 2
+ * with the file name (or the flag), the JSON path or flag at fault, a hint, no stack trace, no NaN,
+ * no "internal error", and no file written. Fixtures are generated in a temporary directory per
+ * case; the CLI runs in-process (test/helpers/cli-capture.ts). Ranges: docs/target-format.md,
+ * docs/sweeps-and-reports.md.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/run-cli.js';
+import { captureCli } from '../helpers/cli-capture.js';
+import { loadSchema } from '../../src/schema/validate-against-schema.js';
+import { DESIGN_OPTION_RULES } from '../../src/sweep/design-options.js';
+
+type Json = Record<string, any>;
+
+const baseTarget = (): Json => ({
+  nnftTarget: 1,
+  name: 'corpus',
+  dimension: 1,
+  action: { free: { kind: 'klein-gordon', mass: 1 }, interactions: [{ kind: 'local', power: 4, coupling: 0.5 }] },
+  regulator: { momentumCutoff: null },
+  observables: { points: [[-0.5], [0], [0.5]], connected: [2, 4] },
+});
+
+const baseSpec = (): Json => ({
+  nnftSpec: 1,
+  name: 'corpus-spec',
+  dimension: 1,
+  architecture: { kind: 'cos-net', width: 4, mass: 1, momentumCutoff: null, alpha: 0, amplitude: { law: 'gaussian' } },
+  observables: { points: [[0], [0.5]], connected: [2, 4] },
+  estimation: { ensembleSize: 1000, seed: 1 },
+});
+
+const baseSweep = (): Json => ({
+  nnftSweep: 1,
+  name: 'corpus-sweep',
+  target: 'target.json',
+  options: { width: 8, maxSteps: 0, ensembleSize: 1000, validationEnsembleSize: 1000 },
+  vary: { parameters: [{ name: 'coupling', pointer: '/target/action/interactions/0/coupling', values: [0.1, 0.5] }] },
+});
+
+function edit(document: Json, change: (document: Json) => void): Json {
+  const copy = structuredClone(document);
+  change(copy);
+  return copy;
+}
+
+/** Bytes of a file: a JSON document, raw text, or raw bytes. */
+type Content = Json | string | Buffer;
+
+interface Case {
+  name: string;
+  /** argv; FILE names the case's main file (written from `file`), DIR the temp directory. */
+  argv: string[];
+  file?: Content;
+  fileName?: string;
+  /** Other files in the temp directory. */
+  extra?: Record<string, Content>;
+  /** The file the message must name (default: fileName; null for a bad flag, which names the flag). */
+  named?: string | null;
+  /** Texts the output must contain: the flag or JSON path at fault. */
+  expect: (string | RegExp)[];
+}
+
+const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+const utf16le = (text: string, bom: boolean): Buffer => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
+const utf16be = (text: string): Buffer => {
+  const little = Buffer.from(text, 'utf16le');
+  const big = Buffer.alloc(little.length);
+  for (let i = 0; i < little.length; i += 2) {
+    big[i] = little[i + 1]!;
+    big[i + 1] = little[i]!;
+  }
+  return Buffer.concat([Buffer.from([0xfe, 0xff]), big]);
+};
+const utf32le = (text: string): Buffer => {
+  const bytes: number[] = [0xff, 0xfe, 0, 0];
+  for (const character of text) bytes.push(character.codePointAt(0)!, 0, 0, 0);
+  return Buffer.from(bytes);
+};
+const utf32beNoBom = (text: string): Buffer => {
+  const bytes: number[] = [];
+  for (const character of text) bytes.push(0, 0, 0, character.codePointAt(0)!);
+  return Buffer.from(bytes);
+};
+
+const cases: Case[] = [];
+
+// ---- flags, every command -------------------------------------------------------------------------
+const designFlagCases: [string[], string][] = [
+  [['--ensemble', '0'], '--ensemble'],
+  [['--ensemble', 'abc'], '--ensemble'],
+  [['--ensemble', '1e12'], '--ensemble'],
+  [['--ensemble', '1.5'], '--ensemble'],
+  [['--ensemble', '-1'], '--ensemble'],
+  [['--ensemble', '0x10'], '--ensemble'],
+  [['--validation-ensemble', '1'], '--validation-ensemble'],
+  [['--seed', '-1'], '--seed'],
+  [['--seed', '1.5'], '--seed'],
+  [['--seed', 'abc'], '--seed'],
+  [['--seed', '1', '--seed', '2'], '--seed'],
+  [['--max-steps', '-1'], '--max-steps'],
+  [['--max-steps', '2.5'], '--max-steps'],
+  [['--time-limit', '-5'], '--time-limit'],
+  [['--time-limit', '0'], '--time-limit'],
+  [['--time-limit', 'soon'], '--time-limit'],
+  [['--min-width', '100', '--max-width', '50'], '--min-width'],
+  [['--min-width', '2000'], '--min-width'],
+  [['--max-width', '1e9'], '--max-width'],
+  [['--width', '0'], '--width'],
+  [['--width', 'wide'], '--width'],
+  [['--width', '12.5'], '--width'],
+  [['--tolerance', '0'], '--tolerance'],
+  [['--tolerance', '-0.1'], '--tolerance'],
+  [['--workers', '0'], '--workers'],
+  [['--amplitude', 'triangular'], 'amplitude'],
+];
+for (const [flags, flag] of designFlagCases) {
+  cases.push({ name: `design ${flags.join(' ')}`, argv: ['design', 'FILE', '--out', 'DIR/run', ...flags], file: baseTarget(), fileName: 'target.json', named: null, expect: [flag] });
+}
+const otherFlagCases: [string, string[], string, Content, string][] = [
+  ['target', ['--seed', '-1'], '--seed', baseTarget(), 'target.json'],
+  ['target', ['--seed', '1.5'], '--seed', baseTarget(), 'target.json'],
+  ['target', ['--width', '0', '--method', 'network'], '--width', baseTarget(), 'target.json'],
+  ['target', ['--ensemble', 'abc', '--method', 'network'], '--ensemble', baseTarget(), 'target.json'],
+  ['target', ['--checkpoint', ''], '--checkpoint', baseTarget(), 'target.json'],
+  ['estimate', ['--ensemble', '1'], '--ensemble', baseSpec(), 'spec.json'],
+  ['estimate', ['--ensemble', '1e12'], '--ensemble', baseSpec(), 'spec.json'],
+  ['estimate', ['--seed', 'abc'], '--seed', baseSpec(), 'spec.json'],
+  ['estimate', ['--workers', '0'], '--workers', baseSpec(), 'spec.json'],
+  ['export', ['--count', '0', '--format', 'json', '--out', 'DIR/net'], '--count', baseSpec(), 'spec.json'],
+  ['export', ['--count', 'ten', '--format', 'json', '--out', 'DIR/net'], '--count', baseSpec(), 'spec.json'],
+  ['export', ['--count', '30', '--pool', '10', '--format', 'json', '--out', 'DIR/net'], '--count', baseSpec(), 'spec.json'],
+  ['export', ['--count', '3', '--sweeps', '0', '--format', 'json', '--out', 'DIR/net'], '--sweeps', baseSpec(), 'spec.json'],
+  ['export', ['--count', '3', '--seed', '-2', '--format', 'json', '--out', 'DIR/net'], '--seed', baseSpec(), 'spec.json'],
+  ['action', ['--replicas', '0'], '--replicas', baseSpec(), 'spec.json'],
+  ['action', ['--replicas', '500'], '--replicas', baseSpec(), 'spec.json'],
+  ['action', ['--nominal-error', '0'], '--nominal-error', baseSpec(), 'spec.json'],
+  ['action', ['--nominal-error', '1'], '--nominal-error', baseSpec(), 'spec.json'],
+  ['action', ['--mass', '0'], '--mass', baseSpec(), 'spec.json'],
+  ['action', ['--mass', '1e308'], '--mass', baseSpec(), 'spec.json'],
+  ['action', ['--mass', 'abc'], '--mass', baseSpec(), 'spec.json'],
+  ['action', ['--width-hint', '0'], '--width-hint', baseSpec(), 'spec.json'],
+  ['action', ['--ensemble', '1'], '--ensemble', baseSpec(), 'spec.json'],
+  ['action', ['--grid=-1,1e308,0.5'], '--grid', baseSpec(), 'spec.json'],
+  ['sweep', ['--parallel', '0', '--out', 'DIR/out'], '--parallel', baseSweep(), 'sweep.json'],
+  ['sweep', ['--parallel', 'abc', '--out', 'DIR/out'], '--parallel', baseSweep(), 'sweep.json'],
+  ['sweep', ['--parallel', '1.5', '--out', 'DIR/out'], '--parallel', baseSweep(), 'sweep.json'],
+  ['sweep', ['--shard', '5/2', '--out', 'DIR/out'], 'shard', baseSweep(), 'sweep.json'],
+  ['report', ['--out', ''], '--out', baseTarget(), 'target.json'],
+];
+for (const [command, flags, flag, file, fileName] of otherFlagCases) {
+  cases.push({ name: `${command} ${flags.join(' ')}`, argv: [command, 'FILE', ...flags], file, fileName, named: null, expect: [flag], ...(command === 'sweep' ? { extra: { 'target.json': baseTarget() } } : {}) });
+}
+cases.push({ name: 'doctor --backend gpu', argv: ['doctor', '--backend', 'gpu'], expect: ['backend'] });
+
+// ---- target files: finite-but-absurd numbers, resources, encodings, nesting ------------------------
+const targetCases: [string, (target: Json) => void, string][] = [
+  ['mass 1e308', (t) => (t.action.free.mass = 1e308), 'action.free.mass'],
+  ['denormal mass', (t) => (t.action.free.mass = 5e-324), 'action.free.mass'],
+  ['mass 1e-5', (t) => (t.action.free.mass = 1e-5), 'action.free.mass'],
+  ['mass 1e5', (t) => (t.action.free.mass = 1e5), 'action.free.mass'],
+  ['coupling 1e308', (t) => (t.action.interactions[0].coupling = 1e308), 'action.interactions[0].coupling'],
+  ['coupling -1e308', (t) => (t.action.interactions[0].coupling = -1e308), 'action.interactions[0].coupling'],
+  ['denormal coupling', (t) => (t.action.interactions[0].coupling = 1e-320), 'action.interactions[0].coupling'],
+  ['point at 1e308', (t) => (t.observables.points[1] = [1e308]), 'observables.points[1][0]'],
+  ['point at -1e5', (t) => (t.observables.points[2] = [-1e5]), 'observables.points[2][0]'],
+  ['cutoff 1e308', (t) => (t.regulator.momentumCutoff = 1e308), 'regulator.momentumCutoff'],
+  ['cutoff 1e-10', (t) => (t.regulator.momentumCutoff = 1e-10), 'regulator.momentumCutoff'],
+  ['region side 1e308', (t) => (t.regulator.interactionRegion = { kind: 'box', side: 1e308 }), 'regulator.interactionRegion.side'],
+  ['kernel width 1e308', (t) => (t.action.interactions = [{ kind: 'nonlocal-quartic', coupling: 0.5, kernel: { kind: 'gaussian', width: 1e308 } }]), 'action.interactions[0].kernel.width'],
+  ['kernel width 1e-320', (t) => (t.action.interactions = [{ kind: 'nonlocal-quartic', coupling: 0.5, kernel: { kind: 'gaussian', width: 1e-320 } }]), 'action.interactions[0].kernel.width'],
+  ['spectral basis 1e6', (t) => (t.targetCorrelators = { method: 'spectral', basisSize: 1000000 }), 'targetCorrelators.basisSize'],
+  ['spectral tolerance 1e-300', (t) => (t.targetCorrelators = { method: 'spectral', tolerance: 1e-300 }), 'targetCorrelators.tolerance'],
+  ['lattice 262144 sites', (t) => (t.targetCorrelators = { method: 'lattice', sites: 262144 }), 'targetCorrelators.sites'],
+  ['lattice sites not a power of two', (t) => (t.targetCorrelators = { method: 'lattice', sites: 48 }), 'targetCorrelators.sites'],
+  ['lattice 4096^3 sites', (t) => {
+    t.dimension = 3;
+    t.regulator.momentumCutoff = 5;
+    t.action.interactions[0].wickOrdered = true;
+    t.observables.points = [[0, 0, 0]];
+    t.targetCorrelators = { method: 'lattice', sites: 4096, spacing: 0.1 };
+  }, 'targetCorrelators.sites'],
+  ['lattice spacing 1e-10', (t) => (t.targetCorrelators = { method: 'lattice', spacing: 1e-10 }), 'targetCorrelators.spacing'],
+  ['lattice trajectories 1e12', (t) => (t.targetCorrelators = { method: 'lattice', trajectories: 1e12 }), 'targetCorrelators.trajectories'],
+  ['lattice seed 1e300', (t) => (t.targetCorrelators = { method: 'lattice', seed: 1e300 }), 'targetCorrelators.seed'],
+  ['data value 1e308', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 0]], values: [1e308], stderr: [0] }] }), 'targetCorrelators.correlators[0].values[0]'],
+  ['data stderr 1e308', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 0]], values: [0.5], stderr: [1e308] }] }), 'targetCorrelators.correlators[0].stderr[0]'],
+  ['data index 5000', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 5000]], values: [0.5], stderr: [0] }] }), 'targetCorrelators.correlators[0].indices[0][1]'],
+  ['1001 points', (t) => (t.observables.points = Array.from({ length: 1001 }, (_, i) => [i / 100])), 'observables.points'],
+  ['400 points at order 6', (t) => {
+    t.observables.points = Array.from({ length: 400 }, (_, i) => [i / 100]);
+    t.observables.connected = [2, 6];
+    t.action.interactions = [{ kind: 'local', power: 6, coupling: 0.5 }];
+  }, 'observables.points'],
+];
+for (const [name, change, path] of targetCases) {
+  cases.push({ name: `validate: ${name}`, argv: ['validate', 'FILE'], file: edit(baseTarget(), change), fileName: 'target.json', expect: [path] });
+}
+// The same files through the commands that compute with them: refused before any number is computed.
+for (const [name, change, path] of targetCases.slice(0, 12)) {
+  cases.push({ name: `target: ${name}`, argv: ['target', 'FILE'], file: edit(baseTarget(), change), fileName: 'target.json', expect: [path] });
+  cases.push({ name: `design: ${name}`, argv: ['design', 'FILE', '--out', 'DIR/run', '--max-steps', '0'], file: edit(baseTarget(), change), fileName: 'target.json', expect: [path] });
+}
+const targetText = JSON.stringify(baseTarget());
+const encodingCases: [string, Buffer | string, RegExp][] = [
+  ['UTF-16LE with BOM', utf16le(targetText, true), /UTF-16/],
+  ['UTF-16LE without BOM', utf16le(targetText, false), /UTF-16/],
+  ['UTF-16BE with BOM', utf16be(targetText), /UTF-16/],
+  ['UTF-32LE with BOM', utf32le(targetText), /UTF-32/],
+  ['UTF-32BE without BOM', utf32beNoBom(targetText), /UTF-32/],
+  ['Latin-1 bytes', Buffer.concat([Buffer.from('{"nnftTarget": 1, "name": "caf'), Buffer.from([0xe9]), Buffer.from('"}')]), /UTF-8/],
+  ['nested 100000 deep', nested(100000), /nested more than 64 levels/],
+  ['nested 65 deep in a key', `{"nnftTarget": 1, "description": ${nested(65)}}`, /nested more than 64 levels/],
+];
+for (const [name, content, message] of encodingCases) {
+  cases.push({ name: `validate: ${name}`, argv: ['validate', 'FILE'], file: content, fileName: 'target.json', expect: [message] });
+  cases.push({ name: `target --json: ${name}`, argv: ['target', 'FILE', '--json'], file: content, fileName: 'target.json', expect: [message] });
+}
+
+// ---- spec files, points files, correlator files -------------------------------------------------
+const specCases: [string, (spec: Json) => void, string][] = [
+  ['spec mass 1e308', (s) => (s.architecture.mass = 1e308), 'architecture.mass'],
+  ['spec denormal mass', (s) => (s.architecture.mass = 5e-324), 'architecture.mass'],
+  ['spec width 1e9', (s) => (s.architecture.width = 1e9), 'architecture.width'],
+  ['spec point 1e308', (s) => (s.observables.points[0] = [1e308]), 'observables.points[0][0]'],
+  ['spec ensemble 1e12', (s) => (s.estimation.ensembleSize = 1e12), 'estimation.ensembleSize'],
+  ['spec cutoff 1e308', (s) => (s.architecture.momentumCutoff = 1e308), 'architecture.momentumCutoff'],
+  ['spec deformation coupling 1e308', (s) => (s.deformation = { terms: [{ kind: 'local', power: 4, coupling: 1e308 }], region: { kind: 'box', side: 4 }, resolvedMomentum: 10 }), 'deformation.terms[0].coupling'],
+];
+for (const [name, change, path] of specCases) {
+  cases.push({ name: `estimate: ${name}`, argv: ['estimate', 'FILE'], file: edit(baseSpec(), change), fileName: 'spec.json', expect: [path] });
+}
+cases.push({ name: 'export: spec mass 1e308', argv: ['export', 'FILE', '--count', '2', '--format', 'json', '--out', 'DIR/net'], file: edit(baseSpec(), (s) => (s.architecture.mass = 1e308)), fileName: 'spec.json', expect: ['architecture.mass'] });
+cases.push({ name: 'action: spec mass 1e308', argv: ['action', 'FILE'], file: edit(baseSpec(), (s) => (s.architecture.mass = 1e308)), fileName: 'spec.json', expect: ['architecture.mass'] });
+cases.push({ name: 'estimate: spec in UTF-16', argv: ['estimate', 'FILE'], file: utf16le(JSON.stringify(baseSpec()), true), fileName: 'spec.json', expect: [/UTF-16/] });
+cases.push({ name: 'estimate: spec nested 100000 deep', argv: ['estimate', 'FILE'], file: nested(100000), fileName: 'spec.json', expect: [/nested more than 64/] });
+cases.push({ name: 'action: correlators nested 100000 deep', argv: ['action', 'FILE'], file: nested(100000), fileName: 'correlators.json', expect: [/nested more than 64/] });
+cases.push({ name: 'action: correlators in UTF-32', argv: ['action', 'FILE'], file: utf32le('{"nnftResult": 1}'), fileName: 'correlators.json', expect: [/UTF-32/] });
+cases.push({ name: 'estimate --points: a point at 1e308', argv: ['estimate', 'FILE', '--points', 'DIR/points.json'], file: baseSpec(), fileName: 'spec.json', named: 'points.json', extra: { 'points.json': [[0], [1e308]] as never }, expect: ['points.json', 'points'] });
+cases.push({ name: 'estimate --points: nested', argv: ['estimate', 'FILE', '--points', 'DIR/points.json'], file: baseSpec(), fileName: 'spec.json', named: 'points.json', extra: { 'points.json': nested(1000) }, expect: ['points.json', /nested more than 64/] });
+cases.push({ name: 'estimate --points: UTF-16', argv: ['estimate', 'FILE', '--points', 'DIR/points.json'], file: baseSpec(), fileName: 'spec.json', named: 'points.json', extra: { 'points.json': utf16le('[[0]]', true) }, expect: ['points.json', /UTF-16/] });
+cases.push({ name: 'action --points: a point at -1e308', argv: ['action', 'FILE', '--points', 'DIR/points.json'], file: baseSpec(), fileName: 'spec.json', named: 'points.json', extra: { 'points.json': [[0], [-1e308]] as never }, expect: ['points.json', 'points'] });
+cases.push({ name: 'target: data file with a value 1e308', argv: ['target', 'FILE'], file: edit(baseTarget(), (t) => (t.targetCorrelators = { method: 'data', file: 'data.json' })), fileName: 'target.json', extra: { 'data.json': { correlators: [{ order: 2, indices: [[0, 0]], values: [1e308], stderr: [0] }] } }, expect: ['targetCorrelators.file'] });
+
+// ---- sweeps: --dry-run loads every point as the run will; a run refuses before creating anything -----
+const sweepCases: [string, Json, Json, string][] = [
+  ['the documented option alpha', edit(baseSweep(), (s) => (s.options.alpha = 0)), baseTarget(), 'options.alpha'],
+  ['a varied unknown option', edit(baseSweep(), (s) => s.vary.parameters.push({ name: 'alpha', pointer: '/options/alpha', values: [0, 1] })), baseTarget(), 'vary.parameters[1].pointer'],
+  ['options.ensembleSize 0', edit(baseSweep(), (s) => (s.options.ensembleSize = 0)), baseTarget(), 'options.ensembleSize'],
+  ['a varied width of 0', edit(baseSweep(), (s) => (s.vary.parameters = [{ name: 'width', pointer: '/options/width', values: [8, 0] }])), baseTarget(), 'vary.parameters[0].values[1]'],
+  ['minWidth above maxWidth', edit(baseSweep(), (s) => Object.assign(s.options, { width: 'auto', minWidth: 100, maxWidth: 50 })), baseTarget(), 'options.minWidth'],
+  ['a varied coupling 1e308', edit(baseSweep(), (s) => (s.vary.parameters[0].values = [0.1, 1e308])), baseTarget(), 'vary.parameters[0].values[1]'],
+  ['a mass range up to 1e308', edit(baseSweep(), (s) => (s.vary.parameters = [{ name: 'mass', pointer: '/target/action/free/mass', range: { from: 1, to: 1e308, count: 3, scale: 'log' } }])), baseTarget(), 'vary.parameters[0].range'],
+  ['a varied point at 1e308', edit(baseSweep(), (s) => (s.vary.parameters = [{ name: 'x', pointer: '/target/observables/points/2/0', values: [0.5, 1e308] }])), baseTarget(), 'vary.parameters[0].values[1]'],
+  ['an invalid base target', baseSweep(), edit(baseTarget(), (t) => (t.action.free.mass = -1)), 'action.free.mass'],
+  ['a base target at 1e308', baseSweep(), edit(baseTarget(), (t) => (t.observables.points[0] = [1e308])), 'observables.points[0][0]'],
+];
+for (const [name, sweep, target, path] of sweepCases) {
+  for (const mode of [['--dry-run'], ['--out', 'DIR/out']]) {
+    cases.push({ name: `sweep ${mode[0]}: ${name}`, argv: ['sweep', 'FILE', ...mode], file: sweep, fileName: 'sweep.json', named: path.startsWith('vary') || path.startsWith('options') ? 'sweep.json' : 'target.json', extra: { 'target.json': target }, expect: [path] });
+  }
+}
+cases.push({ name: 'sweep --dry-run: sweep file in UTF-16', argv: ['sweep', 'FILE', '--dry-run'], file: utf16le(JSON.stringify(baseSweep()), true), fileName: 'sweep.json', extra: { 'target.json': baseTarget() }, expect: [/UTF-16/] });
+cases.push({ name: 'sweep --out: sweep file nested', argv: ['sweep', 'FILE', '--out', 'DIR/out'], file: nested(100000), fileName: 'sweep.json', expect: [/nested more than 64/] });
+
+const made: string[] = [];
+afterAll(() => {
+  for (const directory of made) rmSync(directory, { recursive: true, force: true });
+});
+
+function listFiles(directory: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    found.push(path);
+    if (statSync(path).isDirectory()) found.push(...listFiles(path));
+  }
+  return found.sort();
+}
+
+function write(path: string, content: Content): void {
+  writeFileSync(path, typeof content === 'string' || Buffer.isBuffer(content) ? content : `${JSON.stringify(content, null, 2)}\n`);
+}
+
+describe('the bad-input corpus', () => {
+  it('has at least 100 cases across every command and file kind', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(100);
+    const commands = new Set(cases.map((entry) => entry.argv[0]));
+    expect([...commands].sort()).toEqual(['action', 'design', 'doctor', 'estimate', 'export', 'report', 'sweep', 'target', 'validate']);
+    expect(new Set(cases.map((entry) => entry.name)).size).toBe(cases.length);
+  });
+
+  it.each(cases.map((entry) => [entry.name, entry] as const))('%s: exit 2, named, located, hinted, nothing written', async (_name, entry) => {
+    const directory = mkdtempSync(join(tmpdir(), 'nnft-corpus-'));
+    made.push(directory);
+    const fileName = entry.fileName ?? 'input.json';
+    if (entry.file !== undefined) write(join(directory, fileName), entry.file);
+    for (const [name, content] of Object.entries(entry.extra ?? {})) write(join(directory, name), content);
+    mkdirSync(join(directory, 'cwd'));
+    const before = listFiles(directory);
+    const argv = entry.argv.map((arg) => arg.replace('FILE', join(directory, fileName)).replace('DIR', directory));
+    const context = captureCli(join(directory, 'cwd'));
+    const code = await runCli(argv, context);
+    const output = `${context.out}${context.err}`;
+    expect(code, output).toBe(2);
+    expect(output).not.toMatch(/internal error|\bNaN\b|Maximum call stack|\n\s+at .*:\d+:\d+/);
+    const named = entry.named === undefined ? (entry.file !== undefined ? fileName : null) : entry.named;
+    if (named !== null) expect(output).toContain(named);
+    for (const wanted of entry.expect) expect(output).toMatch(typeof wanted === 'string' ? new RegExp(wanted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : wanted);
+    expect(output).toMatch(/hint|→/);
+    expect(listFiles(directory)).toEqual(before);
+  });
+});
+
+describe('one table, three places', () => {
+  it('the sweep schema states the design options with the ranges the design command checks', () => {
+    const options = (loadSchema('sweep') as Json).properties.options;
+    expect(options.additionalProperties).toBe(false);
+    expect(Object.keys(options.properties).sort()).toEqual(Object.keys(DESIGN_OPTION_RULES).sort());
+    for (const [key, rule] of Object.entries(DESIGN_OPTION_RULES)) {
+      const property = options.properties[key];
+      const numeric = property.oneOf ? property.oneOf[0] : property;
+      if (rule.kind === 'integer' || rule.kind === 'number') {
+        expect(numeric.maximum, key).toBe(rule.max);
+        expect(numeric.minimum ?? numeric.exclusiveMinimum, key).toBe(rule.min);
+      } else if (rule.kind === 'choice') {
+        expect(property.enum, key).toEqual(rule.choices);
+      }
+    }
+  });
+});
