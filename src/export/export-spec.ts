@@ -1,25 +1,31 @@
 /**
  * exportSpec: write K concrete networks of a spec's designed density to a directory, as plain JSON
- * weights or as TensorFlow.js LayersModels, plus DIR/manifest.json (what was drawn, how, the pool's
- * ESS for deformed specs, the file list). Cos-nets and the one-hidden-layer families (Gauss-, Erf-,
- * ReLU-nets); write-networks.ts has the formats.
+ * weights, TensorFlow.js LayersModels, ONNX models (batched or one per network), or stacked arrays in
+ * one NumPy .npz or safetensors file, plus DIR/manifest.json (what was drawn, how, the pool's ESS for
+ * deformed specs, the file list). Cos-nets and the one-hidden-layer families (Gauss-, Erf-,
+ * ReLU-nets); write-networks.ts, onnx.ts, npz.ts and safetensors.ts have the formats (docs/export.md).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { initBackend, type BackendRequest } from '../backend/index.js';
 import { NnftError } from '../errors.js';
 import { contentHash } from '../io/canonical-json.js';
-import { writeJsonAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic-write.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { NNFT_VERSION } from '../version.js';
 import { drawNetworks, type McmcReport, type PoolReport } from './draw-networks.js';
+import { npzArchive } from './npz.js';
+import { ONNX_IR_VERSION, ONNX_LAYOUTS, ONNX_OPSET, onnxModels, type OnnxLayout } from './onnx.js';
+import { safetensorsFile } from './safetensors.js';
+import { stackedFromChunk } from './stacked-networks.js';
 import {
   CUSTOM_LAYERS,
   NETWORK_FORMULAS,
   cosNetWeights,
   exportableKind,
   hiddenLayerWeights,
+  networkName,
   writeJsonNetwork,
   writeTfjsNetwork,
   type ExportableKind,
@@ -27,8 +33,19 @@ import {
   type NetworkWeights,
 } from './write-networks.js';
 
-export type ExportFormat = 'json' | 'tfjs';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'tfjs'];
+export type ExportFormat = 'json' | 'tfjs' | 'onnx' | 'npz' | 'safetensors';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'tfjs', 'onnx', 'npz', 'safetensors'];
+
+/** The ONNX part of the manifest (format onnx). */
+export interface OnnxManifest {
+  readonly layout: OnnxLayout;
+  /** Always float32 (onnxruntime's CPU provider has no float64 Cos or Erf). */
+  readonly dtype: 'float32';
+  readonly opset: number;
+  readonly irVersion: number;
+  readonly input: { readonly name: 'x'; readonly shape: readonly (number | string)[] };
+  readonly output: { readonly name: 'phi'; readonly shape: readonly (number | string)[] };
+}
 
 export interface ExportOptions {
   readonly count: number;
@@ -43,6 +60,8 @@ export interface ExportOptions {
   readonly sampler?: 'resample' | 'mcmc';
   /** MCMC sweeps (default 200). */
   readonly sweeps?: number;
+  /** ONNX: one model for all K networks ('batched', default) or one model per network. */
+  readonly onnxLayout?: OnnxLayout;
   readonly backend?: BackendRequest;
   readonly onEvent?: EventSink;
 }
@@ -61,6 +80,8 @@ export interface ExportManifest {
   readonly kind: ExportableKind;
   /** Custom tfjs layer classes the models use (tfjs format; register with registerNnftLayers). */
   readonly customLayers: readonly string[];
+  /** Format onnx: layout, element type, opset and the input/output names and shapes; else null. */
+  readonly onnx: OnnxManifest | null;
   readonly pool: PoolReport | null;
   readonly mcmc: McmcReport | null;
   readonly formula: string;
@@ -88,6 +109,8 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
   const onEvent = options.onEvent ?? ignoreEvents;
   if (!(Number.isSafeInteger(options.count) && options.count >= 1)) throw new NnftError('E_USAGE', `the network count must be a positive integer, got ${options.count}`);
   if (!EXPORT_FORMATS.includes(options.format)) throw new NnftError('E_USAGE', `unknown export format ${options.format}`, { hint: `use ${EXPORT_FORMATS.join(' or ')}` });
+  const onnxLayout = options.onnxLayout ?? 'batched';
+  if (!ONNX_LAYOUTS.includes(onnxLayout)) throw new NnftError('E_USAGE', `unknown ONNX layout ${onnxLayout}`, { hint: `use ${ONNX_LAYOUTS.join(' or ')}` });
   const seed = options.seed ?? spec.estimation?.seed ?? 1;
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new NnftError('E_USAGE', `the seed must be a non-negative integer, got ${seed}`);
   const kind = exportableKind(spec.architecture.kind);
@@ -109,7 +132,39 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
   const out = resolve(options.out);
   const gauss = kind === 'gauss-net' ? gaussConstants(architecture.description, dimension) : undefined;
   const files: string[] = [];
-  for (let k = 0; k < options.count; k++) {
+  const stackedFormat = options.format === 'onnx' || options.format === 'npz' || options.format === 'safetensors';
+  if (stackedFormat) {
+    const stacked = stackedFromChunk(kind, drawn.networks, dimension, width, { ...(gauss ?? {}), poolIndices: drawn.poolIndices ? Array.from(drawn.poolIndices) : null });
+    const metadata = {
+      nnftExport: 1,
+      nnftVersion: NNFT_VERSION,
+      specSha256: hash,
+      specName: spec.name,
+      seed,
+      kind,
+      formula: NETWORK_FORMULAS[kind],
+      architecture: architecture.description,
+      dimension,
+      width,
+      count: options.count,
+      method: drawn.method,
+    };
+    const written: [string, Uint8Array][] =
+      options.format === 'npz'
+        ? [['networks.npz', npzArchive(stacked, metadata)]]
+        : options.format === 'safetensors'
+          ? [['networks.safetensors', safetensorsFile(stacked, metadata, NETWORK_FORMULAS[kind])]]
+          : onnxModels(stacked, { layout: onnxLayout, formula: NETWORK_FORMULAS[kind], producerVersion: NNFT_VERSION, metadata }).map((bytes, k) => [
+              onnxLayout === 'batched' ? 'networks.onnx' : `${networkName(k)}.onnx`,
+              bytes,
+            ]);
+    for (const [name, bytes] of written) {
+      await writeFileAtomic(join(out, name), bytes);
+      files.push(name);
+    }
+    onEvent({ type: 'progress', task: `writing ${options.format} networks`, done: options.count, total: options.count });
+  }
+  for (let k = 0; !stackedFormat && k < options.count; k++) {
     const metadata: NetworkMetadata = {
       specSha256: hash,
       specName: spec.name,
@@ -142,6 +197,17 @@ export async function exportSpec(spec: NnftSpec, options: ExportOptions): Promis
           : 'systematic resampling of an importance-weighted pool of base networks',
     kind,
     customLayers: options.format === 'tfjs' ? CUSTOM_LAYERS[kind] : [],
+    onnx:
+      options.format === 'onnx'
+        ? {
+            layout: onnxLayout,
+            dtype: 'float32',
+            opset: ONNX_OPSET,
+            irVersion: ONNX_IR_VERSION,
+            input: { name: 'x', shape: ['P', dimension] },
+            output: { name: 'phi', shape: onnxLayout === 'batched' ? [options.count, 'P'] : ['P'] },
+          }
+        : null,
     pool: drawn.pool,
     mcmc: drawn.mcmc ?? null,
     formula: NETWORK_FORMULAS[kind],

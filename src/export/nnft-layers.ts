@@ -11,7 +11,7 @@
  * load models with, before tf.loadLayersModel:
  *
  *   import * as tf from '@tensorflow/tfjs';
- *   import { registerNnftLayers } from 'nnft';
+ *   import { registerNnftLayers } from 'nnft/layers';   // the package export of this module (docs/export.md); also in 'nnft'
  *   registerNnftLayers(tf);
  *   const model = await tf.loadLayersModel(...);
  *

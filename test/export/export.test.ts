@@ -126,7 +126,7 @@ describe('nnft export, undeformed cos-net', () => {
     const cases = [
       ['export', join(root, 'no-such-spec.json'), '--count', '3', '--format', 'json', '--out', tmpdir()],
       ['export', freeSpecPath, '--count', '0', '--format', 'json', '--out', tmpdir()],
-      ['export', freeSpecPath, '--count', '3', '--format', 'onnx', '--out', tmpdir()],
+      ['export', freeSpecPath, '--count', '3', '--format', 'pytorch', '--out', tmpdir()],
       ['export', freeSpecPath, '--count', '3', '--format', 'json'],
       ['export', phi4SpecPath, '--count', '30', '--pool', '10', '--format', 'json', '--out', tmpdir()],
       ['export', phi4SpecPath, '--count', '3', '--sampler', 'mcmc', '--sweeps', '0', '--format', 'json', '--out', tmpdir()],

@@ -1,5 +1,6 @@
 /**
- * `nnft export <spec.json> --count K --format tfjs|json --out DIR [--seed S] [--pool M] [--sampler resample|mcmc] [--sweeps S] [--json]`:
+ * `nnft export <spec.json> --count K --format tfjs|json|onnx|npz|safetensors --out DIR [--onnx-layout batched|per-network]
+ *  [--seed S] [--pool M] [--sampler resample|mcmc] [--sweeps S] [--json]`:
  * write K concrete networks drawn from the spec's designed density (docs/export.md).
  */
 import type { Argv } from 'yargs';
@@ -8,6 +9,7 @@ import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
 import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { EXPORT_FORMATS, exportSpec, type ExportFormat, type ExportManifest } from '../../export/export-spec.js';
+import { ONNX_LAYOUTS, type OnnxLayout } from '../../export/onnx.js';
 
 interface ExportArgs {
   spec: string;
@@ -18,6 +20,7 @@ interface ExportArgs {
   pool?: number;
   sampler: 'resample' | 'mcmc';
   sweeps?: number;
+  onnxLayout: OnnxLayout;
   backend: BackendRequest;
   json: boolean;
 }
@@ -37,23 +40,25 @@ export function renderExport(manifest: ExportManifest, out: string): string {
         : 'load with stock @tensorflow/tfjs (built-in layers only; docs/export.md)',
     );
   }
+  if (manifest.onnx) lines.push(`ONNX opset ${manifest.onnx.opset}, ${manifest.onnx.layout}, ${manifest.onnx.dtype}: x [${manifest.onnx.input.shape.join(', ')}] -> phi [${manifest.onnx.output.shape.join(', ')}] (docs/export.md)`);
   return `${lines.join('\n')}\n`;
 }
 
 export function exportCommand(context: CliContext) {
   return {
     command: 'export <spec>',
-    describe: 'write concrete networks drawn from a spec\'s designed density (tfjs LayersModels or JSON weights)',
+    describe: 'write concrete networks drawn from a spec\'s designed density (tfjs, JSON, ONNX, .npz or safetensors)',
     builder: (argv: Argv) =>
       argv
         .positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' })
         .option('count', { type: 'number', demandOption: true, describe: 'number of networks K' })
-        .option('format', { choices: EXPORT_FORMATS as ExportFormat[], demandOption: true, describe: 'tfjs (model.json + weights.bin per network) or json' })
+        .option('format', { choices: EXPORT_FORMATS as ExportFormat[], demandOption: true, describe: 'tfjs (model.json + weights.bin per network), json (one file per network), onnx, npz or safetensors (docs/export.md)' })
         .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
         .option('seed', { type: 'number', describe: 'root seed (default: the spec\'s, else 1)' })
         .option('pool', { type: 'number', describe: 'deformed specs: base networks to resample from (default max(20 K, 20000))' })
         .option('sampler', { choices: ['resample', 'mcmc'], default: 'resample', describe: 'deformed specs: resample an importance-weighted pool, or run one MCMC chain per network' })
         .option('sweeps', { type: 'number', describe: 'MCMC sweeps per chain (default 200)' })
+        .option('onnx-layout', { choices: ONNX_LAYOUTS as OnnxLayout[], default: 'batched' as OnnxLayout, describe: 'onnx: one model x [P, d] -> phi [K, P] (batched) or one model per network, x [P, d] -> phi [P]' })
         .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
         .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
     handler: async (args: ExportArgs) => {
@@ -74,6 +79,7 @@ export function exportCommand(context: CliContext) {
           ...(args.seed !== undefined ? { seed: args.seed } : {}),
           ...(args.pool !== undefined ? { pool: args.pool } : {}),
           sampler: args.sampler,
+          onnxLayout: args.onnxLayout,
           ...(args.sweeps !== undefined ? { sweeps: args.sweeps } : {}),
           backend: args.backend,
           onEvent: eventRenderer(context, args.json),
