@@ -13,6 +13,8 @@ import type { CorrelatorResult } from '../io/result.js';
 import type { SweepPlan, SweepPoint } from './expand-sweep.js';
 import { extrapolateSummary, type ExtrapolationTable } from './extrapolate.js';
 import { loadSweep } from './load-sweep.js';
+import { checkSweepPoints, pointTargetDocument } from './check-point.js';
+import type { OptionRules } from '../io/option-rules.js';
 import { inShard, type SweepShard } from './shard.js';
 import { summarizeDesignResult } from './summarize-design.js';
 import { writeSummaries, type SweepSummaryRow } from './summary.js';
@@ -63,6 +65,12 @@ export interface RunSweepOptions {
   onEvent?: EventSink;
   /** Stop starting new points once aborted; running points finish. */
   signal?: AbortSignal;
+  /**
+   * The options every point's runner accepts, checked for every point before anything is written
+   * (default: nnft design's, src/sweep/design-options.ts); null checks the targets only (a runner
+   * with options of its own).
+   */
+  optionRules?: OptionRules | null;
 }
 
 export interface SweepRunSummary {
@@ -120,12 +128,8 @@ function describeError(error: unknown): { code: string; message: string } {
 async function preparePoint(plan: SweepPlan, point: SweepPoint, directory: string, baseTargetFile: string): Promise<SweepPointInput> {
   await mkdir(directory, { recursive: true });
   const targetFile = join(directory, POINT_TARGET_FILE);
-  const target = structuredClone(point.target);
   // A data target's file is relative to the original target file: point the copy at it absolutely.
-  const correlators = target.targetCorrelators as Record<string, unknown> | undefined;
-  if (correlators && typeof correlators.file === 'string' && !correlators.file.startsWith('/')) {
-    correlators.file = join(baseTargetFile, '..', correlators.file);
-  }
+  const target = pointTargetDocument(point, baseTargetFile);
   await writeJsonAtomic(targetFile, target);
   await writeJsonAtomic(join(directory, POINT_INPUT_FILE), {
     nnftSweepPoint: 1,
@@ -155,6 +159,8 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
   if (!Number.isInteger(parallel) || parallel < 1) throw new NnftError('E_USAGE', `--parallel must be a positive integer, got ${parallel}`);
   const shard = options.shard ?? null;
   const loaded = await loadSweep(sweepFile);
+  // One invalid point refuses the whole run before the output directory is created.
+  await checkSweepPoints(loaded, options.optionRules === undefined ? {} : { optionRules: options.optionRules });
   const plan = loaded.plan;
   const out = options.out;
 

@@ -16,6 +16,16 @@ import { loadSweep } from '../../sweep/load-sweep.js';
 import type { SweepPlan } from '../../sweep/expand-sweep.js';
 import { getSweepPointRunner } from '../../sweep/point-runner-registry.js';
 import { writeReport } from '../../report/render-report.js';
+import { checkSweepPoints } from '../../sweep/check-point.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
+
+/** nnft sweep's flags (src/cli/check-flags.ts); --shard i/n is checked by parseShard. */
+const SWEEP_FLAG_RULES: OptionRules = {
+  out: { kind: 'string', fix: 'name the output directory: --out DIR' },
+  parallel: { kind: 'integer', min: 1, max: 256, fix: 'the default is 1; use at most one point per core' },
+  shard: { kind: 'string', fix: 'write i/n with 0 <= i < n, e.g. --shard 0/4' },
+};
 
 interface SweepArgs {
   file?: string;
@@ -51,16 +61,22 @@ export function sweepCommand(context: CliContext) {
     command: 'sweep <file> [dirs..]',
     describe: 'run a sweep file (one design per point), or `nnft sweep merge <dirs..> --out DIR` to join shards',
     builder: (argv: Argv) =>
+      declareFlags(
       argv
         .check((args) => {
           if (!args.dryRun && !args.out) throw new NnftError('E_USAGE', 'missing required argument --out', { hint: 'name the output directory: --out DIR (or check the sweep with --dry-run)' });
           return true;
         })
         .positional('file', { type: 'string', demandOption: true, describe: 'sweep JSON file, or the word merge' })
-        .positional('dirs', { type: 'string', array: true, describe: 'with merge: the shard output directories' })
-        .option('out', { type: 'string', describe: 'output directory (one run directory per point under points/); required unless --dry-run' })
-        .option('parallel', { type: 'number', default: 1, describe: 'points run at once' })
-        .option('shard', { type: 'string', describe: 'run one slice i/n (0-based): point k runs in shard k mod n' })
+        .positional('dirs', { type: 'string', array: true, describe: 'with merge: the shard output directories' }),
+      SWEEP_FLAG_RULES,
+      {
+        out: 'output directory (one run directory per point under points/); required unless --dry-run',
+        parallel: 'points run at once',
+        shard: 'run one slice i/n (0-based): point k runs in shard k mod n',
+      },
+      { parallel: { default: '1' } },
+    )
         .option('report', { type: 'boolean', default: false, describe: 'write report.html into --out when done' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'check the sweep and list its points (and the shard\'s) without running anything' })
         .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON; progress as NDJSON on stderr' })
@@ -68,10 +84,14 @@ export function sweepCommand(context: CliContext) {
         .example('nnft sweep scan.json --out runs/s3 --shard 3/8', 'one task of an 8-way job array')
         .example('nnft sweep merge runs/s0 runs/s1 --out runs/all', 'join the shards'),
     handler: async (args: SweepArgs) => {
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, SWEEP_FLAG_RULES));
+      // A bad --shard is refused before the sweep is read or anything is written.
+      const shard = args.shard !== undefined ? parseShard(args.shard) : null;
       const onEvent = eventRenderer(context, args.json);
       if (args.dryRun && args.file !== 'merge') {
         const loaded = await loadSweep(resolve(context.cwd, args.file!));
-        const shard = args.shard !== undefined ? parseShard(args.shard) : null;
+        // Every point's target and options are checked exactly as the run checks them.
+        await checkSweepPoints(loaded);
         const points = loaded.plan.points.filter((point) => inShard(point.index, shard)).map(({ index, id, values }) => ({ index, id, values }));
         context.stdout(args.json ? `${JSON.stringify({ name: loaded.plan.name, sweepHash: loaded.plan.sweepHash, total: loaded.plan.points.length, points }, null, 2)}\n` : describePlan(loaded.plan, points, args.shard));
         context.exitCode = EXIT.ok;
@@ -96,7 +116,6 @@ export function sweepCommand(context: CliContext) {
         return;
       }
       const runPoint = getSweepPointRunner();
-      const shard = args.shard !== undefined ? parseShard(args.shard) : null;
       // Ctrl-C stops starting new points; points already running finish and are recorded.
       const controller = new AbortController();
       const interrupt = () => {

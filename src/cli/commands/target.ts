@@ -19,8 +19,19 @@ import { renderWarnings } from '../render-error.js';
 import { summariseTheory } from './validate.js';
 import { networkReference, NETWORK_REFERENCE_DEFAULTS } from '../../design/network-reference.js';
 import { availableParallelism } from 'node:os';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
+import { MAX_DESIGN_WIDTH, MAX_VALIDATION_ENSEMBLE } from '../../sweep/design-options.js';
 
 const METHODS: (CorrelatorMethod | 'network')[] = ['auto', 'perturbative', 'spectral', 'lattice', 'data', 'network'];
+
+/** nnft target's flags besides --method and --json (src/cli/check-flags.ts). */
+const TARGET_FLAG_RULES: OptionRules = {
+  width: { kind: 'integer', min: 1, max: MAX_DESIGN_WIDTH, fix: `the default is ${NETWORK_REFERENCE_DEFAULTS.width}` },
+  ensemble: { kind: 'integer', min: 100, max: MAX_VALIDATION_ENSEMBLE, fix: `the default is ${NETWORK_REFERENCE_DEFAULTS.ensembleSize}` },
+  seed: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, fix: 'a seed is a whole number >= 0' },
+  checkpoint: { kind: 'string', fix: 'name a file, e.g. --checkpoint lattice-state.json' },
+};
 
 function formatValue(value: number): string {
   if (value === 0) return '0';
@@ -101,20 +112,26 @@ export function targetCommand(context: CliContext) {
     command: 'target <file>',
     describe: "compute the target theory's connected correlators at its points",
     builder: (argv: Argv) =>
-      argv
-        .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (progress as NDJSON on stderr)' })
-        .option('method', {
-          choices: METHODS,
-          describe: 'override targetCorrelators.method; network: the analytic construction at large width on quadrature momenta, the same regulator as the file (Monte Carlo, d = 1, 2)',
-        })
-        .option('width', { type: 'number', describe: `network: width (default ${NETWORK_REFERENCE_DEFAULTS.width})` })
-        .option('ensemble', { type: 'number', describe: `network: networks (default ${NETWORK_REFERENCE_DEFAULTS.ensembleSize})` })
-        .option('seed', { type: 'number', describe: 'root seed for the lattice method' })
-        .option('checkpoint', { type: 'string', describe: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists' }),
+      declareFlags(
+        argv
+          .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (progress as NDJSON on stderr)' })
+          .option('method', {
+            choices: METHODS,
+            describe: 'override targetCorrelators.method; network: the analytic construction at large width on quadrature momenta, the same regulator as the file (Monte Carlo, d = 1, 2)',
+          }),
+        TARGET_FLAG_RULES,
+        {
+          width: `network: width (default ${NETWORK_REFERENCE_DEFAULTS.width})`,
+          ensemble: `network: networks (default ${NETWORK_REFERENCE_DEFAULTS.ensembleSize})`,
+          seed: 'root seed for the lattice method',
+          checkpoint: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists',
+        },
+      ),
     handler: async (args: TargetArgs) => {
       try {
-        await runTarget(context, args);
+        const flags = checkFlags(args as unknown as Record<string, unknown>, TARGET_FLAG_RULES) as Pick<TargetArgs, 'width' | 'ensemble' | 'seed' | 'checkpoint'>;
+        await runTarget(context, { ...args, ...flags });
       } catch (error) {
         // With --json a script reads one JSON document on stdout whatever happened (as nnft validate).
         if (!args.json || !isNnftError(error)) throw error;
