@@ -16,6 +16,12 @@ export type ErrorCode =
   | 'E_NOT_CONVERGED'
   | 'E_UNSUPPORTED'
   | 'E_USAGE'
+  /** A run (or a file in it) is locked by another live process. */
+  | 'E_LOCKED'
+  /** A request that would exceed a memory or size limit, refused before allocating (exit 2). */
+  | 'E_RESOURCE'
+  /** Stopped by SIGINT/SIGTERM or an AbortSignal (exit 130). */
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
 /** One problem in an input file. `path` is a JSON pointer-like dotted path ("action.interactions[0].coupling"). */
@@ -82,8 +88,24 @@ export function exitCodeFor(error: unknown): number {
     case 'E_SEMANTIC':
     case 'E_USAGE':
     case 'E_UNSUPPORTED':
+    case 'E_LOCKED':
+    case 'E_RESOURCE':
       return EXIT.badInput;
+    case 'E_INTERRUPTED':
+      return EXIT.interrupted;
     default:
       return EXIT.failure;
   }
+}
+
+/** The error every interruptible loop throws once its AbortSignal has fired. */
+export function interruptedError(signal: AbortSignal | undefined, where: string): NnftError {
+  const reason = signal?.reason;
+  const name = typeof reason === 'string' ? reason : reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'interrupt';
+  return new NnftError('E_INTERRUPTED', `interrupted (${name}) during ${where}`, { hint: 'rerun the command (a run directory resumes with --resume)' });
+}
+
+/** Throw E_INTERRUPTED when the signal has fired; call it between units of work. */
+export function throwIfInterrupted(signal: AbortSignal | undefined, where: string): void {
+  if (signal?.aborted) throw interruptedError(signal, where);
 }

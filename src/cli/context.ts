@@ -12,6 +12,11 @@ export interface CliContext {
   exitCode: number;
   /** Working directory for relative paths. */
   cwd: string;
+  /**
+   * Aborted on the first SIGINT/SIGTERM (main.ts, cli/interrupts.ts); commands pass it to the library
+   * through commandSignal(). Absent when runCli is called in-process.
+   */
+  signal?: AbortSignal;
 }
 
 /** Turn library events into lines on stderr: NDJSON with --json, plain text otherwise. */

@@ -529,6 +529,12 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
       await yieldToEventLoop();
     }
   }
+  if (measurements.length < 8 && stoppedEarly) {
+    // Interrupted before there is anything to report: say so (exit 130), not "not converged".
+    throw new NnftError('E_INTERRUPTED', `interrupted during the lattice run after ${measurements.length} measured trajectories (at least 8 are needed for error bars)`, {
+      hint: options.onCheckpoint ? 'its checkpoint was saved: rerun with the same --checkpoint file to continue' : 'rerun with --checkpoint FILE to be able to continue an interrupted run',
+    });
+  }
   if (measurements.length < 8) {
     throw new NnftError('E_NOT_CONVERGED', `lattice run stopped after ${measurements.length} measured trajectories; at least 8 are needed for error bars`);
   }

@@ -5,7 +5,7 @@
  * device and O(batches x monomials) on the host, whatever the ensemble size.
  */
 import { tf } from '../backend/index.js';
-import { NnftError } from '../errors.js';
+import { NnftError, throwIfInterrupted } from '../errors.js';
 import type { Architecture, Points } from '../architectures/architecture.js';
 import type { CompiledDeformation } from '../densities/deformations.js';
 import { estimateCorrelators, type EstimateSummary, type ImageSums } from '../estimators/correlator-estimate.js';
@@ -38,7 +38,18 @@ export interface EnsembleEstimateOptions {
   /** Below this ESS/M the importance weights are not trusted (E_ESS_COLLAPSE). Default 0.01. */
   readonly minEssFraction?: number;
   readonly onEvent?: EventSink;
+  /**
+   * Checked before every chunk: once aborted (Ctrl-C, SIGTERM, a deadline) the estimate stops with
+   * E_INTERRUPTED instead of drawing the rest of the ensemble (docs/ensemble.md, "Interrupts").
+   */
+  readonly signal?: AbortSignal;
 }
+
+/**
+ * Let timers and signal handlers run between chunks: a chunk's tensor work may resolve entirely in
+ * microtasks, and a SIGINT handler only runs once the event loop gets a turn.
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface EnsembleDiagnostics {
   readonly plan: ChunkPlan;
@@ -181,7 +192,13 @@ export async function estimateEnsemble(options: EnsembleEstimateOptions): Promis
   const tensorsBefore = tf.memory().numTensors;
   let tensorGrowth = 0;
   let lastReport = 0;
+  let lastYield = performance.now();
   for (let chunkIndex = 0; chunkIndex < plan.chunkCount; chunkIndex++) {
+    if (options.signal && performance.now() - lastYield > 50) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    throwIfInterrupted(options.signal, `the ensemble estimate (chunk ${chunkIndex + 1} of ${plan.chunkCount})`);
     const sums = await accumulateChunk(setup, tables, chunkIndex);
     const batch = batches[chunkIndex % plan.batchCount]!;
     sums.forEach((chunkSums, image) => batch[image]!.merge(chunkSums));

@@ -10,7 +10,7 @@
  * phi(x_0)^2 and the acceptance rate are reported.
  */
 import { tf } from '../backend/index.js';
-import { NnftError } from '../errors.js';
+import { NnftError, throwIfInterrupted } from '../errors.js';
 import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
 import { estimateCorrelators } from '../estimators/correlator-estimate.js';
 import { MomentSums } from '../estimators/moment-sums.js';
@@ -18,7 +18,7 @@ import { monomialTable } from '../estimators/monomials.js';
 import { ignoreEvents } from '../io/events.js';
 import { Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/seed-tree.js';
-import type { EnsembleEstimate, EnsembleEstimateOptions } from './estimate-ensemble.js';
+import { yieldToEventLoop, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
 import { planChunks } from './chunk-plan.js';
 import { concatenateChunks } from '../architectures/parameter-chunks.js';
 
@@ -90,6 +90,8 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
   const observable = new Float64Array(chains * measuredSweeps);
 
   for (let sweep = 0; sweep < burnIn + measuredSweeps; sweep++) {
+    if (options.signal) await yieldToEventLoop();
+    throwIfInterrupted(options.signal, `the MCMC estimate (sweep ${sweep + 1} of ${burnIn + measuredSweeps})`);
     const proposal = architecture.sample(deriveSeed(options.seed, 'mcmc/proposals', sweep), chains);
     const rng = new Rng(deriveSeed(options.seed, 'mcmc/moves', sweep));
     const candidates: ParameterChunk[] = [];

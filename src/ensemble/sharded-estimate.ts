@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackendRequest } from '../backend/index.js';
-import { NnftError, type ErrorCode } from '../errors.js';
+import { NnftError, interruptedError, throwIfInterrupted, type ErrorCode } from '../errors.js';
 import { MomentSums } from '../estimators/moment-sums.js';
 import { ignoreEvents } from '../io/events.js';
 import type { NnftSpec } from '../spec/spec.js';
@@ -57,8 +57,17 @@ export async function estimateEnsembleSharded(
     }
   };
 
+  throwIfInterrupted(options.signal, 'the ensemble estimate (before the workers started)');
+  // An abort ends the workers at once (their chunks are not needed any more) and rejects the run.
+  let rejectAborted: (error: unknown) => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAborted = reject;
+  });
+  aborted.catch(() => {});
+  const onAbort = (): void => rejectAborted(interruptedError(options.signal, `the ensemble estimate (${nextChunk} of ${plan.chunkCount} chunks merged)`));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await Promise.all(
+    const run = Promise.all(
       Array.from({ length: workerCount }, (_, workerIndex) => {
         const input: WorkerInput = { spec: sharding.spec, backend: sharding.backend, pointSets, maxOrder, seed: options.seed, plan, workerIndex, workerCount };
         const worker = new Worker(script, { workerData: input });
@@ -78,7 +87,11 @@ export async function estimateEnsembleSharded(
         });
       }),
     );
+    // Once aborted, the terminated workers' own rejections are no longer anyone's concern.
+    run.catch(() => {});
+    await Promise.race([run, aborted]);
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   if (nextChunk !== plan.chunkCount) throw new NnftError('E_INTERNAL', `only ${nextChunk} of ${plan.chunkCount} chunks arrived from the workers`);

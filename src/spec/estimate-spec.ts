@@ -22,6 +22,11 @@ export interface EstimateSpecOptions {
   /** Override the spec's observables.points. */
   readonly points?: readonly (readonly number[])[];
   readonly onEvent?: EventSink;
+  /**
+   * Stops the estimate between chunks (and MCMC sweeps) with E_INTERRUPTED once aborted, e.g. by the
+   * CLI's SIGINT/SIGTERM handler (docs/ensemble.md, "Interrupts").
+   */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_ENSEMBLE_SIZE = 100_000;
@@ -60,6 +65,7 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     controlVariate: spec.estimation?.controlVariate ?? 'auto',
     ...(spec.estimation?.minEssFraction ? { minEssFraction: spec.estimation.minEssFraction } : {}),
     onEvent: options.onEvent ?? ignoreEvents,
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   let estimate: EnsembleEstimate & { mcmc?: McmcDiagnostics };

@@ -54,7 +54,12 @@ export interface SweepPointInput {
  * summarizeDesignResult(result)). It must write result.json there when the point is done: that
  * file is what marks a point finished for later reruns.
  */
-export type SweepPointRunner = (input: SweepPointInput, runDirectory: string) => Promise<Record<string, unknown>>;
+export type SweepPointRunner = (input: SweepPointInput, runDirectory: string, control?: SweepPointControl) => Promise<Record<string, unknown>>;
+
+export interface SweepPointControl {
+  /** The sweep's interrupt: a runner stops its point at the next checkpoint (E_INTERRUPTED). */
+  signal?: AbortSignal;
+}
 
 export interface RunSweepOptions {
   out: string;
@@ -63,7 +68,11 @@ export interface RunSweepOptions {
   shard?: SweepShard | null;
   runPoint: SweepPointRunner;
   onEvent?: EventSink;
-  /** Stop starting new points once aborted; running points finish. */
+  /**
+   * Once aborted no new point starts, and running points are asked to stop at their next checkpoint
+   * (the runner receives the signal); an interrupted point is neither a row nor a failure, and a
+   * rerun resumes it.
+   */
   signal?: AbortSignal;
   /**
    * The options every point's runner accepts, checked for every point before anything is written
@@ -219,7 +228,7 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
     const directory = pointDirectory(out, point.id);
     const input = await preparePoint(plan, point, directory, loaded.targetFile);
     try {
-      const results = await options.runPoint(input, directory);
+      const results = await options.runPoint(input, directory, options.signal ? { signal: options.signal } : {});
       await writeJsonAtomic(join(directory, POINT_ROW_FILE), { nnftSweepRow: 1, inputHash: point.inputHash, results } satisfies StoredRow);
       await rm(join(directory, POINT_FAILURE_FILE), { force: true });
       ran++;
@@ -227,6 +236,10 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
         onEvent({ type: 'warning', message: `point ${point.id} returned without writing result.json; a rerun will run it again`, path: directory });
       }
     } catch (error) {
+      if (options.signal?.aborted && isNnftError(error) && error.code === 'E_INTERRUPTED') {
+        onEvent({ type: 'info', message: `point ${point.id} interrupted; a rerun resumes it`, data: { directory } });
+        return;
+      }
       failed++;
       const { code, message } = describeError(error);
       // A row left by an earlier attempt would otherwise still count this point as finished.

@@ -3,6 +3,15 @@
  * so CPU-bound points use several cores with `--parallel K`. The child must write result.json into
  * the run directory; the summary row is then read from it with summarizeDesignResult. The child's
  * stderr tail becomes the error message when it fails.
+ *
+ * Each child runs in its own process group (a terminal's Ctrl-C reaches the sweep only), and is
+ * ended with the sweep (docs/sweeps-and-reports.md, "Interrupts and child processes"):
+ * - an interrupt of the sweep (its AbortSignal) is forwarded as SIGTERM to every running child's
+ *   group; the child checkpoints and exits 130, and the point counts as interrupted;
+ * - when the sweep process exits for any other reason, an exit hook sends SIGTERM to the groups
+ *   still running;
+ * - a SIGKILL of the sweep runs no hook: the child is given the sweep's pid (NNFT_PARENT_PID) and
+ *   stops by itself when that process is gone (cli/interrupts.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,19 +32,69 @@ export interface SubprocessRunnerOptions {
 }
 
 const STDERR_TAIL = 4000;
+/** Environment variable naming the sweep's pid; the child stops when that process is gone. */
+export const PARENT_PID_ENV = 'NNFT_PARENT_PID';
+/** Exit code of a child stopped by a signal it honoured (cli/interrupts.ts). */
+const EXIT_INTERRUPTED = 130;
+
+/** Process groups of the children still running, ended by the exit hook. */
+const runningGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of runningGroups) signalGroup(pid, 'SIGTERM');
+  });
+}
+
+/** The pids (= process group ids) of the point processes running now; for diagnostics and tests. */
+export function runningPointProcesses(): number[] {
+  return [...runningGroups];
+}
 
 export function createSubprocessPointRunner(options: SubprocessRunnerOptions): SweepPointRunner {
-  return async (input, runDirectory) => {
+  installExitHook();
+  return async (input, runDirectory, control = {}) => {
     const args = options.args(input, runDirectory);
     const resultFile = join(runDirectory, 'result.json');
+    const signal = control.signal;
+    if (signal?.aborted) throw new NnftError('E_INTERRUPTED', `point ${input.id}: not started, the sweep was interrupted`);
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(options.command, args, { cwd: runDirectory, env: { ...process.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(options.command, args, {
+        cwd: runDirectory,
+        env: { ...process.env, ...options.env, [PARENT_PID_ENV]: String(process.pid) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        // Its own process group: ended by the sweep (below), not by whoever signals the sweep's group.
+        detached: true,
+      });
+      const pid = child.pid;
+      if (pid !== undefined) runningGroups.add(pid);
+      const forward = (): void => {
+        if (pid !== undefined) signalGroup(pid, 'SIGTERM');
+      };
+      signal?.addEventListener('abort', forward, { once: true });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
       });
       child.on('error', (error) => reject(new NnftError('E_USAGE', `cannot start ${options.command}: ${error.message}`, { cause: error })));
-      child.on('close', (code, signal) => {
+      child.on('close', (code, exitSignal) => {
+        if (pid !== undefined) runningGroups.delete(pid);
+        signal?.removeEventListener('abort', forward);
+        if (code === EXIT_INTERRUPTED || (signal?.aborted && code !== 0 && code !== 1)) {
+          reject(new NnftError('E_INTERRUPTED', `point ${input.id}: interrupted (its run directory resumes)`));
+          return;
+        }
         if (code === 0) {
           resolve();
           return;
@@ -44,7 +103,7 @@ export function createSubprocessPointRunner(options: SubprocessRunnerOptions): S
           resolve();
           return;
         }
-        reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${signal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${exitSignal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
       });
     });
     let text: string;

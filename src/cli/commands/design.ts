@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
+import { commandSignal } from '../interrupts.js';
 import { design, readDesignRunConfig, DESIGN_DEFAULTS, type DesignResult, type DesignOptions } from '../../design/design.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
 import { NnftError } from '../../errors.js';
@@ -110,9 +111,7 @@ export function designCommand(context: CliContext) {
       if (width !== 'auto' && !(Number.isInteger(width) && width > 0)) throw new NnftError('E_USAGE', `--width must be a positive integer or auto, got ${args.width}`);
       const name = targetFile.replace(/^.*\//, '').replace(/\.json$/, '');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
+      const interrupt = commandSignal(context);
       const options: DesignOptions = {
         width,
         out: args.resume ?? args.out ?? `runs/${name}-${stamp}`,
@@ -120,7 +119,7 @@ export function designCommand(context: CliContext) {
         backend: args.backend,
         workers: args.workers ?? (await import('node:os')).availableParallelism(),
         onEvent: eventRenderer(context, args.json),
-        signal: controller.signal,
+        signal: interrupt.signal,
       };
       const setIf = <K extends keyof DesignOptions>(key: K, value: DesignOptions[K] | undefined) => {
         if (value !== undefined) options[key] = value;
@@ -141,7 +140,7 @@ export function designCommand(context: CliContext) {
         context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
         context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : EXIT.failure;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        interrupt.dispose();
       }
     },
   };

@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import { EXIT, NnftError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
+import { commandSignal } from '../interrupts.js';
 import { runSweep, type SweepRunSummary } from '../../sweep/run-sweep.js';
 import { mergeSweepShards } from '../../sweep/merge-shards.js';
 import { inShard, parseShard } from '../../sweep/shard.js';
@@ -117,17 +118,16 @@ export function sweepCommand(context: CliContext) {
       }
       const runPoint = getSweepPointRunner();
       // Ctrl-C stops starting new points; points already running finish and are recorded.
-      const controller = new AbortController();
-      const interrupt = () => {
-        onEvent({ type: 'warning', message: 'interrupted: finishing the running points, starting no new ones (rerun to continue)' });
-        controller.abort();
-      };
-      process.once('SIGINT', interrupt);
+      const interrupt = commandSignal(context);
+      const controller = { signal: interrupt.signal };
+      const onInterrupt = (): void => onEvent({ type: 'warning', message: 'interrupted: the running points stop at their next checkpoint, no new ones start (rerun to continue)' });
+      interrupt.signal.addEventListener('abort', onInterrupt, { once: true });
       let summary: SweepRunSummary;
       try {
         summary = await runSweep(resolve(context.cwd, args.file!), { out, parallel: args.parallel, shard, runPoint, onEvent, signal: controller.signal });
       } finally {
-        process.removeListener('SIGINT', interrupt);
+        interrupt.signal.removeEventListener('abort', onInterrupt);
+        interrupt.dispose();
       }
       if (controller.signal.aborted) {
         context.stdout(describeRun(summary, args.shard));

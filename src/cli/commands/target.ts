@@ -7,6 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
+import { commandSignal } from '../interrupts.js';
 import { loadTarget } from '../../theory/load-target.js';
 import type { CorrelatorMethod } from '../../theory/theory.js';
 import { readFile } from 'node:fs/promises';
@@ -158,9 +159,7 @@ async function runTarget(context: CliContext, args: TargetArgs): Promise<void> {
   // The method line is part of the printed result in text mode, so only --json repeats it as an event.
   const render = eventRenderer(context, args.json);
   const onEvent = args.json ? render : (event: Parameters<typeof render>[0]) => (event.type === 'info' && event.data?.method ? undefined : render(event));
-  const controller = new AbortController();
-  const onInterrupt = (): void => controller.abort();
-  process.once('SIGINT', onInterrupt);
+  const interrupt = commandSignal(context);
   let result: CorrelatorResult;
   const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
   try {
@@ -177,11 +176,11 @@ async function runTarget(context: CliContext, args: TargetArgs): Promise<void> {
       method: args.method,
       seed: args.seed,
       onEvent,
-      signal: controller.signal,
+      signal: interrupt.signal,
       latticeCheckpoint,
     });
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    interrupt.dispose();
   }
   if (args.json) context.stdout(`${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
   else context.stdout(`${args.file}\n${summariseTheory(theory).join('\n')}\n\n${renderTargetResult(result)}`);
