@@ -41,12 +41,12 @@ export interface CosNetOptions {
   readonly sharedScale?: SharedScale | null;
   /** Default independent; stratified gives neuron i its own cell of the density (stratified-momenta.ts). */
   readonly momentumSampling?: MomentumSampling;
-  /** Floats of the quadrature grid pass's left factor formed at once (default 64 Mi: 256 MB). */
+  /** Floats of the grid pass's per-network factors formed at once (default 64 Mi: 256 MB). */
   readonly gridSliceFloats?: number;
 }
 
 const TWO_PI = 2 * Math.PI;
-/** Floats of the quadrature grid pass's left factor formed at once (256 MB). */
+/** Floats of the grid pass's per-network factors formed at once (256 MB). */
 const QUADRATURE_LEFT_BUDGET = 64 * 1024 * 1024;
 
 /** Reduce an angle to [-pi, pi] in float64. */
@@ -99,8 +99,14 @@ export function cosNet(input: CosNetOptions): CosNet {
     options.momentumSampling === 'quadrature'
       ? quadratureNodes(dimension, width).map((node) => {
           const radius = density.radius(node.quantile);
+          const across = radius * Math.sqrt(1 - node.polarCosine * node.polarCosine);
           return {
-            components: dimension === 1 ? [radius] : [radius * Math.cos(node.angle), radius * Math.sin(node.angle)],
+            components:
+              dimension === 1
+                ? [radius]
+                : dimension === 2
+                  ? [radius * Math.cos(node.angle), radius * Math.sin(node.angle)]
+                  : [across * Math.cos(node.angle), across * Math.sin(node.angle), radius * node.polarCosine],
             factor: density.amplitudeFactor(radius) * Math.sqrt(width * node.weight),
           };
         })
@@ -207,7 +213,7 @@ export function cosNet(input: CosNetOptions): CosNet {
    * Evenly spaced offsets (d = 1 panel starts) use the rotation recurrence instead of trig calls,
    * re-seeded every 64 steps; trig on the wasm backend is far slower than this host loop.
    */
-  const gridFactors = (chunk: ParameterChunk, grid: ProductGrid): { left: Float32Array; right: Float32Array } => {
+  const gridFactors = (chunk: ParameterChunk, grid: ProductGrid, firstNetwork: number, endNetwork: number): { left: Float32Array; right: Float32Array } => {
     const { momenta, phases, coefficients } = chunk.arrays as Record<string, Float64Array>;
     const { offsetCount, nodeCount, offsets, nodes } = grid;
     const step = new Float64Array(dimension);
@@ -219,11 +225,12 @@ export function cosNet(input: CosNetOptions): CosNet {
         if (Math.abs(difference - step[axis]!) > 1e-12 * Math.max(1, Math.abs(step[axis]!))) evenlySpaced = false;
       }
     }
-    const left = new Float32Array(chunk.count * offsetCount * 2 * width);
-    const right = new Float32Array(chunk.count * 2 * width * nodeCount);
-    for (let network = 0; network < chunk.count; network++) {
+    const count = endNetwork - firstNetwork;
+    const left = new Float32Array(count * offsetCount * 2 * width);
+    const right = new Float32Array(count * 2 * width * nodeCount);
+    for (let network = 0; network < count; network++) {
       for (let neuron = 0; neuron < width; neuron++) {
-        const slot = network * width + neuron;
+        const slot = (firstNetwork + network) * width + neuron;
         const b = coefficients![slot]!;
         const dot = (flat: Float64Array, index: number): number => {
           let total = 0;
@@ -301,15 +308,20 @@ export function cosNet(input: CosNetOptions): CosNet {
     return tables;
   };
 
-  const applyOnQuadratureGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
-    // The left factor holds networks x offsets x 2N floats (2.4 GB for 2,000 networks at width 1024
-    // on a 144 x 144 grid, past the wasm heap): form it for slices of the chunk.
-    const perNetwork = grid.offsetCount * 2 * width;
-    const slice = Math.max(1, Math.floor((input.gridSliceFloats ?? QUADRATURE_LEFT_BUDGET) / perNetwork));
-    if (chunk.count <= slice) return quadratureGridSlice(chunk, grid, 0, chunk.count);
+  /**
+   * The per-network factors hold networks x offsets x 2N floats (quadrature: 2.4 GB for 2,000 networks
+   * at width 1024 on a 144 x 144 grid, past the wasm heap), and with random momenta also networks x 2N
+   * x nodes (d = 3, width 64, 64^3 grid: 2 MB a network): form them for slices of the chunk, so only
+   * the field itself grows with the chunk (its size is capped by ensemble/chunk-plan.ts).
+   */
+  const inSlices = (chunk: ParameterChunk, perNetwork: number, slice: (first: number, end: number) => tf.Tensor2D): tf.Tensor2D => {
+    const size = Math.max(1, Math.floor((input.gridSliceFloats ?? QUADRATURE_LEFT_BUDGET) / perNetwork));
+    if (chunk.count <= size) return slice(0, chunk.count);
     const parts: tf.Tensor2D[] = [];
-    for (let first = 0; first < chunk.count; first += slice) parts.push(quadratureGridSlice(chunk, grid, first, Math.min(chunk.count, first + slice)));
-    return tf.concat(parts, 0);
+    for (let first = 0; first < chunk.count; first += size) parts.push(slice(first, Math.min(chunk.count, first + size)));
+    const field = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return field;
   };
 
   const quadratureGridSlice = (chunk: ParameterChunk, grid: ProductGrid, firstNetwork: number, endNetwork: number): tf.Tensor2D => {
@@ -338,17 +350,25 @@ export function cosNet(input: CosNetOptions): CosNet {
         }
       }
     }
-    const leftTensor = tf.tensor2d(left, [count * offsetCount, 2 * width]);
-    const rightTensor = tf.tensor2d(right, [2 * width, nodeCount]);
-    return tf.matMul(leftTensor, rightTensor).reshape([count, offsetCount * nodeCount]);
+    return tf.tidy(() => {
+      const leftTensor = tf.tensor2d(left, [count * offsetCount, 2 * width]);
+      const rightTensor = tf.tensor2d(right, [2 * width, nodeCount]);
+      return tf.matMul(leftTensor, rightTensor).reshape([count, offsetCount * nodeCount]);
+    });
   };
 
+  const randomGridSlice = (chunk: ParameterChunk, grid: ProductGrid, firstNetwork: number, endNetwork: number): tf.Tensor2D =>
+    tf.tidy(() => {
+      const count = endNetwork - firstNetwork;
+      const { left, right } = gridFactors(chunk, grid, firstNetwork, endNetwork);
+      const leftTensor = tf.tensor3d(left, [count, grid.offsetCount, 2 * width]);
+      const rightTensor = tf.tensor3d(right, [count, 2 * width, grid.nodeCount]);
+      return tf.matMul(leftTensor, rightTensor).reshape([count, grid.offsetCount * grid.nodeCount]);
+    });
+
   const applyOnGrid = (chunk: ParameterChunk, grid: ProductGrid): tf.Tensor2D => {
-    if (nodeMomenta) return applyOnQuadratureGrid(chunk, grid);
-    const { left, right } = gridFactors(chunk, grid);
-    const leftTensor = tf.tensor3d(left, [chunk.count, grid.offsetCount, 2 * width]);
-    const rightTensor = tf.tensor3d(right, [chunk.count, 2 * width, grid.nodeCount]);
-    return tf.matMul(leftTensor, rightTensor).reshape([chunk.count, grid.offsetCount * grid.nodeCount]);
+    if (nodeMomenta) return inSlices(chunk, grid.offsetCount * 2 * width, (first, end) => quadratureGridSlice(chunk, grid, first, end));
+    return inSlices(chunk, (grid.offsetCount + grid.nodeCount) * 2 * width, (first, end) => randomGridSlice(chunk, grid, first, end));
   };
 
   const referenceAtPoints = (chunk: ParameterChunk, points: Points): Float64Array => {

@@ -2,16 +2,21 @@
  * Stratified-momentum cos-nets: G2 is still the regulated propagator at every width (oracle:
  * free-propagator's radial quadrature and the d = 1 closed form), the exact finite-width moments
  * agree with Monte Carlo on the float64 host forward pass, and with Gaussian amplitude pairs the
- * connected four-point function falls far below the independent-momentum one.
+ * connected four-point function falls far below the independent-momentum one. Quadrature momenta in
+ * d = 3: the covariance against the 1-d radial quadrature of G_Lambda, exact moments against Monte
+ * Carlo, and the shared-table grid pass against the float64 host pass.
  */
 import { describe, expect, it } from 'vitest';
 import { cosNet, type CosNetOptions } from '../../src/architectures/cos-net.js';
 import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js';
-import { stratifiedLayout } from '../../src/architectures/stratified-momenta.js';
+import { quadratureLayout, quadratureNodes, stratifiedLayout } from '../../src/architectures/stratified-momenta.js';
+import { checkSpecSemantics } from '../../src/spec/load-spec.js';
+import type { NnftSpec } from '../../src/spec/spec.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import type { Points } from '../../src/architectures/architecture.js';
 import { initBackend, tf } from '../../src/backend/index.js';
-import { boxGrid } from '../../src/densities/interaction-grid.js';
+import { boxGrid, defaultResolution, gridResolution } from '../../src/densities/interaction-grid.js';
+import { gridPoints } from '../../src/architectures/product-grid.js';
 
 /** Monte Carlo G2 and G_c4 (zero mean) with batch-means errors from the float64 reference pass. */
 function monteCarlo(options: CosNetOptions, points: Points, tuples: number[][], networks: number, seed: number) {
@@ -48,6 +53,7 @@ function monteCarlo(options: CosNetOptions, points: Points, tuples: number[][], 
 }
 
 const SQUARE_POINTS = [[0, 0], [0.5, 0], [0, 0.5], [0.5, 0.5]];
+const CUBE_POINTS = [[0, 0, 0], [0.5, 0, 0], [0, 0.5, 0.2], [0.3, 0.3, 0.5]];
 const CHECKED_TUPLES = [[0, 3], [0, 1], [0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3], [0, 1, 1, 3]];
 
 /** Exact G2 and G_c4 of the net within 5 standard errors of 40,000 Monte Carlo networks. */
@@ -129,11 +135,12 @@ describe('stratified momenta', () => {
     expect(() => cosNet({ ...options, cutoff: null, dimension: 1 })).toThrow(/momentum cutoff/);
   });
 
-  it('quadrature momenta: the shared-table grid pass equals the float64 host pass at every grid point (d = 1 and 2)', async () => {
+  it('quadrature momenta: the shared-table grid pass equals the float64 host pass at every grid point (d = 1, 2 and 3)', async () => {
     await initBackend('cpu');
-    for (const dimension of [1, 2] as const) {
+    for (const dimension of [1, 2, 3] as const) {
       // A slice budget of two networks: the chunk of three is formed in two slices.
       const net = cosNet({ dimension, width: 12, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 }, gridSliceFloats: 2 * (dimension === 1 ? 2 : 10) * 24 });
+      if (dimension === 3) expect(net.strata).toEqual({ radial: 2, angular: 2, polar: 3 });
       const grid = boxGrid(dimension, 3, { panels: 2, nodesPerPanel: 5 });
       const chunk = net.sample(31, 3);
       const onGrid = await tf.tidy(() => net.applyOnGrid(chunk, grid)).data();
@@ -148,5 +155,109 @@ describe('stratified momenta', () => {
       for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(onGrid[i]! - reference[i]!));
       expect(worst, `d = ${dimension}`).toBeLessThan(2e-5);
     }
+  });
+
+  it('d = 3 quadrature layouts: radial x polar x azimuth near polar/radial = sqrt 2, polar/azimuth = 1.2; weights sum to 1', () => {
+    expect(quadratureLayout(3, 64)).toEqual({ radial: 4, angular: 4, polar: 4 });
+    expect(quadratureLayout(3, 128)).toEqual({ radial: 4, angular: 4, polar: 8 });
+    expect(quadratureLayout(3, 256)).toEqual({ radial: 4, angular: 8, polar: 8 });
+    expect(quadratureLayout(3, 512)).toEqual({ radial: 8, angular: 8, polar: 8 });
+    expect(() => quadratureLayout(4, 64)).toThrow(/d = 1, 2 and 3/);
+    for (const width of [7, 64, 512]) {
+      const nodes = quadratureNodes(3, width);
+      expect(nodes.reduce((sum, node) => sum + node.weight, 0)).toBeCloseTo(1, 13);
+      for (const node of nodes) {
+        expect(node.angle).toBeGreaterThanOrEqual(0);
+        expect(node.angle).toBeLessThan(Math.PI);
+        expect(Math.abs(node.polarCosine)).toBeLessThan(1);
+      }
+    }
+  });
+
+  it('d = 3 quadrature covariance C_N against G_Lambda (m = 1, Lambda = 6): width 64 to 2e-5 out to |s| = 0.5 and 4e-3 out to 1, width 512 to 1e-7 out to 1 and 1.5e-5 out to 1.5', () => {
+    // Measured on these 7 directions: 1.64e-5, 3.74e-3, 7.28e-8, 1.28e-5.
+    const directions = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1], [1, -0.4, 0.7], [-0.3, 0.8, 0.5], [0.6, 0.2, -0.9]].map((v) => v.map((x) => x / Math.hypot(...v)));
+    const deviation = (width: number, reach: number): number => {
+      const net = cosNet({ dimension: 3, width, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 } });
+      const steps = Math.ceil(reach / 0.025);
+      let worst = 0;
+      for (let step = 0; step <= steps; step++) {
+        const r = (reach * step) / steps;
+        const g = freePropagator(3, 1, 6, r);
+        for (const direction of directions) worst = Math.max(worst, Math.abs(net.exactMoment([[0, 0, 0], direction.map((x) => x * r)])! - g));
+      }
+      return worst;
+    };
+    expect(deviation(64, 0.5)).toBeLessThan(2e-5);
+    expect(deviation(64, 1)).toBeLessThan(4e-3);
+    expect(deviation(512, 1)).toBeLessThan(1e-7);
+    expect(deviation(512, 1.5)).toBeLessThan(1.5e-5);
+    // At s = 0 the weights sum to 1: C_N(0) = G_Lambda(0) at any width; with Gaussian pairs G_c4 = 0.
+    const net = cosNet({ dimension: 3, width: 64, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 } });
+    expect(net.exactMoment([[0.3, 0.1, -0.2], [0.3, 0.1, -0.2]])! / freePropagator(3, 1, 6, 0) - 1).toBeLessThan(1e-13);
+    expect(Math.abs(cosNetConnectedFour(net, CUBE_POINTS))).toBeLessThan(1e-15);
+  });
+
+  it('d = 3 quadrature with fixed |a|: exact G2 and G_c4 agree with Monte Carlo (width 8 = 2 x 2 x 2)', () => {
+    const options: CosNetOptions = { dimension: 3, width: 8, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'fixed' } };
+    expect(cosNet(options).strata).toEqual({ radial: 2, angular: 2, polar: 2 });
+    expectExactMatchesMonteCarlo(options, CUBE_POINTS, 9300);
+    // The fixed-|a| G_c4 at these points is O(G(0)^2 / N): the comparison is not between zeros.
+    expect(Math.abs(cosNetConnectedFour(cosNet(options), [CUBE_POINTS[0]!, CUBE_POINTS[0]!, CUBE_POINTS[3]!, CUBE_POINTS[3]!]))).toBeGreaterThan(1e-3);
+  });
+
+  it('d = 3 random-momentum grid pass in slices equals the float64 host pass', async () => {
+    await initBackend('cpu');
+    const grid = boxGrid(3, 3, { panels: 2, nodesPerPanel: 4 });
+    // Budget of two networks' factors: the chunk of five is formed in three slices.
+    const net = cosNet({ dimension: 3, width: 6, mass: 1, cutoff: 6, gridSliceFloats: 2 * (grid.offsetCount + grid.nodeCount) * 12 });
+    const chunk = net.sample(41, 5);
+    const onGrid = await tf.tidy(() => net.applyOnGrid(chunk, grid)).data();
+    const reference = net.referenceAtPoints(chunk, gridPoints(grid));
+    let worst = 0;
+    for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(onGrid[i]! - reference[i]!));
+    expect(onGrid.length).toBe(reference.length);
+    expect(worst).toBeLessThan(2e-5);
+  });
+
+  it('spec checks: quadrature momenta load in d = 3, stratified stays d <= 2, quadrature d = 4 is refused at its JSON path', () => {
+    const spec = (dimension: 3 | 4, momentumSampling: 'quadrature' | 'stratified') =>
+      ({
+        nnftSpec: 1,
+        name: 'x',
+        dimension,
+        architecture: { kind: 'cos-net', width: 64, mass: 1, momentumCutoff: 6, momentumSampling },
+        observables: { points: [new Array(dimension).fill(0)], connected: [2] },
+      }) as unknown as NnftSpec;
+    expect(checkSpecSemantics(spec(3, 'quadrature'))).toEqual([]);
+    const stratified = checkSpecSemantics(spec(3, 'stratified'));
+    expect(stratified.map((issue) => issue.path)).toEqual(['architecture.momentumSampling']);
+    expect(stratified[0]!.hint).toMatch(/quadrature/);
+    const four = checkSpecSemantics(spec(4, 'quadrature'));
+    expect(four.map((issue) => issue.path)).toEqual(['architecture.momentumSampling']);
+    expect(four[0]!.message).toMatch(/d = 1, 2 and 3, not d = 4/);
+  });
+
+  it('d = 3 grid resolution: fewest nodes per axis at ~1e-12 per frequency (one panel of 40 for side 3, K = 25.7); d <= 2 unchanged', () => {
+    const K = 4 * 6 * 1.017 * 1.05;
+    expect(gridResolution(3, 3, K)).toEqual({ panels: 1, nodesPerPanel: 40 });
+    for (const [dimension, side, frequency] of [[1, 8, 120], [2, 4, 42], [2, 3, K]] as const) {
+      expect(gridResolution(dimension, side, frequency)).toEqual(defaultResolution(side, frequency));
+    }
+    // int over [-3/2, 3/2]^3 of cos(k.x) = prod_axis 2 sin(k_a 3/2) / k_a, for |k| up to K along an axis and a diagonal.
+    const grid = boxGrid(3, 3, gridResolution(3, 3, K));
+    const points = gridPoints(grid);
+    let worst = 0;
+    for (let step = 1; step <= 40; step++) {
+      const k = (K * step) / 40;
+      for (const direction of [[1, 0, 0], [1, 1, 1].map((x) => x / Math.sqrt(3))]) {
+        const wave = direction.map((x) => x * k);
+        let total = 0;
+        points.forEach((point, index) => (total += grid.weights[index]! * Math.cos(wave[0]! * point[0]! + wave[1]! * point[1]! + wave[2]! * point[2]!)));
+        const exact = wave.reduce((product, component) => product * (component === 0 ? 3 : (2 * Math.sin(1.5 * component)) / component), 1);
+        worst = Math.max(worst, Math.abs(total - exact));
+      }
+    }
+    expect(worst).toBeLessThan(1e-11);
   });
 });
