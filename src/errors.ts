@@ -75,6 +75,8 @@ export const EXIT = {
   ok: 0,
   failure: 1,
   badInput: 2,
+  /** nnft design: the validation statistics cannot resolve the tolerance. */
+  unresolved: 3,
   interrupted: 130,
 } as const;
 

@@ -11,7 +11,7 @@ import { tf } from '../backend/index.js';
 import { NnftError } from '../errors.js';
 import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
 import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
-import { boxGrid, defaultResolution, type GridResolution } from './interaction-grid.js';
+import { boxGrid, gridResolution, type GridResolution } from './interaction-grid.js';
 import { factorial } from '../numeric/special-functions.js';
 
 export interface LocalTerm {
@@ -132,7 +132,7 @@ export function compileDeformation(architecture: Architecture, options: Deformat
     }
     if (term.kind === 'nonlocal-quartic' && !(term.kernelWidth > 0)) throw new NnftError('E_SEMANTIC', 'non-local kernel width must be positive');
   }
-  const resolution = options.resolution ?? defaultResolution(options.regionSide, largestFrequencyFactor(options.terms) * resolvedMomentum!);
+  const resolution = options.resolution ?? gridResolution(architecture.dimension, options.regionSide, largestFrequencyFactor(options.terms) * resolvedMomentum!);
   const grid = boxGrid(architecture.dimension, options.regionSide, resolution);
   const gridSize = grid.offsetCount * grid.nodeCount;
   const weights32 = Float32Array.from(grid.weights);

@@ -16,14 +16,14 @@ import { loadTarget } from '../theory/load-target.js';
 import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { computeTargetCorrelators } from '../correlators/index.js';
 import { initBackend, type BackendRequest } from '../backend/index.js';
-import { NnftError } from '../errors.js';
+import { NnftError, isNnftError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
 import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
-import { defaultResolution } from '../densities/interaction-grid.js';
+import { gridResolution } from '../densities/interaction-grid.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
 import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup, type MomentaChoice } from './design-setup.js';
@@ -217,211 +217,218 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   };
   let run: RunDirectory<typeof config> | null = null;
   if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
-  const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
-  const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
-  if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
-
-  // Every parameter acts on cached per-network numbers of one fixed sample (the base density is the
-  // target's, so the grid resolves the weight's largest frequency, with a 5% margin).
-  const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
-  const resolution =
-    setup.terms.length > 0 && resolvedMomentum !== null ? defaultResolution(setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * 1.05) : null;
-  const bounds = parameterBounds(setup.model);
-  const frozen = heldFlags(setup.model);
-  const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
-  let interrupted = false;
-
-  // The validation estimate's covariance comes from its batches: enough of them that the jackknife
-  // covariance of every compared value is invertible with room to spare (Hotelling's law needs
-  // batches > values), but each batch is at least one chunk of VALIDATION_CHUNK networks (a batch is
-  // a set of whole chunks; smaller chunks cost throughput).
-  const tupleCount = target.correlators.filter((block) => orders.includes(block.order)).reduce((sum, block) => sum + block.values.length, 0);
-  const validationBatches = Math.max(32, Math.min(256, 3 * tupleCount, Math.floor(settings.validationEnsembleSize / VALIDATION_CHUNK)));
-  const systematics = targetSystematics(theory, target, orders);
-  for (const systematic of systematics) onEvent({ type: 'info', message: `named systematic of the target: ${systematic.name}` });
-
-  /** Validation with a fresh seed, sized to resolve the tolerance: what the design reports. */
-  const validate = async (width: number, parameters: readonly number[], stopReason: StopReason, steps: number, fit: WidthTrial['fit'] | null): Promise<WidthTrial> => {
-    const designed = specFromParameters(theory, setup, width, parameters, resolution);
-    const spec: NnftSpec = { ...designed, estimation: { ...designed.estimation, batches: validationBatches } };
-    const outcome = await validateDesign({
-      spec,
-      target,
-      orders,
-      tolerance: settings.tolerance,
-      ensembleSize: settings.validationEnsembleSize,
-      maxEnsembleSize: settings.maxValidationEnsembleSize,
-      rootSeed: settings.seed,
-      width,
-      systematics,
-      free: setup.terms.length === 0,
-      ...(options.workers ? { workers: options.workers } : {}),
-      backend: backend.name as BackendRequest,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onEvent,
-    });
-    const { comparison, consistency: check } = outcome;
-    const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
-    const trial: WidthTrial = {
-      width,
-      relativeError: comparison.worstRelativeError,
-      relativeErrorStderr,
-      met: outcome.status === 'met',
-      status: outcome.status,
-      reasons: outcome.reasons,
-      consistency: check,
-      resolution: outcome.resolution,
-      requiredValidationEnsembleSize: outcome.requiredEnsembleSize,
-      parameters: recordFromValues(setup.model, parameters),
-      stopReason: stopReason,
-      steps: steps,
-      comparison,
-      validation: { seed: outcome.seed, ensembleSize: outcome.ensembleSize, batches: validationBatches, effectiveSampleSize: outcome.estimate.effectiveSampleSize },
-      achieved: outcome.achieved,
-      spec,
-      ...(fit ? { fit } : {}),
-    };
-    onEvent({
-      type: 'info',
-      message: `width ${width}: ${headline(trial, settings.tolerance)}`,
-      data: { width, status: trial.status, relativeError: trial.relativeError, chiSquaredPerDof: check.chiSquaredPerDof, pValue: check.pValue, worstPull: check.worstPull.pull },
-    });
-    for (const reason of outcome.reasons) onEvent({ type: 'info', message: `width ${width}: ${reason}` });
-    checkpoint.trials.push(trial);
-    checkpoint.current = null;
-    if (run) await run.writeCheckpoint(checkpoint);
-    return trial;
-  };
-
-  const runAtWidth = async (width: number): Promise<WidthTrial> => {
-    const done = checkpoint.trials.find((trial) => trial.width === width);
-    if (done) return done;
-    // Warm start from the closest finished width (the couplings move little with width).
-    const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
-    const initial = nearest ? valuesFromRecord(setup.model, nearest.parameters) : initialValues(setup.model);
-    if (settings.maxSteps === 0) {
-      onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
-      return validate(width, initial, 'max-steps', 0, null);
-    }
-    onEvent({
-      type: 'info',
-      message: setup.terms.length > 0 ? `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` : `width ${width}: fitting the closed-form finite-width correlators`,
-    });
-    const fit = await fitOnSample({
-      theory,
-      setup,
-      width,
-      names,
-      initial,
-      resolution,
-      orders,
-      evenOnly,
-      target,
-      tolerance: settings.tolerance,
-      sampleSize: settings.ensembleSize,
-      seed: settings.seed,
-      maxSteps: settings.maxSteps,
-      bounds,
-      frozen,
-      deadline,
-      onEvent,
-      ...(options.signal ? { signal: options.signal } : {}),
-      recordStep: async (record) => {
-        if (run) await run.appendMetrics({ width, ...record });
-      },
-      saveState: async (state) => {
-        checkpoint.current = { width, fit: state };
-        if (run) await run.writeCheckpoint(checkpoint);
-      },
-      resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
-      workers: options.workers ?? 1,
-      backend: backend.name as BackendRequest,
-    });
-    if (fit.stopReason === 'interrupted') {
-      interrupted = true;
-      throw new NnftError('E_USAGE', 'interrupted');
-    }
-    onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
-    return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
-  };
-
-  let chosen: WidthTrial | null = null;
   try {
-    if (settings.width === 'auto') {
-      const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8, stop: (trial) => trial.status === 'unresolved' });
-      chosen = search.chosen;
-    } else {
-      chosen = await runAtWidth(settings.width);
-    }
-  } catch (error) {
-    if (!interrupted) throw error;
-  }
-  // Report the best trial even when none met the tolerance.
-  const trials = checkpoint.trials;
-  // Report the met width, else the best: a consistent trial before an inconsistent one, then the
-  // smallest relative error.
-  const rank = (trial: WidthTrial) => (trial.consistency.pValue >= CONSISTENCY_P_VALUE ? 0 : 1);
-  const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => rank(a) - rank(b) || a.relativeError - b.relativeError)[0]! : null);
-  const status: DesignResult['status'] = interrupted ? 'interrupted' : chosen?.met ? 'met' : reported?.status === 'unresolved' ? 'unresolved' : 'not-met';
+    const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
+    const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
+    if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
-  let specPath: string | null = null;
-  const provenanceSpec = reported
-    ? {
-        ...reported.spec,
-        provenance: {
-          tool: `nnft ${NNFT_VERSION}`,
-          target: { file: theory.source.file, sha256: theory.source.sha256, name: theory.name },
-          targetMethod: target.method,
-          seed: settings.seed,
-          backend: { name: backend.name, device: backend.device, gpu: backend.gpu },
-          versions: backend.versions,
-          createdAt: new Date().toISOString(),
-          conventions:
-            'Euclidean; S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2 + sum (g_n/n!) int_V phi^n; sharp cutoff |p| < Lambda; connected correlators are joint cumulants; errors are one standard error (docs/conventions.md)',
-          parameters: reported.parameters,
-          tolerance: settings.tolerance,
-          validation: { ...reported.validation, status: reported.status, relativeError: reported.relativeError, relativeErrorStderr: reported.relativeErrorStderr, met: reported.met, consistency: reported.consistency, reasons: reported.reasons },
-          achievedVsTarget: reported.comparison.orders.map((order) => ({ order: order.order, relativeError: order.relativeError, rows: order.rows })),
-          widthCurve: trials.map((trial) => ({ width: trial.width, status: trial.status, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, met: trial.met })),
-          notes: setup.notes,
-        },
-        estimation: { ...reported.spec.estimation, ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
+    // Every parameter acts on cached per-network numbers of one fixed sample (the base density is the
+    // target's, so the grid resolves the weight's largest frequency, with a 5% margin).
+    const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
+    const resolution =
+      setup.terms.length > 0 && resolvedMomentum !== null ? gridResolution(setup.dimension, setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * 1.05) : null;
+    const bounds = parameterBounds(setup.model);
+    const frozen = heldFlags(setup.model);
+    const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
+    let interrupted = false;
+
+    // The validation estimate's covariance comes from its batches: enough of them that the jackknife
+    // covariance of every compared value is invertible with room to spare (Hotelling's law needs
+    // batches > values), but each batch is at least one chunk of VALIDATION_CHUNK networks (a batch is
+    // a set of whole chunks; smaller chunks cost throughput).
+    const tupleCount = target.correlators.filter((block) => orders.includes(block.order)).reduce((sum, block) => sum + block.values.length, 0);
+    const validationBatches = Math.max(32, Math.min(256, 3 * tupleCount, Math.floor(settings.validationEnsembleSize / VALIDATION_CHUNK)));
+    const systematics = targetSystematics(theory, target, orders);
+    for (const systematic of systematics) onEvent({ type: 'info', message: `named systematic of the target: ${systematic.name}` });
+
+    /** Validation with a fresh seed, sized to resolve the tolerance: what the design reports. */
+    const validate = async (width: number, parameters: readonly number[], stopReason: StopReason, steps: number, fit: WidthTrial['fit'] | null): Promise<WidthTrial> => {
+      const designed = specFromParameters(theory, setup, width, parameters, resolution);
+      const spec: NnftSpec = { ...designed, estimation: { ...designed.estimation, batches: validationBatches } };
+      const outcome = await validateDesign({
+        spec,
+        target,
+        orders,
+        tolerance: settings.tolerance,
+        ensembleSize: settings.validationEnsembleSize,
+        maxEnsembleSize: settings.maxValidationEnsembleSize,
+        rootSeed: settings.seed,
+        width,
+        systematics,
+        free: setup.terms.length === 0,
+        ...(options.workers ? { workers: options.workers } : {}),
+        backend: backend.name as BackendRequest,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onEvent,
+      });
+      const { comparison, consistency: check } = outcome;
+      const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
+      const trial: WidthTrial = {
+        width,
+        relativeError: comparison.worstRelativeError,
+        relativeErrorStderr,
+        met: outcome.status === 'met',
+        status: outcome.status,
+        reasons: outcome.reasons,
+        consistency: check,
+        resolution: outcome.resolution,
+        requiredValidationEnsembleSize: outcome.requiredEnsembleSize,
+        parameters: recordFromValues(setup.model, parameters),
+        stopReason: stopReason,
+        steps: steps,
+        comparison,
+        validation: { seed: outcome.seed, ensembleSize: outcome.ensembleSize, batches: validationBatches, effectiveSampleSize: outcome.estimate.effectiveSampleSize },
+        achieved: outcome.achieved,
+        spec,
+        ...(fit ? { fit } : {}),
+      };
+      onEvent({
+        type: 'info',
+        message: `width ${width}: ${headline(trial, settings.tolerance)}`,
+        data: { width, status: trial.status, relativeError: trial.relativeError, chiSquaredPerDof: check.chiSquaredPerDof, pValue: check.pValue, worstPull: check.worstPull.pull },
+      });
+      for (const reason of outcome.reasons) onEvent({ type: 'info', message: `width ${width}: ${reason}` });
+      checkpoint.trials.push(trial);
+      checkpoint.current = null;
+      if (run) await run.writeCheckpoint(checkpoint);
+      return trial;
+    };
+
+    const runAtWidth = async (width: number): Promise<WidthTrial> => {
+      const done = checkpoint.trials.find((trial) => trial.width === width);
+      if (done) return done;
+      // Warm start from the closest finished width (the couplings move little with width).
+      const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
+      const initial = nearest ? valuesFromRecord(setup.model, nearest.parameters) : initialValues(setup.model);
+      if (settings.maxSteps === 0) {
+        onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
+        return validate(width, initial, 'max-steps', 0, null);
       }
-    : null;
-  // An interrupted run writes no spec or result: result.json marks a finished run (sweeps rely on it).
-  if (run && provenanceSpec && !interrupted) specPath = await run.writeJson('spec.json', provenanceSpec);
+      onEvent({
+        type: 'info',
+        message: setup.terms.length > 0 ? `width ${width}: fitting on a fixed sample of ${settings.ensembleSize} networks (at most ${settings.maxSteps} steps)` : `width ${width}: fitting the closed-form finite-width correlators`,
+      });
+      const fit = await fitOnSample({
+        theory,
+        setup,
+        width,
+        names,
+        initial,
+        resolution,
+        orders,
+        evenOnly,
+        target,
+        tolerance: settings.tolerance,
+        sampleSize: settings.ensembleSize,
+        seed: settings.seed,
+        maxSteps: settings.maxSteps,
+        bounds,
+        frozen,
+        deadline,
+        onEvent,
+        ...(options.signal ? { signal: options.signal } : {}),
+        recordStep: async (record) => {
+          if (run) await run.appendMetrics({ width, ...record });
+        },
+        saveState: async (state) => {
+          checkpoint.current = { width, fit: state };
+          if (run) await run.writeCheckpoint(checkpoint);
+        },
+        resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
+        workers: options.workers ?? 1,
+        backend: backend.name as BackendRequest,
+      });
+      if (fit.stopReason === 'interrupted') {
+        interrupted = true;
+        throw new NnftError('E_USAGE', 'interrupted');
+      }
+      onEvent({ type: 'info', message: `width ${width}: fit ${fit.stopReason} after ${fit.steps} steps, chi2/dof ${(fit.chiSquared / fit.degreesOfFreedom).toFixed(3)}${fit.sampleSize > 0 ? ` on the sample (ESS ${fit.effectiveSampleSize.toFixed(0)}/${fit.sampleSize})` : ' (closed form)'}` });
+      return validate(width, fit.parameters, fit.stopReason, fit.steps, { sampleSize: fit.sampleSize, sampleStderr: fit.sampleStderr, chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom, rounds: fit.rounds });
+    };
 
-  const result: DesignResult = {
-    nnftResult: RESULT_VERSION,
-    kind: 'design',
-    // A fixed width is always 'chosen'; whether it met the tolerance is the trial's verdict.
-    status,
-    reasons: reported && !reported.met ? reported.reasons : [],
-    consistency: reported?.consistency ?? null,
-    relativeError: reported?.relativeError ?? null,
-    points: theory.points.map((point) => [...point]),
-    correlators: reported?.achieved.correlators ?? [],
-    target,
-    achieved: reported?.achieved ?? null,
-    width: reported?.width ?? null,
-    parameters: reported?.parameters ?? null,
-    tolerance: settings.tolerance,
-    comparison: reported?.comparison ?? null,
-    widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, status: trial.status, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, stopReason: trial.stopReason, steps: trial.steps })),
-    specPath,
-    runDirectory: run?.path ?? null,
-    method: 'Levenberg-Marquardt on one fixed sample of networks (sample-average approximation: exact correlators and Jacobian from cached per-network monomials and deformation integrals), then a minimax (Lawson) polish of the relative errors; validation on a fresh seed',
-    backend: backend.name,
-    seed: settings.seed,
-    ensembleSize: settings.ensembleSize,
-    /** Networks of the reported width's validation (the pilot size, grown to resolve the tolerance). */
-    validationEnsembleSize: reported?.validation.ensembleSize ?? settings.validationEnsembleSize,
-    seconds: (Date.now() - started) / 1000,
-    notes: [...setup.notes],
-    targetSha256: theory.source.sha256 ?? sha256Hex(JSON.stringify(theorySummary(theory))),
-  };
-  if (run && !interrupted) await run.writeJson('result.json', result);
-  return result;
+    let chosen: WidthTrial | null = null;
+    try {
+      if (settings.width === 'auto') {
+        const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8, stop: (trial) => trial.status === 'unresolved' });
+        chosen = search.chosen;
+      } else {
+        chosen = await runAtWidth(settings.width);
+      }
+    } catch (error) {
+      // An interrupt during the fit sets the flag; one during a validation estimate arrives as an error.
+      if (isNnftError(error) && error.code === 'E_INTERRUPTED') interrupted = true;
+      if (!interrupted) throw error;
+    }
+    // Report the best trial even when none met the tolerance.
+    const trials = checkpoint.trials;
+    // Report the met width, else the best: a consistent trial before an inconsistent one, then the
+    // smallest relative error.
+    const rank = (trial: WidthTrial) => (trial.consistency.pValue >= CONSISTENCY_P_VALUE ? 0 : 1);
+    const reported = chosen ?? (trials.length ? [...trials].sort((a, b) => rank(a) - rank(b) || a.relativeError - b.relativeError)[0]! : null);
+    const status: DesignResult['status'] = interrupted ? 'interrupted' : chosen?.met ? 'met' : reported?.status === 'unresolved' ? 'unresolved' : 'not-met';
+
+    let specPath: string | null = null;
+    const provenanceSpec = reported
+      ? {
+          ...reported.spec,
+          provenance: {
+            tool: `nnft ${NNFT_VERSION}`,
+            target: { file: theory.source.file, sha256: theory.source.sha256, name: theory.name },
+            targetMethod: target.method,
+            seed: settings.seed,
+            backend: { name: backend.name, device: backend.device, gpu: backend.gpu },
+            versions: backend.versions,
+            createdAt: new Date().toISOString(),
+            conventions:
+              'Euclidean; S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2 + sum (g_n/n!) int_V phi^n; sharp cutoff |p| < Lambda; connected correlators are joint cumulants; errors are one standard error (docs/conventions.md)',
+            parameters: reported.parameters,
+            tolerance: settings.tolerance,
+            validation: { ...reported.validation, status: reported.status, relativeError: reported.relativeError, relativeErrorStderr: reported.relativeErrorStderr, met: reported.met, consistency: reported.consistency, reasons: reported.reasons },
+            achievedVsTarget: reported.comparison.orders.map((order) => ({ order: order.order, relativeError: order.relativeError, rows: order.rows })),
+            widthCurve: trials.map((trial) => ({ width: trial.width, status: trial.status, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, met: trial.met })),
+            notes: setup.notes,
+          },
+          estimation: { ...reported.spec.estimation, ensembleSize: reported.validation.ensembleSize, seed: reported.validation.seed },
+        }
+      : null;
+    // An interrupted run writes no spec or result: result.json marks a finished run (sweeps rely on it).
+    if (run && provenanceSpec && !interrupted) specPath = await run.writeJson('spec.json', provenanceSpec);
+
+    const result: DesignResult = {
+      nnftResult: RESULT_VERSION,
+      kind: 'design',
+      // A fixed width is always 'chosen'; whether it met the tolerance is the trial's verdict.
+      status,
+      reasons: reported && !reported.met ? reported.reasons : [],
+      consistency: reported?.consistency ?? null,
+      relativeError: reported?.relativeError ?? null,
+      points: theory.points.map((point) => [...point]),
+      correlators: reported?.achieved.correlators ?? [],
+      target,
+      achieved: reported?.achieved ?? null,
+      width: reported?.width ?? null,
+      parameters: reported?.parameters ?? null,
+      tolerance: settings.tolerance,
+      comparison: reported?.comparison ?? null,
+      widthCurve: trials.map((trial) => ({ width: trial.width, relativeError: trial.relativeError, relativeErrorStderr: trial.relativeErrorStderr, met: trial.met, status: trial.status, chiSquaredPerDof: trial.consistency.chiSquaredPerDof, pValue: trial.consistency.pValue, stopReason: trial.stopReason, steps: trial.steps })),
+      specPath,
+      runDirectory: run?.path ?? null,
+      method: 'Levenberg-Marquardt on one fixed sample of networks (sample-average approximation: exact correlators and Jacobian from cached per-network monomials and deformation integrals), then a minimax (Lawson) polish of the relative errors; validation on a fresh seed',
+      backend: backend.name,
+      seed: settings.seed,
+      ensembleSize: settings.ensembleSize,
+      /** Networks of the reported width's validation (the pilot size, grown to resolve the tolerance). */
+      validationEnsembleSize: reported?.validation.ensembleSize ?? settings.validationEnsembleSize,
+      seconds: (Date.now() - started) / 1000,
+      notes: [...setup.notes],
+      targetSha256: theory.source.sha256 ?? sha256Hex(JSON.stringify(theorySummary(theory))),
+    };
+    if (run && !interrupted) await run.writeJson('result.json', result);
+    return result;
+  } finally {
+    // The run directory is locked while the run uses it (io/run-directory.ts).
+    await run?.release();
+  }
 }
 
 /**

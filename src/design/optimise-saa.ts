@@ -112,6 +112,20 @@ export async function optimiseSaa(
   const startPerDof = chiSquared / Math.max(1, current.residuals.length - F);
   if (state.iteration === 0 && settings.consistentStart !== null && startPerDof <= settings.consistentStart) {
     onEvent({ type: 'info', message: `${settings.task}: the starting point already matches the target within the errors (chi2/dof ${startPerDof.toFixed(3)}); kept` });
+    // The trajectory in metrics.jsonl still says where the answer came from: one line, step 0.
+    if (hooks.recordStep) {
+      await hooks.recordStep({
+        step: 0,
+        stage: 'kept-start',
+        loss: chiSquared,
+        chiSquaredPerDof: startPerDof,
+        ess: current.effectiveSampleSize,
+        ensembleSize: current.ensembleSize,
+        parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
+        elapsedSeconds: (Date.now() - started) / 1000,
+        timestamp: new Date().toISOString(),
+      });
+    }
     return { ...(await stop('converged')), keptStart: true };
   }
   for (;;) {
@@ -174,6 +188,7 @@ export async function optimiseSaa(
       ensembleSize: current.ensembleSize,
       parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
       elapsedSeconds: (Date.now() - started) / 1000,
+      timestamp: new Date().toISOString(),
     };
     if (hooks.recordStep) await hooks.recordStep(record);
     onEvent({

@@ -81,7 +81,7 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     nnftResult: RESULT_VERSION,
     kind: 'ensemble-correlators',
     points: points.map((point) => [...point]),
-    correlators: summary.orders.map((order) => ({ order: order.order, indices: order.indices, values: order.values, stderr: order.stderr })),
+    correlators: summary.orders.map((order) => ({ order: order.order, indices: order.indices, values: order.values, stderr: order.stderr, ...(order.replicates.length ? { replicates: order.replicates } : {}) })),
     method: estimate.mcmc
       ? 'Markov chain Monte Carlo in parameter space (neuron-redraw Metropolis-Hastings)'
       : deformation

@@ -22,7 +22,9 @@ describe('design setup: the analytic construction', () => {
     // (lambda/4!) phi^4 = (lambda/4!) :phi^4: + (1/2!) (lambda/2) G0 :phi^2: + const with the full
     // G0 = 1/(2m): the power-2 term starts at (lambda/2) G0 = 0.125, on the region only.
     expect(setup.terms[1]).toMatchObject({ kind: 'local', power: 2, wickOrdered: true });
-    expect(initialValues(setup.model)).toEqual([1, 0.5, 0.125, 1]);
+    // Interacting d = 1 designs use stratified momenta with Gaussian amplitude pairs (kurtosis 2).
+    expect(setup.momentumSampling).toBe('stratified');
+    expect(initialValues(setup.model)).toEqual([1, 0.5, 0.125, 2]);
     expect(spec.deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0.125]);
   });
 
@@ -35,9 +37,10 @@ describe('design setup: the analytic construction', () => {
     expect(initialValues(setup.model)).toEqual([1, 1, 0, 2]);
     const spec = specFromParameters(theory, setup, 256, initialValues(setup.model), null);
     expect(spec.architecture).toMatchObject({ kind: 'cos-net', momentumSampling: 'quadrature', amplitude: { law: 'kurtosis', kurtosis: 2 } });
-    // The founding paper's Gaussian construction stays on independent momenta, and so does d = 1.
+    // The founding paper's Gaussian construction stays on independent momenta, and so do free d = 1 designs.
     expect(designSetup(theory, { amplitudeLaw: 'gaussian' }).momentumSampling).toBe('independent');
-    expect(designSetup((await loadTarget(TARGET)).theory, { amplitudeLaw: 'tuned' }).momentumSampling).toBe('independent');
+    const free = (await loadTarget(new URL('../../targets/free-scalar-1d.json', import.meta.url).pathname)).theory;
+    expect(designSetup(free, { amplitudeLaw: 'tuned' }).momentumSampling).toBe('independent');
     expect(designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'stratified' }).momentumSampling).toBe('stratified');
   });
 });

@@ -16,8 +16,8 @@ import { estimateSpec } from '../../src/spec/estimate-spec.js';
 const PHI4 = 'targets/phi4-local-1d.json';
 const FREE = 'targets/free-scalar-1d.json';
 const CLI = 'dist/cli/main.js';
-const SMALL = { width: 8, ensembleSize: 1500, validationEnsembleSize: 3000, seed: 3, backend: 'wasm' as const, workers: 1 };
-const SMALL_FLAGS = ['--width', '8', '--ensemble', '1500', '--validation-ensemble', '3000', '--seed', '3', '--backend', 'wasm', '--workers', '1', '--json'];
+const SMALL = { width: 8, ensembleSize: 1500, validationEnsembleSize: 3000, maxValidationEnsembleSize: 3000, seed: 3, backend: 'wasm' as const, workers: 1 };
+const SMALL_FLAGS = ['--width', '8', '--ensemble', '1500', '--validation-ensemble', '3000', '--max-validation-ensemble', '3000', '--seed', '3', '--backend', 'wasm', '--workers', '1', '--json'];
 
 describe('nnft design on a fixed sample', () => {
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describe('nnft design on a fixed sample', () => {
   it('fits phi^4 in d = 1 on one sample, lowers chi^2, and writes a spec that estimate reproduces', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'nnft-saa-')), 'run');
     const result = await design(PHI4, { ...SMALL, out });
-    expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'momentumScale', 'coupling4Wick', 'coupling2', 'amplitudeKurtosis']);
+    expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'coupling4', 'coupling2', 'amplitudeKurtosis']);
     // At width 8 G_c4 cannot be matched (the base's 1/N term dominates); G2 is fitted first and must
     // not be traded for it (with a floor of a tenth of the tolerance it came out 11.6% off; now 0.6%).
     expect(result.comparison!.orders.find((order) => order.order === 4)!.relativeError).toBeGreaterThan(0.5);
@@ -49,7 +49,8 @@ describe('nnft design on a fixed sample', () => {
     expect(existsSync(CLI)).toBe(true);
     const root = await mkdtemp(join(tmpdir(), 'nnft-kill-'));
     const full = spawnSync('node', [CLI, 'design', PHI4, ...SMALL_FLAGS, '--out', join(root, 'full')], { encoding: 'utf8' });
-    expect([0, 1]).toContain(full.status);
+    // 3,000 validation networks cannot resolve a quarter of the tolerance on G_c4: exit 3, unresolved.
+    expect(full.status).toBe(3);
     const fullResult = JSON.parse(full.stdout);
 
     const killedDir = join(root, 'killed');
@@ -76,7 +77,7 @@ describe('nnft design on a fixed sample', () => {
     expect(killed).toBe(true);
     expect(existsSync(join(killedDir, 'result.json'))).toBe(false);
     const resumed = spawnSync('node', [CLI, 'design', '--resume', killedDir, '--json'], { encoding: 'utf8' });
-    expect([0, 1]).toContain(resumed.status);
+    expect(resumed.status).toBe(3);
     const resumedResult = JSON.parse(resumed.stdout);
     expect(resumedResult.parameters).toEqual(fullResult.parameters);
     expect(resumedResult.achieved.correlators).toEqual(fullResult.achieved.correlators);

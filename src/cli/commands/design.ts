@@ -6,8 +6,10 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
 import { commandSignal } from '../interrupts.js';
-import { design, readDesignRunConfig, DESIGN_DEFAULTS, type DesignResult, type DesignOptions } from '../../design/design.js';
-import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
+import { design, headline, readDesignRunConfig, DESIGN_DEFAULTS, type DesignResult, type DesignOptions } from '../../design/design.js';
+import type { BackendRequest } from '../../backend/index.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from '../../sweep/design-options.js';
 import { NnftError } from '../../errors.js';
 import { EXIT } from '../../errors.js';
 
@@ -15,21 +17,26 @@ interface DesignArgs {
   target?: string;
   out?: string;
   resume?: string;
-  width: string;
-  ensemble?: number;
+  json: boolean;
+}
+
+/** The checked design flags, keyed like DESIGN_OPTION_RULES. */
+interface DesignFlags {
+  width?: number | 'auto';
+  ensembleSize?: number;
   minWidth?: number;
   maxWidth?: number;
-  validationEnsemble?: number;
+  validationEnsembleSize?: number;
+  maxValidationEnsembleSize?: number;
   seed?: number;
   tolerance?: number;
   maxSteps?: number;
-  timeLimit?: number;
-  amplitude?: 'tuned' | 'fixed' | 'gaussian';
+  timeLimitSeconds?: number;
+  amplitudeLaw?: 'tuned' | 'fixed' | 'gaussian';
   momenta?: 'auto' | 'independent' | 'stratified' | 'quadrature';
   targetMethod?: 'auto' | 'perturbative' | 'spectral' | 'lattice' | 'network';
-  backend: BackendRequest;
+  backend?: BackendRequest;
   workers?: number;
-  json: boolean;
 }
 
 function format(value: number): string {
@@ -38,7 +45,12 @@ function format(value: number): string {
 
 export function renderDesign(result: DesignResult): string {
   const lines: string[] = [];
-  lines.push(`status:     ${result.status === 'met' ? `tolerance ${result.tolerance} met` : result.status === 'interrupted' ? 'interrupted (resume with --resume)' : `tolerance ${result.tolerance} NOT met (best width shown)`}`);
+  const reported = result.widthCurve.find((trial) => trial.width === result.width);
+  if (result.status === 'interrupted') lines.push('status:     interrupted (resume with --resume)');
+  else if (result.consistency && result.relativeError !== null && reported) {
+    lines.push(`status:     ${headline({ status: reported.status, relativeError: result.relativeError, relativeErrorStderr: reported.relativeErrorStderr, consistency: result.consistency, validation: { ensembleSize: Number(result.validationEnsembleSize) } as never }, result.tolerance)}${result.status === 'met' ? '' : ' (best width shown)'}`);
+  } else lines.push(`status:     ${result.status}`);
+  for (const reason of result.reasons) lines.push(`  because:  ${reason}`);
   lines.push(`width:      ${result.width ?? '—'}`);
   if (result.parameters) {
     lines.push('parameters: ' + Object.entries(result.parameters).map(([name, value]) => `${name} = ${value.toPrecision(5)}`).join(', '));
@@ -57,7 +69,7 @@ export function renderDesign(result: DesignResult): string {
   }
   if (result.widthCurve.length > 1) {
     lines.push('');
-    lines.push('width curve: ' + result.widthCurve.map((trial) => `N=${trial.width}: ${trial.relativeError.toFixed(3)}${trial.met ? ' ✔' : ''}`).join(', '));
+    lines.push('width curve: ' + result.widthCurve.map((trial) => `N=${trial.width}: ${trial.relativeError.toFixed(3)} p=${trial.pValue.toPrecision(2)}${trial.met ? ' ✔' : trial.status === 'unresolved' ? ' ?' : ''}`).join(', '));
   }
   lines.push('');
   for (const note of result.notes) lines.push(`note: ${note}`);
@@ -66,37 +78,43 @@ export function renderDesign(result: DesignResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Help text of the design flags (the accepted ranges come from DESIGN_OPTION_RULES). */
+const DESIGN_FLAG_HELP: Record<string, string> = {
+  width: 'network width, or auto: the smallest width meeting --tolerance',
+  minWidth: `smallest width --width auto tries (default ${DESIGN_DEFAULTS.minWidth})`,
+  maxWidth: `largest width --width auto tries (default ${DESIGN_DEFAULTS.maxWidth})`,
+  ensembleSize: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize})`,
+  validationEnsembleSize: `networks in each validation estimate, a pilot grown to resolve the tolerance (default ${DESIGN_DEFAULTS.validationEnsembleSize})`,
+  maxValidationEnsembleSize: `largest validation estimate per width; beyond it the verdict is unresolved, exit 3 (default ${DESIGN_DEFAULTS.maxValidationEnsembleSize})`,
+  seed: `root seed (default ${DESIGN_DEFAULTS.seed})`,
+  tolerance: `largest relative error per order (default ${DESIGN_DEFAULTS.tolerance})`,
+  maxSteps: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)`,
+  timeLimitSeconds: 'wall-clock limit in seconds (stops the optimisation, then validates)',
+  amplitudeLaw: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian',
+  momenta: 'how neurons draw momenta: independent, stratified (one quantile cell per neuron; d = 1, 2) or quadrature (fixed nodes, needs a cutoff; d = 1..3); auto: stratified for interacting d = 1 targets, quadrature in d = 2 and 3, independent with --amplitude gaussian',
+  targetMethod:
+    "how the target's correlators are computed (default: the target file's method); network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
+  backend: 'tensor backend',
+  workers: 'worker threads for validation estimates (default: all cores)',
+};
+
 export function designCommand(context: CliContext) {
   return {
     command: 'design [target]',
     describe: 'design a network ensemble that realises the target theory (writes a run directory with spec.json)',
     builder: (argv: Argv) =>
-      argv
-        .positional('target', { type: 'string', describe: 'target JSON file (omit with --resume)' })
-        .option('out', { type: 'string', describe: 'run directory (default runs/<target name>-<time>)' })
-        .option('resume', { type: 'string', describe: 'continue the run in this directory (refuses a changed config)' })
-        .option('width', { type: 'string', default: 'auto', describe: 'network width, or auto: the smallest width meeting --tolerance' })
-        .option('min-width', { type: 'number', describe: `smallest width --width auto tries (default ${DESIGN_DEFAULTS.minWidth})` })
-        .option('max-width', { type: 'number', describe: `largest width --width auto tries (default ${DESIGN_DEFAULTS.maxWidth})` })
-        .option('ensemble', { type: 'number', describe: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize})` })
-        .option('validation-ensemble', { type: 'number', describe: `networks in each validation estimate (default ${DESIGN_DEFAULTS.validationEnsembleSize})` })
-        .option('seed', { type: 'number', describe: `root seed (default ${DESIGN_DEFAULTS.seed})` })
-        .option('tolerance', { type: 'number', describe: `largest relative error per order (default ${DESIGN_DEFAULTS.tolerance})` })
-        .option('max-steps', { type: 'number', describe: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)` })
-        .option('time-limit', { type: 'number', describe: 'wall-clock limit in seconds (stops the optimisation, then validates)' })
-        .option('amplitude', { choices: ['tuned', 'fixed', 'gaussian'] as const, describe: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian' })
-        .option('momenta', {
-          choices: ['auto', 'independent', 'stratified', 'quadrature'] as const,
-          describe: 'how neurons draw momenta: stratified (one cell of the density per neuron; d = 1, 2) or independent; auto: stratified in d = 2 unless --amplitude gaussian',
-        })
-        .option('target-method', {
-          choices: ['auto', 'perturbative', 'spectral', 'lattice', 'network'] as const,
-          describe: "how the target's correlators are computed (default: the target file's method); network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
-        })
-        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest })
-        .option('workers', { type: 'number', describe: 'worker threads for validation estimates (default: all cores)' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
+      declareFlags(
+        argv
+          .positional('target', { type: 'string', describe: 'target JSON file (omit with --resume)' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'run directory (default runs/<target name>-<time>)' })
+          .option('resume', { type: 'string', requiresArg: true, describe: 'continue the run in this directory (refuses a changed config)' }),
+        DESIGN_OPTION_RULES,
+        DESIGN_FLAG_HELP,
+        { width: { default: 'auto' }, backend: { default: 'auto' } },
+      ).option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
     handler: async (args: DesignArgs) => {
+      // Every flag is checked before the run directory (or anything else) is touched.
+      const flags = checkFlags(args as unknown as Record<string, unknown>, DESIGN_OPTION_RULES, DESIGN_OPTION_ORDER) as DesignFlags;
       let targetFile = args.target;
       let stored: Record<string, unknown> = {};
       if (args.resume) {
@@ -106,9 +124,7 @@ export function designCommand(context: CliContext) {
       }
       if (!targetFile) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
       const pick = <T>(given: T | undefined, key: string): T | undefined => (given !== undefined ? given : (stored[key] as T | undefined));
-      const widthText = args.resume && args.width === 'auto' && stored.width !== undefined ? String(stored.width) : args.width;
-      const width = widthText === 'auto' ? 'auto' : Number(widthText);
-      if (width !== 'auto' && !(Number.isInteger(width) && width > 0)) throw new NnftError('E_USAGE', `--width must be a positive integer or auto, got ${args.width}`);
+      const width = args.resume && flags.width === 'auto' && stored.width !== undefined ? (stored.width as number | 'auto') : (flags.width ?? 'auto');
       const name = targetFile.replace(/^.*\//, '').replace(/\.json$/, '');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
       const interrupt = commandSignal(context);
@@ -116,29 +132,30 @@ export function designCommand(context: CliContext) {
         width,
         out: args.resume ?? args.out ?? `runs/${name}-${stamp}`,
         resume: Boolean(args.resume),
-        backend: args.backend,
-        workers: args.workers ?? (await import('node:os')).availableParallelism(),
+        backend: flags.backend ?? 'auto',
+        workers: flags.workers ?? (await import('node:os')).availableParallelism(),
         onEvent: eventRenderer(context, args.json),
         signal: interrupt.signal,
       };
       const setIf = <K extends keyof DesignOptions>(key: K, value: DesignOptions[K] | undefined) => {
         if (value !== undefined) options[key] = value;
       };
-      setIf('ensembleSize', pick(args.ensemble, 'ensembleSize'));
-      setIf('minWidth', pick(args.minWidth, 'minWidth'));
-      setIf('maxWidth', pick(args.maxWidth, 'maxWidth'));
-      setIf('validationEnsembleSize', pick(args.validationEnsemble, 'validationEnsembleSize'));
-      setIf('seed', pick(args.seed, 'seed'));
-      setIf('tolerance', pick(args.tolerance, 'tolerance'));
-      setIf('maxSteps', pick(args.maxSteps, 'maxSteps'));
-      setIf('amplitudeLaw', pick(args.amplitude, 'amplitudeLaw'));
-      setIf('momenta', pick(args.momenta, 'momenta'));
-      setIf('targetMethod', pick(args.targetMethod, 'targetMethod'));
-      setIf('timeLimitSeconds', args.timeLimit);
+      setIf('ensembleSize', pick(flags.ensembleSize, 'ensembleSize'));
+      setIf('minWidth', pick(flags.minWidth, 'minWidth'));
+      setIf('maxWidth', pick(flags.maxWidth, 'maxWidth'));
+      setIf('validationEnsembleSize', pick(flags.validationEnsembleSize, 'validationEnsembleSize'));
+      setIf('maxValidationEnsembleSize', pick(flags.maxValidationEnsembleSize, 'maxValidationEnsembleSize'));
+      setIf('seed', pick(flags.seed, 'seed'));
+      setIf('tolerance', pick(flags.tolerance, 'tolerance'));
+      setIf('maxSteps', pick(flags.maxSteps, 'maxSteps'));
+      setIf('amplitudeLaw', pick(flags.amplitudeLaw, 'amplitudeLaw'));
+      setIf('momenta', pick(flags.momenta, 'momenta'));
+      setIf('targetMethod', pick(flags.targetMethod, 'targetMethod'));
+      setIf('timeLimitSeconds', flags.timeLimitSeconds);
       try {
         const result = await design(targetFile, options);
         context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
-        context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : EXIT.failure;
+        context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : result.status === 'unresolved' ? EXIT.unresolved : EXIT.failure;
       } finally {
         interrupt.dispose();
       }
