@@ -3,7 +3,16 @@
  * quantum mechanics of H = p^2/2 + m^2 x^2/2 + U(x); time-ordered moments are
  *   <x(t_1) ... x(t_k)> = <L| x e^{-H(t_2-t_1)} x ... x |R> / <L|R-evolution|R>,
  * evaluated in a truncated harmonic-oscillator basis (frequency m) that is grown until the answers
- * stop changing; the change at the last step is the reported truncation error.
+ * stop changing.
+ *
+ * Convergence is stated honestly (docs/correlators.md, "Spectral method"): the tolerance is relative
+ * to the theory's own scale, G(0)^{order/2} as computed, not the free one (at lambda = 1e100 the
+ * free scale is 1e33 times too large and anything "converged"); the basis must have converged on
+ * two consecutive growth steps, and the reported truncation error is the last change scaled by the
+ * observed contraction rate, r/(1 - r) times it when r > 1/2, so it bounds the remaining error of
+ * a geometrically converging sequence, with a floor at the rounding level. When the largest basis
+ * has not converged the method fails with E_NOT_CONVERGED naming what to change, instead of
+ * returning numbers with a too-small error bar.
  *
  * Infinite volume: |L> = |R> = the ground state of H. Interaction region V = [-L/2, L/2]: the
  * evolution is free outside V and interacting inside it, and the states at the ends are the free
@@ -112,6 +121,15 @@ class TruncatedSystem {
  * Golden-section search on log w in [m/4, 64 m]; never below m/4 so the basis stays sensible.
  */
 export function variationalFrequency(mass: number, potential: PolynomialCoefficients): number {
+  // The bracket reaches the interaction's own scale: w ~ (c_n (n-1)!!)^{2/(n+2)} balances the
+  // kinetic w/4 against c_n (n-1)!!/(2w)^{n/2}; at lambda = 1e100 that is ~1e33 m, far beyond 64 m.
+  let interactionScale = mass;
+  let doubleFactorialScale = 1;
+  for (let power = 2; power < potential.length; power += 2) {
+    doubleFactorialScale *= power - 1;
+    const coefficient = potential[power] ?? 0;
+    if (power >= 4 && coefficient > 0) interactionScale = Math.max(interactionScale, (coefficient * doubleFactorialScale) ** (2 / (power + 2)));
+  }
   const energy = (w: number): number => {
     let value = w / 4 + (mass * mass) / (4 * w);
     let doubleFactorial = 1;
@@ -122,7 +140,7 @@ export function variationalFrequency(mass: number, potential: PolynomialCoeffici
     return value;
   };
   let low = Math.log(mass / 4);
-  let high = Math.log(64 * mass);
+  let high = Math.log(64 * interactionScale);
   const ratio = (Math.sqrt(5) - 1) / 2;
   for (let iteration = 0; iteration < 80; iteration++) {
     const a = high - ratio * (high - low);
@@ -239,16 +257,22 @@ function momentFunction(system: TruncatedSystem, times: readonly number[], regio
   };
 }
 
-function correlatorsFor(system: TruncatedSystem, theory: Theory): CorrelatorBlock[] {
+function correlatorsFor(system: TruncatedSystem, theory: Theory): { blocks: CorrelatorBlock[]; coincident: number } {
   const times = theory.points.map((point) => point[0]!);
   const regionSide = theory.interactionRegion ? theory.interactionRegion.side : null;
   const moment = memoizeMoments(momentFunction(system, times, regionSide));
-  return theory.connectedOrders.map((order) => {
+  const blocks = theory.connectedOrders.map((order) => {
     const indices = indexTuples(theory.points.length, order);
     const values = indices.map((tuple) => jointCumulant(tuple, moment));
     return { order, indices, values, stderr: values.map(() => 0) };
   });
+  // The theory's own size of phi^2: the largest coincident second moment at the points.
+  const coincident = Math.max(...times.map((_, i) => Math.abs(moment([i, i]))));
+  return { blocks, coincident };
 }
+
+/** Relative rounding level of the correlators (diagonalisation and cumulant cancellations). */
+const ROUNDING = 1e3 * Number.EPSILON;
 
 /** Exact d = 1 connected correlators of the theory at its points, with the truncation error. */
 export function computeSpectral(theory: Theory, options: SpectralSolverOptions = {}): SpectralResult {
@@ -258,44 +282,70 @@ export function computeSpectral(theory: Theory, options: SpectralSolverOptions =
   const mass = theory.mass;
   const tolerance = options.tolerance ?? 1e-10;
   const maxBasisSize = options.maxBasisSize ?? 400;
-  const scaleFor = (order: number): number => (1 / (2 * mass)) ** (order / 2);
+  const freeScale = 1 / (2 * mass);
   // With a region the free vacuum must be exact in the basis, so the basis frequency is m there.
   const frequency = theory.interactionRegion ? mass : variationalFrequency(mass, potential);
+  const fixed = options.basisSize !== undefined;
   const sizes: number[] = [];
-  if (options.basisSize !== undefined) {
-    if (!Number.isInteger(options.basisSize) || options.basisSize < 8) {
+  if (fixed) {
+    if (!Number.isInteger(options.basisSize) || options.basisSize! < 8) {
       throw new NnftError('E_SEMANTIC', `spectral basisSize must be an integer >= 8, got ${options.basisSize}`);
     }
-    sizes.push(Math.round(options.basisSize * 0.75), options.basisSize);
+    sizes.push(Math.round(options.basisSize! * 0.75), options.basisSize!);
   } else {
     for (let size = 24; size <= maxBasisSize; size = Math.round(size * 1.4)) sizes.push(size);
   }
-  let previous: CorrelatorBlock[] | null = null;
-  let last: { blocks: CorrelatorBlock[]; system: TruncatedSystem; errors: number[][]; maxError: number } | null = null;
+  const history: CorrelatorBlock[][] = [];
+  let last: { blocks: CorrelatorBlock[]; system: TruncatedSystem; errors: number[][]; maxError: number; converged: boolean; worst: { ratio: number; order: number } } | null = null;
   for (const size of sizes) {
     const system = new TruncatedSystem(size, mass, potential, frequency);
-    const blocks = correlatorsFor(system, theory);
+    const { blocks, coincident } = correlatorsFor(system, theory);
+    const scaleBase = Number.isFinite(coincident) && coincident > 0 ? coincident : freeScale;
+    const scaleFor = (order: number): number => scaleBase ** (order / 2);
+    history.push(blocks);
+    const [before, previous] = [history.at(-3) ?? null, history.at(-2) ?? null];
     if (previous) {
-      const prior = previous;
-      const errors = blocks.map((block, b) => block.values.map((value, i) => Math.abs(value - prior[b]!.values[i]!)));
       let converged = true;
       let maxError = 0;
-      blocks.forEach((block, b) =>
-        block.values.forEach((value, i) => {
-          maxError = Math.max(maxError, errors[b]![i]!);
-          if (errors[b]![i]! > tolerance * Math.max(Math.abs(value), scaleFor(block.order))) converged = false;
+      let worst = { ratio: 0, order: blocks[0]?.order ?? 2 };
+      const errors = blocks.map((block, b) =>
+        block.values.map((value, i) => {
+          const scale = Math.max(Math.abs(value), scaleFor(block.order));
+          const change = Math.abs(value - previous[b]!.values[i]!);
+          const floor = ROUNDING * scale;
+          let error: number;
+          if (!Number.isFinite(value) || !Number.isFinite(change)) error = Infinity;
+          else if (change <= floor) error = floor;
+          else if (fixed) error = change;
+          else if (!before) error = Infinity; // one step says nothing about the rate
+          else {
+            const earlier = Math.abs(previous[b]!.values[i]! - before[b]!.values[i]!);
+            const rate = earlier > floor ? change / earlier : Infinity;
+            error = rate < 1 ? change * Math.max(1, rate / (1 - rate)) : Infinity;
+          }
+          maxError = Math.max(maxError, error);
+          const relative = error / scale;
+          // Nothing converges below the rounding level: that is as good as it gets.
+          if (!(relative <= Math.max(tolerance, ROUNDING))) converged = false;
+          if (!(relative <= worst.ratio)) worst = { ratio: relative, order: block.order };
+          return error;
         }),
       );
-      last = { blocks, system, errors, maxError };
-      if (converged && options.basisSize === undefined) break;
+      last = { blocks, system, errors, maxError, converged, worst };
+      if (converged && !fixed) break;
     }
-    previous = blocks;
   }
   if (!last) throw new NnftError('E_INTERNAL', 'spectral method ran no basis sizes');
   const finalBlocks = last.blocks;
-  const converged = finalBlocks.every((block, b) =>
-    block.values.every((value, i) => last!.errors[b]![i]! <= tolerance * Math.max(Math.abs(value), scaleFor(block.order))),
-  );
+  const converged = last.converged;
+  if (!converged && !fixed) {
+    const couplings = theory.interactions.map((term, k) => ({ term, k })).filter(({ term }) => term.coupling !== 0);
+    const key = couplings.length ? couplings.map(({ k }) => `action.interactions[${k}].coupling`).join(', ') : 'action.free.mass';
+    const change = Number.isFinite(last.worst.ratio) ? `a relative change of ${last.worst.ratio.toExponential(2)} in G_c${last.worst.order}` : `G_c${last.worst.order} still moving without a convergence rate`;
+    throw new NnftError('E_NOT_CONVERGED', `spectral method did not converge: ${change} at the largest basis (${last.system.size} oscillator states), tolerance ${tolerance}`, {
+      hint: `the interaction is too strong for the oscillator basis${theory.interactionRegion ? ' at frequency m (held there by the interaction region)' : ''}: lower ${key}, ${theory.interactionRegion ? 'drop regulator.interactionRegion, ' : ''}raise targetCorrelators.tolerance, or use "method": "lattice"`,
+    });
+  }
   return {
     correlators: finalBlocks,
     truncationError: last.maxError,

@@ -75,8 +75,29 @@ function axisRule(side: number, resolution: GridResolution): { points: Float64Ar
   return { points, weights, panelStarts, localNodes, localWeights };
 }
 
+/**
+ * Most grid points an interaction grid may have. The field on the grid is a [networks, points]
+ * tensor (several alive at once), so with the 16 Mi-float chunk bound of ensemble/chunk-plan.ts a
+ * grid of 4 Mi points still leaves four networks per chunk; beyond it the wasm heap (4 GB) overflows
+ * or the typed arrays cannot even be allocated (docs/ensemble.md, "Memory and range guards").
+ */
+export const MAX_GRID_POINTS = 4 * 1024 * 1024;
+
+/** Refuse, before allocating anything, a grid with more than MAX_GRID_POINTS points. */
+export function checkGridSize(dimension: number, side: number, resolution: GridResolution): number {
+  const perAxis = resolution.panels * resolution.nodesPerPanel;
+  const points = perAxis ** dimension;
+  if (!Number.isSafeInteger(resolution.panels) || !Number.isSafeInteger(resolution.nodesPerPanel) || !(points <= MAX_GRID_POINTS)) {
+    throw new NnftError('E_RESOURCE', `the interaction grid would have ${points.toPrecision(3)} points (${perAxis.toPrecision(3)} per axis in d = ${dimension}, region side ${side.toPrecision(3)}); the limit is ${MAX_GRID_POINTS}`, {
+      hint: 'shrink the interaction region (regulator.interactionRegion.side; without one the region grows with the correlation length 1/m, so a tiny mass needs an explicit region) or lower the momentum cutoff',
+    });
+  }
+  return points;
+}
+
 export function boxGrid(dimension: number, side: number, resolution: GridResolution): ProductGrid {
-  if (!(side > 0)) throw new NnftError('E_SEMANTIC', `interaction region side must be positive, got ${side}`);
+  if (!(side > 0) || !Number.isFinite(side)) throw new NnftError('E_SEMANTIC', `interaction region side must be positive and finite, got ${side}`);
+  checkGridSize(dimension, side, resolution);
   const axis = axisRule(side, resolution);
   if (dimension === 1) {
     const weights = new Float64Array(resolution.panels * resolution.nodesPerPanel);

@@ -19,7 +19,7 @@ import { ignoreEvents } from '../io/events.js';
 import { Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/seed-tree.js';
 import { yieldToEventLoop, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
-import { planChunks } from './chunk-plan.js';
+import { chunkBudget, planChunks } from './chunk-plan.js';
 import { concatenateChunks } from '../architectures/parameter-chunks.js';
 
 export interface McmcOptions {
@@ -64,6 +64,16 @@ async function logWeightsOf(options: EnsembleEstimateOptions, chunk: ParameterCh
   return Float64Array.from(data);
 }
 
+/**
+ * Chains run side by side: their weights are one [chains, grid points] field tensor, so the count is
+ * capped like a chunk (chunkBudget: 16 Mi floats), or a fine grid overruns the wasm heap with
+ * "memory access out of bounds" (docs/ensemble.md, "Memory and range guards").
+ */
+export function mcmcChainCount(ensembleSize: number, requested: number | undefined, gridPoints: number): number {
+  const wanted = requested ?? Math.min(1000, Math.floor(ensembleSize / 10));
+  return Math.max(2, Math.min(wanted, ensembleSize, chunkBudget(undefined, gridPoints)));
+}
+
 export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcmc: McmcOptions = {}): Promise<EnsembleEstimate & { mcmc: McmcDiagnostics }> {
   const architecture: Architecture = options.architecture;
   if (!options.deformation) throw new NnftError('E_SEMANTIC', 'MCMC needs a deformation to sample');
@@ -73,7 +83,7 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
   const width = architecture.width;
-  const chains = Math.max(2, Math.min(mcmc.chains ?? Math.min(1000, Math.floor(options.ensembleSize / 10)), options.ensembleSize));
+  const chains = mcmcChainCount(options.ensembleSize, mcmc.chains, options.deformation.grid.offsetCount * options.deformation.grid.nodeCount);
   const burnIn = mcmc.burnIn ?? 50;
   const measuredSweeps = Math.max(2, Math.ceil(options.ensembleSize / chains));
   let proposalNeurons = Math.max(1, Math.min(width, mcmc.proposalNeurons ?? Math.round(width / 8)));
