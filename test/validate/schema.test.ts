@@ -49,7 +49,7 @@ describe('schema/target.schema.json', () => {
     const block = { order: 2, indices: [[0, 0]], values: [0.5], stderr: [0] };
     expect(validateAgainstSchema('target', block, { definition: 'correlatorBlock' })).toEqual([]);
     expect(validateAgainstSchema('target', { ...block, stderr: ['x'] }, { definition: 'correlatorBlock' })).toEqual([
-      { path: 'stderr[0]', message: 'must be a number → got "x"', hint: 'A standard error.', severity: 'error' },
+      { path: 'stderr[0]', message: 'must be a number → got "x"', hint: 'A standard error, from 0 to 1e100.', severity: 'error' },
     ]);
   });
 
