@@ -52,10 +52,17 @@ function coincidentTwoPoint(target: CorrelatorResult): number {
  * G(0)^(n/2) when every target value of the order is zero. The one definition the comparison, the
  * design's chi^2 floors and its minimax polish share.
  */
+/** Relative size below which an order's target counts as zero (round-off of an exact method). */
+export const SCALE_FLOOR = 1e-9;
+
 export function orderScale(target: CorrelatorResult, order: number): { scale: number; source: 'max |target|' | 'G(0)^(n/2)' } {
   const block = blockFor(target, order);
   const largest = block ? Math.max(...block.values.map((value) => Math.abs(value))) : 0;
-  return largest > 0 ? { scale: largest, source: 'max |target|' } : { scale: Math.abs(coincidentTwoPoint(target)) ** (order / 2), source: 'G(0)^(n/2)' };
+  // An order whose target is at round-off (a Gaussian theory's G_c4 from a numerical method, ~1e-16)
+  // is zero: below SCALE_FLOOR x G(0)^(n/2) the Gaussian scale is used, so the measure stays
+  // well-posed (docs/design.md, "Met means consistent").
+  const gaussian = Math.abs(coincidentTwoPoint(target)) ** (order / 2);
+  return largest > SCALE_FLOOR * gaussian ? { scale: largest, source: 'max |target|' } : { scale: gaussian, source: 'G(0)^(n/2)' };
 }
 
 export function compareCorrelators(

@@ -20,7 +20,7 @@ import { NnftError, isNnftError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
-import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
+import { openRunDirectory, readRunConfig, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import { gridResolution } from '../densities/interaction-grid.js';
@@ -71,7 +71,7 @@ export interface DesignOptions {
 }
 
 /** Smallest chunk of a validation estimate (see validationBatches). */
-const VALIDATION_CHUNK = 1000;
+const VALIDATION_CHUNK = 200;
 
 export const DESIGN_DEFAULTS = {
   /** Networks in the fixed design sample. */
@@ -147,17 +147,16 @@ function theorySummary(theory: Theory): Record<string, unknown> {
 
 /** The target file and settings a run directory was started with (for `nnft design --resume DIR`). */
 export async function readDesignRunConfig(directory: string): Promise<{ targetFile: string; settings: Record<string, unknown> }> {
-  let text: string;
-  try {
-    text = await readFile(`${directory}/config.json`, 'utf8');
-  } catch {
-    throw new NnftError('E_USAGE', `${directory} holds no design run (no config.json)`, { hint: 'give the run directory that nnft design --out wrote' });
-  }
-  const stored = JSON.parse(text) as { config?: { nnftDesign?: number; targetFile?: string; settings?: Record<string, unknown> } };
-  if (stored.config?.nnftDesign !== 1 || typeof stored.config.targetFile !== 'string') {
-    throw new NnftError('E_USAGE', `${directory}/config.json is not a design run`, { hint: 'give the run directory that nnft design --out wrote' });
-  }
-  return { targetFile: stored.config.targetFile, settings: stored.config.settings ?? {} };
+  // readRunConfig checks the file against its hash and names it when damaged (io/run-directory.ts).
+  const stored = await readRunConfig<{ nnftDesign?: number; targetFile?: string; settings?: Record<string, unknown> }>(directory, (value) => {
+    const config = value as Record<string, unknown> | null;
+    const problems: string[] = [];
+    if (!config || config.nnftDesign !== 1) problems.push('config.nnftDesign must be 1 (this is not a design run)');
+    if (typeof config?.targetFile !== 'string') problems.push('config.targetFile must be a string');
+    if (config?.settings !== undefined && (typeof config.settings !== 'object' || config.settings === null)) problems.push('config.settings must be an object');
+    return problems;
+  });
+  return { targetFile: stored.config.targetFile!, settings: stored.config.settings ?? {} };
 }
 
 export async function design(targetFile: string, options: DesignOptions = {}): Promise<DesignResult> {
@@ -198,7 +197,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
           ...(options.workers ? { workers: options.workers } : {}),
           onEvent,
         })
-      : await computeTargetCorrelators(theory, { onEvent, ...(settings.targetMethod !== 'auto' ? { method: settings.targetMethod } : {}) });
+      : await computeTargetCorrelators(theory, { onEvent, ...(options.signal ? { signal: options.signal } : {}), ...(settings.targetMethod !== 'auto' ? { method: settings.targetMethod } : {}) });
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
   const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });

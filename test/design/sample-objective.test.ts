@@ -13,7 +13,7 @@ const TARGET = new URL('../../targets/phi4-local-1d.json', import.meta.url).path
 
 async function context(width: number, count: number): Promise<{ context: SampleObjectiveContext; initial: number[]; names: string[] }> {
   const theory = (await loadTarget(TARGET)).theory;
-  const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+  const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6, momenta: 'independent' });
   const names = parameterNames(setup.model);
   const initial = initialValues(setup.model);
   const unit = initial.slice();
@@ -77,7 +77,7 @@ describe('design sample objective', () => {
     const onSample = evaluateOnSample(ctx, theta);
     const stderr = sampleStandardErrors(ctx, theta);
     const theory = (await loadTarget(TARGET)).theory;
-    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6, momenta: 'independent' });
     const spec = specFromParameters(theory, setup, 8, theta, { panels: 24, nodesPerPanel: 12 });
     const estimate = await estimateSpec(spec, { ensembleSize: 4000, seed: 99 });
     for (const order of [2, 4]) {
@@ -94,7 +94,7 @@ describe('design sample sharding', () => {
   it('draws the same sample on 1 and 2 workers, to the bit', async () => {
     await initBackend('wasm');
     const theory = (await loadTarget(TARGET)).theory;
-    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6 });
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned', modeCutoff: 6, momenta: 'independent' });
     const unit = initialValues(setup.model);
     unit[0] = 1;
     const spec = specFromParameters(theory, setup, 8, unit, { panels: 24, nodesPerPanel: 12 });

@@ -8,8 +8,23 @@ import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
 import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
+import { checkFlags, declareFlags } from '../check-flags.js';
+import type { OptionRules } from '../../io/option-rules.js';
 import { EXPORT_FORMATS, exportSpec, type ExportFormat, type ExportManifest } from '../../export/export-spec.js';
 import { ONNX_LAYOUTS, type OnnxLayout } from '../../export/onnx.js';
+
+/** nnft export's flags (src/cli/check-flags.ts); --pool must be at least --count. */
+const EXPORT_FLAG_RULES: OptionRules = {
+  count: { kind: 'integer', min: 1, max: 1_000_000, fix: 'give how many networks to write, e.g. --count 10' },
+  format: { kind: 'choice', choices: [...EXPORT_FORMATS] },
+  out: { kind: 'string', fix: 'name the output directory, e.g. --out networks' },
+  seed: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, fix: 'a seed is a whole number >= 0' },
+  pool: { kind: 'integer', min: 1, max: 100_000_000, fix: 'the default is max(20 K, 20000); it must be at least --count' },
+  sampler: { kind: 'choice', choices: ['resample', 'mcmc'] },
+  onnxLayout: { kind: 'choice', choices: [...ONNX_LAYOUTS] },
+  sweeps: { kind: 'integer', min: 1, max: 1_000_000, fix: 'the default is 200' },
+  backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] },
+};
 
 interface ExportArgs {
   spec: string;
@@ -49,26 +64,25 @@ export function exportCommand(context: CliContext) {
     command: 'export <spec>',
     describe: 'write concrete networks drawn from a spec\'s designed density (tfjs, JSON, ONNX, .npz or safetensors)',
     builder: (argv: Argv) =>
-      argv
-        .positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' })
-        .option('count', { type: 'number', demandOption: true, describe: 'number of networks K' })
-        .option('format', { choices: EXPORT_FORMATS as ExportFormat[], demandOption: true, describe: 'tfjs (model.json + weights.bin per network), json (one file per network), onnx, npz or safetensors (docs/export.md)' })
-        .option('out', { type: 'string', demandOption: true, describe: 'output directory' })
-        .option('seed', { type: 'number', describe: 'root seed (default: the spec\'s, else 1)' })
-        .option('pool', { type: 'number', describe: 'deformed specs: base networks to resample from (default max(20 K, 20000))' })
-        .option('sampler', { choices: ['resample', 'mcmc'], default: 'resample', describe: 'deformed specs: resample an importance-weighted pool, or run one MCMC chain per network' })
-        .option('sweeps', { type: 'number', describe: 'MCMC sweeps per chain (default 200)' })
-        .option('onnx-layout', { choices: ONNX_LAYOUTS as OnnxLayout[], default: 'batched' as OnnxLayout, describe: 'onnx: one model x [P, d] -> phi [K, P] (batched) or one model per network, x [P, d] -> phi [P]' })
-        .option('backend', { choices: BACKEND_REQUESTS as BackendRequest[], default: 'auto' as BackendRequest, describe: 'tensor backend' })
-        .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
+      declareFlags(
+        argv.positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' }),
+        EXPORT_FLAG_RULES,
+        {
+          count: 'number of networks K',
+          format: 'tfjs (model.json + weights.bin per network), json (one file per network), onnx, npz or safetensors (docs/export.md)',
+          out: 'output directory',
+          seed: "root seed (default: the spec's, else 1)",
+          pool: 'deformed specs: base networks to resample from (default max(20 K, 20000))',
+          sampler: 'deformed specs: resample an importance-weighted pool, or run one MCMC chain per network',
+          sweeps: 'MCMC sweeps per chain (default 200)',
+          onnxLayout: 'onnx: one model x [P, d] -> phi [K, P] (batched) or one model per network, x [P, d] -> phi [P]',
+          backend: 'tensor backend',
+        },
+        { count: { demandOption: true }, format: { demandOption: true }, out: { demandOption: true }, sampler: { default: 'resample' }, onnxLayout: { default: 'batched' }, backend: { default: 'auto' } },
+      ).option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
     handler: async (args: ExportArgs) => {
       try {
-        if (!(Number.isSafeInteger(args.count) && args.count >= 1)) throw new NnftError('E_USAGE', `--count must be a positive integer, got ${args.count}`);
-        if (args.seed !== undefined && !(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw new NnftError('E_USAGE', `--seed must be a non-negative integer, got ${args.seed}`);
-        if (args.pool !== undefined && !(Number.isSafeInteger(args.pool) && args.pool >= args.count)) {
-          throw new NnftError('E_USAGE', `--pool must be an integer at least --count (${args.count}), got ${args.pool}`);
-        }
-        if (args.sweeps !== undefined && !(Number.isSafeInteger(args.sweeps) && args.sweeps >= 1)) throw new NnftError('E_USAGE', `--sweeps must be a positive integer, got ${args.sweeps}`);
+        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, EXPORT_FLAG_RULES, [{ low: 'count', high: 'pool' }]));
         const spec = await loadSpec(args.spec, { cwd: context.cwd });
         const { resolve } = await import('node:path');
         const out = resolve(context.cwd, args.out);
