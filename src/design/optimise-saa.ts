@@ -108,23 +108,24 @@ export async function optimiseSaa(
     if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
     return { parameters: state.parameters.slice(), stopReason: reason, steps: state.iteration, chiSquared, state, keptStart: false };
   };
+  /** One line of metrics.jsonl at the current state. */
+  const stepRecord = () => ({
+    step: state.iteration,
+    loss: chiSquared,
+    chiSquaredPerDof: chiSquared / Math.max(1, current.residuals.length - F),
+    ess: current.effectiveSampleSize,
+    ensembleSize: current.ensembleSize,
+    parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
+    elapsedSeconds: (Date.now() - started) / 1000,
+    timestamp: new Date().toISOString(),
+  });
   if (F === 0) return stop('converged');
   const startPerDof = chiSquared / Math.max(1, current.residuals.length - F);
   if (state.iteration === 0 && settings.consistentStart !== null && startPerDof <= settings.consistentStart) {
     onEvent({ type: 'info', message: `${settings.task}: the starting point already matches the target within the errors (chi2/dof ${startPerDof.toFixed(3)}); kept` });
     // The trajectory in metrics.jsonl still says where the answer came from: one line, step 0.
     if (hooks.recordStep) {
-      await hooks.recordStep({
-        step: 0,
-        stage: 'kept-start',
-        loss: chiSquared,
-        chiSquaredPerDof: startPerDof,
-        ess: current.effectiveSampleSize,
-        ensembleSize: current.ensembleSize,
-        parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
-        elapsedSeconds: (Date.now() - started) / 1000,
-        timestamp: new Date().toISOString(),
-      });
+      await hooks.recordStep({ ...stepRecord(), stage: 'kept-start' });
     }
     return { ...(await stop('converged')), keptStart: true };
   }
@@ -178,18 +179,7 @@ export async function optimiseSaa(
     if (accepted) chiSquared = trialChiSquared;
     state.chiSquared = chiSquared;
     state.iteration += 1;
-    const record = {
-      step: state.iteration,
-      loss: chiSquared,
-      chiSquaredPerDof: chiSquared / Math.max(1, current.residuals.length - F),
-      decrease,
-      damping: state.damping,
-      ess: current.effectiveSampleSize,
-      ensembleSize: current.ensembleSize,
-      parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
-      elapsedSeconds: (Date.now() - started) / 1000,
-      timestamp: new Date().toISOString(),
-    };
+    const record = { ...stepRecord(), decrease, damping: state.damping };
     if (hooks.recordStep) await hooks.recordStep(record);
     onEvent({
       type: 'progress',

@@ -171,8 +171,7 @@ export async function validateDesign(settings: ValidationSettings): Promise<Vali
   }
   const comparison = compareCorrelators(estimate, target, orders);
   const check = consistency(estimate, target, orders, settings.systematics);
-  // Hotelling's test has power only with batches well above the values compared (B - n >= n).
-  const testable = check.law !== 'hotelling-F' || check.batches - check.degreesOfFreedom >= check.degreesOfFreedom;
+  const testable = check.powerful;
   if (!testable) reasons.push(`the consistency test has ${check.batches} batches for ${check.degreesOfFreedom} values and no power: give more networks (--validation-ensemble, batches of at least 200 networks)`);
   const resolved = testable && sized.rows.every((row) => row.resolved);
   const within = comparison.worstRelativeError <= tolerance;

@@ -15,6 +15,7 @@ import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from './cumulan
 import type { MomentSums } from './moment-sums.js';
 import type { MonomialTable } from './monomials.js';
 import { indexTuples } from '../io/result.js';
+import { jackknifeStandardError } from '../numeric/jackknife-covariance.js';
 
 export interface ImageSums {
   readonly table: MonomialTable;
@@ -121,18 +122,6 @@ function regressionCoefficient(x: readonly number[], y: readonly number[]): numb
   return variance > 0 ? -covariance / variance : 1;
 }
 
-function jackknifeError(full: number, replicateValues: readonly number[]): number {
-  const count = replicateValues.length;
-  if (count < 2) return Number.NaN;
-  let mean = 0;
-  for (const value of replicateValues) mean += value;
-  mean /= count;
-  let spread = 0;
-  for (const value of replicateValues) spread += (value - mean) ** 2;
-  void full;
-  return Math.sqrt(((count - 1) / count) * spread);
-}
-
 export interface EstimateOptions {
   readonly orders: readonly number[];
   /** Point count of the reported correlators (the first image's points). */
@@ -186,11 +175,11 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
           for (let b = 0; b < batchCount; b++) cvReplicates[b]! += evaluateCumulant(recipe, entry.leaveCv[b]!) / perImage.length;
         }
       });
-      const singleError = jackknifeError(singleFull, singleReplicates);
+      const singleError = jackknifeStandardError(singleReplicates);
       result.plainValues.push(singleFull);
       result.plainStderr.push(singleError);
       let value = plainFull;
-      let error = jackknifeError(plainFull, plainReplicates);
+      let error = jackknifeStandardError(plainReplicates);
       let reported = plainReplicates;
       let beta = 0;
       if (cvAvailable) {
@@ -201,7 +190,7 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
         beta = regressionCoefficient(plainReplicates, deltaReplicates);
         value = plainFull + beta * (cvFull - plainFull);
         reported = plainReplicates.map((plain, b) => plain + beta * deltaReplicates[b]!);
-        error = jackknifeError(value, reported);
+        error = jackknifeStandardError(reported);
       }
       result.replicates.push(reported);
       result.values.push(value);

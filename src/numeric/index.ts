@@ -10,3 +10,4 @@ export { weightedLeastSquares, type LeastSquaresFit } from './least-squares.js';
 export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc, factorial } from './special-functions.js';
 export { fftNd, isPowerOfTwo } from './fft.js';
 export { setPartitions } from './set-partitions.js';
+export { chiSquaredSurvival, fSurvival, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './distributions.js';

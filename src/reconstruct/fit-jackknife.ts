@@ -12,6 +12,7 @@
  *
  * Without batches the fit covariance is scaled by sqrt(chi^2/dof) when that exceeds 1 (the PDG rule).
  */
+import { jackknifeCovariance as jackknifeCovarianceOfRows } from '../numeric/jackknife-covariance.js';
 import { chiSquaredPValue } from './fit-statistics.js';
 
 export interface FitErrorMethod {
@@ -42,17 +43,11 @@ export function leaveOneOutMeans(batches: readonly (readonly number[])[]): numbe
 
 /** Delete-one jackknife covariance of leave-one-out estimates. */
 export function jackknifeCovariance(samples: readonly (readonly number[])[]): number[][] {
-  const count = samples.length;
+  // samples are [batch][value]; numeric/jackknife-covariance.ts takes rows per value.
   const length = samples[0]!.length;
-  const mean = new Array<number>(length).fill(0);
-  for (const sample of samples) for (let i = 0; i < length; i++) mean[i]! += sample[i]! / count;
-  const covariance = Array.from({ length }, () => new Array<number>(length).fill(0));
-  for (const sample of samples) {
-    for (let i = 0; i < length; i++) {
-      for (let j = 0; j < length; j++) covariance[i]![j]! += ((count - 1) / count) * (sample[i]! - mean[i]!) * (sample[j]! - mean[j]!);
-    }
-  }
-  return covariance;
+  const rows = Array.from({ length }, (_, i) => samples.map((sample) => sample[i]!));
+  const flat = jackknifeCovarianceOfRows(rows);
+  return Array.from({ length }, (_, i) => Array.from(flat.subarray(i * length, (i + 1) * length)));
 }
 
 /**

@@ -15,6 +15,18 @@ function result(kind: CorrelatorResult['kind'], two: number[], twoErr: number[],
 }
 
 describe('compareCorrelators', () => {
+  it('treats an order whose target is round-off as zero: the scale is G(0)^(n/2), not 7e-16', () => {
+    // A Gaussian theory's G_c4 from a numerical method (the spectral solver gives ~7e-16).
+    const target = result('target-correlators', [0.5, 0.2, 0.5], [0, 0, 0], [7e-16, -3e-16], [1e-16, 1e-16]);
+    const achieved = result('ensemble-correlators', [0.5, 0.2, 0.5], [0.01, 0.01, 0.01], [0.005, 0.001], [0.001, 0.001]);
+    const four = compareCorrelators(achieved, target, [4]).orders[0]!;
+    expect(four.scaleSource).toBe('G(0)^(n/2)');
+    expect(four.relativeError).toBeCloseTo(0.005 / 0.25, 10);
+    // A small but real G_c4 (1e-6 of G(0)^2) keeps its own scale.
+    const small = result('target-correlators', [0.5, 0.2, 0.5], [0, 0, 0], [2.5e-7, 1e-7], [0, 0]);
+    expect(compareCorrelators(achieved, small, [4]).orders[0]!.scaleSource).toBe('max |target|');
+  });
+
   it('computes relative errors against the largest |target| and chi^2 with combined errors', () => {
     const target = result('target-correlators', [0.5, 0.2, 0.5], [0, 0, 0], [-0.02, -0.01], [0, 0]);
     const achieved = result('ensemble-correlators', [0.51, 0.2, 0.49], [0.01, 0.01, 0.01], [-0.018, -0.011], [0.001, 0.001]);

@@ -5,7 +5,8 @@
  * detected, and a named systematic of that shape absorbs it.
  */
 import { describe, expect, it } from 'vitest';
-import { consistency, jackknifeCovariance } from '../../src/design/consistency.js';
+import { consistency } from '../../src/design/consistency.js';
+import { jackknifeCovariance } from '../../src/numeric/jackknife-covariance.js';
 import type { CorrelatorResult } from '../../src/io/result.js';
 import { Rng } from '../../src/random/rng.js';
 
@@ -49,12 +50,22 @@ describe('consistency of an estimate with its target', () => {
       if (check.diagonalChiSquared > 21.026) diagonalRejected++;
       expect(check.law).toBe('hotelling-F');
       expect(check.degreesOfFreedom).toBe(VALUES);
+      expect(check.powerful).toBe(true);
     }
     // Binomial(400, 0.05): mean 20, sd 4.4; 4.5 sd bounds.
     expect(rejected).toBeGreaterThanOrEqual(1);
     expect(rejected).toBeLessThanOrEqual(40);
     // The common mode makes the diagonal chi^2 reject far more often than 5%.
     expect(diagonalRejected).toBeGreaterThan(60);
+  });
+
+  it('says it has no power when the batches do not exceed the values twice over', () => {
+    const few = estimate(createRng(99), 1);
+    const block = few.correlators[0]!;
+    block.replicates = block.replicates!.map((row) => row.slice(0, 2 * VALUES - 1));
+    expect(consistency(few, target, [4]).powerful).toBe(false);
+    block.replicates = block.replicates!.map((row) => row.concat(row.slice(0, 2)));
+    expect(consistency(few, target, [4]).powerful).toBe(true);
   });
 
   it('detects a shift of three standard errors in one value, and names the worst pull', () => {

@@ -48,7 +48,7 @@ export function renderDesign(result: DesignResult): string {
   const reported = result.widthCurve.find((trial) => trial.width === result.width);
   if (result.status === 'interrupted') lines.push('status:     interrupted (resume with --resume)');
   else if (result.consistency && result.relativeError !== null && reported) {
-    lines.push(`status:     ${headline({ status: reported.status, relativeError: result.relativeError, relativeErrorStderr: reported.relativeErrorStderr, consistency: result.consistency, validation: { ensembleSize: Number(result.validationEnsembleSize) } as never }, result.tolerance)}${result.status === 'met' ? '' : ' (best width shown)'}`);
+    lines.push(`status:     ${headline({ status: reported.status, relativeError: result.relativeError, relativeErrorStderr: reported.relativeErrorStderr, consistency: result.consistency, ensembleSize: Number(result.validationEnsembleSize) }, result.tolerance)}${result.status === 'met' ? '' : ' (best width shown)'}`);
   } else lines.push(`status:     ${result.status}`);
   for (const reason of result.reasons) lines.push(`  because:  ${reason}`);
   lines.push(`width:      ${result.width ?? '—'}`);
