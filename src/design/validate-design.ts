@@ -6,9 +6,11 @@
  *               target (p-value of chi^2 with the batch covariance, the target's errors and the named
  *               systematics >= CONSISTENCY_P_VALUE) AND resolved;
  *   unresolved  the statistics cannot tell: some order's combined error exceeds a quarter of
- *               tolerance x order scale, and the validation budget cannot bring it there (the
- *               ensemble size that would is reported);
- *   not-met     otherwise, with the reasons.
+ *               tolerance x order scale, the validation budget cannot bring it there (the
+ *               ensemble size that would is reported), and nothing is decided against the design;
+ *   not-met     otherwise, with the reasons; in particular, resolved or not, when the (powerful)
+ *               consistency test rejects or an order is more than 3 standard errors beyond the
+ *               tolerance (the statistics can tell "no" before they can tell "yes").
  *
  * Sizing: errors fall like 1/sqrt(M), so after the first estimate of M networks the size that
  * resolves every order is M_req = M max_i (e_i / e_needed,i)^2, with e_needed,i^2 = (tolerance x
@@ -34,6 +36,8 @@ import { exactSpecCorrelators } from './exact-correlators.js';
 export const CONSISTENCY_P_VALUE = 0.01;
 /** Each order's error must be at most this fraction of tolerance x scale. */
 export const RESOLUTION_FRACTION = 0.25;
+/** An order this many of its standard errors beyond the tolerance is decidedly outside it. */
+export const DECIDED_OUTSIDE_SIGMAS = 3;
 /** Safety factor on the predicted ensemble size. */
 const RESIZE_MARGIN = 1.15;
 
@@ -78,6 +82,10 @@ export interface ValidationOutcome {
   seed: number;
   /** Networks that would resolve every order (when unresolved, or the size used). */
   requiredEnsembleSize: number;
+}
+
+function inconsistency(check: Consistency): string {
+  return `inconsistent with the target: chi2/dof ${check.chiSquaredPerDof.toFixed(2)} (${check.degreesOfFreedom} dof), p = ${check.pValue.toExponential(2)} < ${CONSISTENCY_P_VALUE}, worst pull ${check.worstPull.pull.toFixed(1)} at G_c${check.worstPull.order}[${check.worstPull.indices}]`;
 }
 
 function roundUp(size: number): number {
@@ -176,8 +184,22 @@ export async function validateDesign(settings: ValidationSettings): Promise<Vali
   const resolved = testable && sized.rows.every((row) => row.resolved);
   const within = comparison.worstRelativeError <= tolerance;
   const consistent = check.pValue >= CONSISTENCY_P_VALUE;
+  // The statistics can tell "no" before they can tell "yes": a powerful test that rejects, or an
+  // order whose relative error exceeds the tolerance by more than DECIDED_OUTSIDE_SIGMAS of its own
+  // error, is not met however far from resolved the tolerance is (a larger width is then worth a try).
+  const outside = comparison.orders.filter((order) => order.relativeError - DECIDED_OUTSIDE_SIGMAS * order.relativeErrorStderr > tolerance);
+  const rejected = testable && !consistent;
   let status: TrialStatus;
-  if (!resolved) {
+  if (!resolved && (rejected || outside.length > 0)) {
+    status = 'not-met';
+    for (const order of outside) {
+      reasons.push(`G_c${order.order}: relative error ${order.relativeError.toFixed(4)} ± ${order.relativeErrorStderr.toFixed(4)} exceeds the tolerance ${tolerance} by more than ${DECIDED_OUTSIDE_SIGMAS} standard errors`);
+    }
+    if (rejected) reasons.push(inconsistency(check));
+    for (const row of sized.rows.filter((candidate) => !candidate.resolved)) {
+      reasons.push(`(G_c${row.order} is also unresolved: error ${row.relativeError.toFixed(4)} of the scale, resolving needs <= ${row.needed.toFixed(4)})`);
+    }
+  } else if (!resolved) {
     status = 'unresolved';
     for (const row of sized.rows.filter((candidate) => !candidate.resolved)) {
       reasons.push(
@@ -189,11 +211,7 @@ export async function validateDesign(settings: ValidationSettings): Promise<Vali
   } else {
     status = within && consistent ? 'met' : 'not-met';
     if (!within) reasons.push(`relative error ${comparison.worstRelativeError.toFixed(4)} exceeds the tolerance ${tolerance}`);
-    if (!consistent) {
-      reasons.push(
-        `inconsistent with the target: chi2/dof ${check.chiSquaredPerDof.toFixed(2)} (${check.degreesOfFreedom} dof), p = ${check.pValue.toExponential(2)} < ${CONSISTENCY_P_VALUE}, worst pull ${check.worstPull.pull.toFixed(1)} at G_c${check.worstPull.order}[${check.worstPull.indices}]`,
-      );
-    }
+    if (!consistent) reasons.push(inconsistency(check));
   }
   return { status, reasons, achieved: estimate, estimate, comparison, consistency: check, resolution: sized.rows, ensembleSize, seed, requiredEnsembleSize: required };
 }

@@ -50,6 +50,15 @@ describe('nnft design (small, fast settings)', () => {
     expect(result.reasons.join(' ')).toMatch(/inconsistent with the target: chi2\/dof .* worst pull/);
   });
 
+  it('reports not-met, not unresolved, when an unresolved validation already rejects the design', async () => {
+    // The same width-8 Gaussian base at the default tolerance: 6,000 networks cannot resolve 0.05,
+    // but they do show the design is far outside it and inconsistent, so the verdict is decided.
+    const result = await design(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 0.05 });
+    expect(result.status).toBe('not-met');
+    expect(result.reasons.join(' ')).toMatch(/exceeds the tolerance 0.05 by more than 3 standard errors|inconsistent with the target/);
+    expect(result.reasons.join(' ')).toMatch(/is also unresolved/);
+  });
+
   it('reports unresolved when the target cannot be resolved at any size', async () => {
     const result = await design(TARGET, { ...SMALL, maxSteps: 1, tolerance: 1e-9, maxValidationEnsembleSize: 12000 });
     expect(result.status).toBe('unresolved');
