@@ -12,10 +12,9 @@ import { integrateAdaptive } from '../numeric/adaptive-quadrature.js';
 import type { Dimension } from '../theory/theory.js';
 import { RADIAL_MEASURE } from './alpha-momentum-density.js';
 import type { Points } from './architecture.js';
-import type { CosNet } from './cos-net.js';
+import type { CosNet } from './cos-net-types.js';
 import { sphericalAverage } from '../correlators/free-propagator.js';
 import { setPartitions } from '../numeric/set-partitions.js';
-import { stratifiedConnected, stratifiedExactMoment } from './cos-net-stratified-moments.js';
 
 /** int_{|p|<Lambda} Delta(p)^power e^{ip.x} d^dp/(2 pi)^d at |x| = distance (cutoff required). */
 export function radialPowerIntegral(dimension: Dimension, mass: number, cutoff: number, power: number, distance: number): number {
@@ -120,9 +119,8 @@ export function cosNetQuarticAmplitudeMoment(net: CosNet, separation: number): n
   return momentCache(net).quartic(separation);
 }
 
-/** Connected 4-point function of the undeformed cos-net (without the shared scale). */
-export function cosNetConnectedFour(net: CosNet, points: Points): number {
-  if (net.strata) return stratifiedConnected(net, points);
+/** Connected 4-point function of the undeformed cos-net with independent momenta (without the shared scale). */
+export function independentConnectedFour(net: CosNet, points: Points): number {
   const [x1, x2, x3, x4] = points as [number[], number[], number[], number[]];
   const width = net.width;
   const sigma4 = net.options.amplitudeScale ** 4;
@@ -246,9 +244,8 @@ function neuronCumulant(net: CosNet, points: Points): number {
   return total;
 }
 
-/** Connected k-point function of the undeformed cos-net without a shared scale: N times a neuron's cumulant. */
-export function cosNetConnected(net: CosNet, points: Points): number {
-  if (net.strata) return stratifiedConnected(net, points);
+/** Connected k-point function of the undeformed cos-net with independent momenta, without a shared scale: N times a neuron's cumulant. */
+export function independentConnected(net: CosNet, points: Points): number {
   return points.length % 2 === 1 ? 0 : net.width * neuronCumulant(net, points);
 }
 
@@ -273,7 +270,6 @@ export function momentFromConnected(net: CosNet, points: Points, connected: (blo
 }
 
 /** Independent identical neurons: every joint cumulant of phi is N times the neuron's. */
-export function cosNetExactMoment(net: CosNet, points: Points): number | null {
-  if (net.strata) return stratifiedExactMoment(net, points);
+export function independentExactMoment(net: CosNet, points: Points): number | null {
   return momentFromConnected(net, points, (block) => net.width * neuronCumulant(net, block));
 }

@@ -12,7 +12,7 @@
 import { NnftError } from '../errors.js';
 import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Points } from './architecture.js';
-import type { CosNet } from './cos-net.js';
+import type { CosNet } from './cos-net-types.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
 import { amplitudeMoment, evenPartitions, momentFromConnected, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 

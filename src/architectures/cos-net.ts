@@ -16,34 +16,12 @@ import type { Dimension } from '../theory/theory.js';
 import { alphaMomentumDensity, type AlphaMomentumDensity } from './alpha-momentum-density.js';
 import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
-import { cosNetExactMoment } from './cos-net-moments.js';
+import { cosNetExactMoment } from './cos-net-exact-moments.js';
+import type { CosNet, CosNetOptions, QuadratureMomentum } from './cos-net-types.js';
 import type { ProductGrid } from './product-grid.js';
+
+export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
 import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
-
-export interface SharedScale {
-  readonly kind: 'lognormal';
-  /** sigma_s in s = exp(sigma_s z - sigma_s^2); E[s^2] = 1, E[s^4] = exp(4 sigma_s^2). */
-  readonly logStd: number;
-}
-
-export interface CosNetOptions {
-  readonly dimension: Dimension;
-  readonly width: number;
-  readonly mass: number;
-  /** Sharp momentum cutoff Lambda or null. */
-  readonly cutoff: number | null;
-  /** Default 0 (momenta from the propagator, constant amplitude); -1 is the founding paper's form. */
-  readonly alpha?: number;
-  /** Default Gaussian. */
-  readonly amplitude?: AmplitudeLaw;
-  /** sigma_a, default 1 (then G2 is exactly the free propagator). */
-  readonly amplitudeScale?: number;
-  readonly sharedScale?: SharedScale | null;
-  /** Default independent; stratified gives neuron i its own cell of the density (stratified-momenta.ts). */
-  readonly momentumSampling?: MomentumSampling;
-  /** Floats of the grid pass's per-network factors formed at once (default 64 Mi: 256 MB). */
-  readonly gridSliceFloats?: number;
-}
 
 const TWO_PI = 2 * Math.PI;
 /** Floats of the grid pass's per-network factors formed at once (256 MB). */
@@ -52,22 +30,6 @@ const QUADRATURE_LEFT_BUDGET = 64 * 1024 * 1024;
 /** Reduce an angle to [-pi, pi] in float64. */
 function reduceAngle(angle: number): number {
   return angle - TWO_PI * Math.round(angle / TWO_PI);
-}
-
-export interface QuadratureMomentum {
-  readonly components: readonly number[];
-  readonly factor: number;
-}
-
-export interface CosNet extends Architecture {
-  readonly kind: 'cos-net';
-  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats'>> & { sharedScale: SharedScale | null };
-  readonly momentumDensity: AlphaMomentumDensity;
-  readonly kurtosis: number;
-  /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
-  readonly strata: StratifiedLayout | null;
-  /** Quadrature momenta: each neuron's fixed momentum and amplitude factor A(p_i) sqrt(N W_i), else null. */
-  readonly quadrature: readonly QuadratureMomentum[] | null;
 }
 
 export function cosNet(input: CosNetOptions): CosNet {

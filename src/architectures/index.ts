@@ -3,7 +3,8 @@ export { gridPoints, type ProductGrid } from './product-grid.js';
 export { alphaMomentumDensity, normalisableWithoutCutoff, RADIAL_MEASURE, type AlphaMomentumDensity } from './alpha-momentum-density.js';
 export { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
 export { cosNet, type CosNet, type CosNetOptions, type SharedScale } from './cos-net.js';
-export { cosNetConnectedFour, cosNetExactMoment, cosNetPropagator, cosNetQuarticAmplitudeMoment, radialPowerIntegral } from './cos-net-moments.js';
+export { cosNetPropagator, cosNetQuarticAmplitudeMoment, radialPowerIntegral } from './cos-net-moments.js';
+export { cosNetConnected, cosNetConnectedFour, cosNetExactMoment } from './cos-net-exact-moments.js';
 export {
   differentiableGridValues,
   differentiablePointValues,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/backend/index.js';
 import { alphaMomentumDensity } from '../../src/architectures/alpha-momentum-density.js';
 import { cosNet } from '../../src/architectures/cos-net.js';
-import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js';
+import { cosNetConnectedFour } from '../../src/architectures/cos-net-exact-moments.js';
 import { propagatorAtZero } from '../../src/correlators/free-propagator.js';
 import { deriveSeed } from '../../src/random/seed-tree.js';
 
@@ -56,7 +56,7 @@ describe('finite-width connected 4-point function (closed forms)', () => {
   });
 
   it('the general moment machinery reproduces the order-4 closed form, with and without a shared scale', async () => {
-    const { cosNetConnected } = await import('../../src/architectures/cos-net-moments.js');
+    const { cosNetConnected } = await import('../../src/architectures/cos-net-exact-moments.js');
     for (const options of [{ alpha: 0, cutoff: null }, { alpha: -1, cutoff: 12 }, { alpha: 0, cutoff: null, amplitude: { kind: 'kurtosis' as const, kurtosis: 1.7 } }]) {
       const net = cosNet({ dimension: 1, width: 5, mass: 1, ...options });
       const points = [[0], [0.3], [0.9], [-0.4]];

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { cosNet } from '../../src/architectures/cos-net.js';
-import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js';
+import { cosNetConnectedFour } from '../../src/architectures/cos-net-exact-moments.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
 import { estimateEnsemble } from '../../src/ensemble/estimate-ensemble.js';
 
@@ -90,7 +90,7 @@ describe('free cos-net ensembles (statistical, fixed seeds, k <= 5)', () => {
   });
 
   it('d = 1, N = 4: G_c6 matches the exact finite-width value', async () => {
-    const { cosNetConnected } = await import('../../src/architectures/cos-net-moments.js');
+    const { cosNetConnected } = await import('../../src/architectures/cos-net-exact-moments.js');
     const points = [[0], [0.6]];
     const net = cosNet({ dimension: 1, width: 4, mass: 1, cutoff: null, amplitude: { kind: 'fixed' } });
     const result = await estimateEnsemble({ architecture: net, deformation: null, points, orders: [6], ensembleSize: 200_000, seed: 23 });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cosNet, type CosNetOptions } from '../../src/architectures/cos-net.js';
-import { cosNetConnectedFour } from '../../src/architectures/cos-net-moments.js';
+import { cosNetConnectedFour } from '../../src/architectures/cos-net-exact-moments.js';
 import { quadratureLayout, quadratureNodes, stratifiedLayout } from '../../src/architectures/stratified-momenta.js';
 import { checkSpecSemantics } from '../../src/spec/load-spec.js';
 import type { NnftSpec } from '../../src/spec/spec.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/backend/index.js';
 import { cosNet } from '../../../src/architectures/cos-net.js';
-import { cosNetConnectedFour } from '../../../src/architectures/cos-net-moments.js';
+import { cosNetConnectedFour } from '../../../src/architectures/cos-net-exact-moments.js';
 import { freePropagator } from '../../../src/correlators/free-propagator.js';
 import { compileDeformation } from '../../../src/densities/deformations.js';
 import { estimateEnsemble } from '../../../src/ensemble/estimate-ensemble.js';
