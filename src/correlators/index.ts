@@ -28,7 +28,7 @@ export interface TargetCorrelatorOptions {
   /** Stops a long lattice run early (the result then reports how far it got). */
   signal?: AbortSignal;
   /** Continue a stopped lattice run, and/or receive its state to continue it later. */
-  latticeCheckpoint?: Pick<LatticeRunOptions, 'resume' | 'onCheckpoint' | 'checkpointEverySeconds'>;
+  latticeCheckpoint?: Pick<LatticeRunOptions, 'resume' | 'resumeFile' | 'onCheckpoint' | 'checkpointEverySeconds'>;
 }
 
 export { freePropagator, propagatorAtZero } from './free-propagator.js';

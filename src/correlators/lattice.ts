@@ -40,6 +40,8 @@ export interface LatticeRunOptions {
   maxImages?: number;
   /** Continue a stopped run (same theory, lattice, seed and thermalisation; more trajectories is fine). */
   resume?: LatticeCheckpoint;
+  /** The checkpoint's file as the user named it, for messages. */
+  resumeFile?: string;
   /** Receives the run state every `checkpointEverySeconds` and when the run stops early. */
   onCheckpoint?: (checkpoint: LatticeCheckpoint) => void | Promise<void>;
   checkpointEverySeconds?: number;
@@ -411,6 +413,7 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
     const saved = options.resume;
     if (saved.nnftLatticeCheckpoint !== 1 || saved.configKey !== configKey || saved.field.length !== totalSites) {
       throw new NnftError('E_USAGE', 'the lattice checkpoint belongs to a different theory, lattice, seed or thermalisation', {
+        ...(options.resumeFile ? { file: options.resumeFile, issues: [{ path: saved.configKey !== configKey ? 'configKey' : 'field', message: saved.configKey !== configKey ? 'differs from the run given now' : `has ${saved.field.length} sites, the lattice has ${totalSites}`, severity: 'error' as const }] } : {}),
         hint: 'delete the checkpoint file to start afresh, or run with the settings that wrote it',
       });
     }

@@ -1,13 +1,16 @@
 /**
- * Read what a report needs from a run directory or a sweep directory, tolerating missing or
- * damaged pieces: each absent file becomes a note in the report instead of an error.
+ * Read what a report needs from a run directory or a sweep directory, tolerating missing pieces:
+ * each absent file becomes a note in the report instead of an error. The numbers a report plots are
+ * checked when present: a result.json, summary.jsonl or sweep-manifest.json that is damaged or out of
+ * range is refused (exit 2) at its JSON path rather than drawn.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CorrelatorResult } from '../io/result.js';
 import type { ExtrapolationTable } from '../sweep/extrapolate.js';
 import { parseSummaryJsonl, type SweepSummaryRow } from '../sweep/summary.js';
-import type { SweepManifest } from '../sweep/sweep-directory.js';
+import { readManifest, type SweepManifest } from '../sweep/sweep-directory.js';
+import { parseResultText } from '../io/check-result.js';
 
 export interface RunData {
   directory: string;
@@ -55,7 +58,11 @@ export async function isSweepDirectory(directory: string): Promise<boolean> {
 export async function readRunData(directory: string): Promise<RunData> {
   const notes: string[] = [];
   const configFile = await readJson<{ config?: Record<string, unknown> }>(join(directory, 'config.json'), notes, 'config.json');
-  const result = await readJson<CorrelatorResult>(join(directory, 'result.json'), notes, 'result.json');
+  // A result that is there is checked as nnft action checks one (ranges, lengths, indices): a report
+  // never plots a damaged or hand-edited result (src/io/check-result.ts).
+  const resultPath = join(directory, 'result.json');
+  const resultText = await readText(resultPath);
+  const result: CorrelatorResult | null = resultText === null ? null : parseResultText(resultText, resultPath);
   const point = await readJson<Record<string, unknown>>(join(directory, 'sweep-point.json'), notes, 'sweep-point.json');
   const metricsText = await readText(join(directory, 'metrics.jsonl'));
   const metrics: Record<string, unknown>[] = [];
@@ -77,17 +84,13 @@ export async function readRunData(directory: string): Promise<RunData> {
 
 export async function readSweepData(directory: string): Promise<SweepData> {
   const notes: string[] = [];
-  const manifest = (await readJson<SweepManifest>(join(directory, 'sweep-manifest.json'), notes, 'sweep-manifest.json'))!;
-  const summaryText = await readText(join(directory, 'summary.jsonl'));
+  const manifest = (await readManifest(directory))!;
+  const summaryPath = join(directory, 'summary.jsonl');
+  const summaryText = await readText(summaryPath);
   let rows: SweepSummaryRow[] = [];
+  // A damaged summary (not JSON, a bad row, a number beyond ±1e100) is refused, naming the line.
   if (summaryText === null) notes.push('No summary.jsonl yet: no point has finished.');
-  else {
-    try {
-      rows = parseSummaryJsonl(summaryText);
-    } catch {
-      notes.push('summary.jsonl could not be read; rerun the sweep to rewrite it.');
-    }
-  }
+  else rows = parseSummaryJsonl(summaryText, summaryPath);
   const extrapolation = await readJson<ExtrapolationTable>(join(directory, 'extrapolation.json'), notes, 'extrapolation.json');
   const finished = rows.filter((row) => row.status === 'finished').length;
   const failed = rows.filter((row) => row.status === 'failed').length;

@@ -47,7 +47,7 @@ export async function mergeSweepShards(directories: readonly string[], out: stri
     } catch {
       onEvent({ type: 'warning', message: `${directory} has no summary.jsonl yet (no finished points)`, path: directory });
     }
-    for (const row of parseSummaryJsonl(text)) {
+    for (const row of parseSummaryJsonl(text, join(directory, 'summary.jsonl'))) {
       const previous = byId.get(row.id);
       if (previous) {
         issues.push({ path: row.id, message: `point ${row.index} appears in both ${previous.directory} and ${directory}` });

@@ -4,6 +4,7 @@
  * bytes however the sweep was run (sequential, parallel, or sharded and merged).
  */
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { NnftError, type InputIssue } from '../errors.js';
 
 export interface SweepSummaryRow {
   index: number;
@@ -23,11 +24,73 @@ export function summaryJsonl(rows: readonly SweepSummaryRow[]): string {
     .join('');
 }
 
-export function parseSummaryJsonl(text: string): SweepSummaryRow[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as SweepSummaryRow);
+/** Largest |number| in a summary row's values and results (a finite-but-absurd number is damage). */
+export const MAX_SUMMARY_MAGNITUDE = 1e100;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Numbers beyond ±1e100 anywhere under `value`, at dotted paths. */
+function absurdNumbers(value: unknown, path: string, found: string[]): void {
+  if (typeof value === 'number') {
+    if (!(Math.abs(value) <= MAX_SUMMARY_MAGNITUDE)) found.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => absurdNumbers(element, `${path}[${index}]`, found));
+  } else if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value)) absurdNumbers(child, `${path}.${key}`, found);
+  }
+}
+
+/** Problems of one parsed summary row, each a dotted path and what is wrong there. */
+function rowProblems(row: unknown): { path: string; message: string }[] {
+  if (!isRecord(row)) return [{ path: '', message: 'is not a JSON object (one row per line)' }];
+  const problems: { path: string; message: string }[] = [];
+  if (!(Number.isInteger(row.index) && (row.index as number) >= 0)) problems.push({ path: 'index', message: `is ${JSON.stringify(row.index)}, not a point index (an integer >= 0)` });
+  if (typeof row.id !== 'string' || row.id === '') problems.push({ path: 'id', message: 'must be the point id (a non-empty string)' });
+  if (row.status !== 'finished' && row.status !== 'failed') problems.push({ path: 'status', message: `is ${JSON.stringify(row.status)}, not "finished" or "failed"` });
+  for (const key of ['values', 'results'] as const) {
+    if (!isRecord(row[key])) {
+      problems.push({ path: key, message: 'must be an object' });
+      continue;
+    }
+    const found: string[] = [];
+    absurdNumbers(row[key], key, found);
+    for (const path of found.slice(0, 5)) problems.push({ path, message: `is outside ±1e100 (a finite-but-absurd number)` });
+  }
+  if (row.error !== undefined && !(isRecord(row.error) && typeof row.error.code === 'string' && typeof row.error.message === 'string')) {
+    problems.push({ path: 'error', message: 'must be {"code": ..., "message": ...}' });
+  }
+  return problems;
+}
+
+/**
+ * Read summary.jsonl text (a sweep directory's, or a shard's for nnft sweep merge). Every line is
+ * checked: JSON, the row's shape, every number in its values and results within ±1e100. A damaged
+ * file is an E_SCHEMA error naming `file`, each problem at its JSON path and line (exit 2).
+ */
+export function parseSummaryJsonl(text: string, file = 'summary.jsonl'): SweepSummaryRow[] {
+  const rows: SweepSummaryRow[] = [];
+  const issues: InputIssue[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      issues.push({ path: '', line: index + 1, message: 'is not valid JSON (truncated or edited)', hint: 'rerun the sweep in its directory to rewrite summary.jsonl', severity: 'error' });
+      return;
+    }
+    const problems = rowProblems(row);
+    for (const problem of problems) issues.push({ ...problem, line: index + 1, hint: 'summary.jsonl is written by nnft sweep; rerun the sweep in its directory to rewrite it', severity: 'error' });
+    if (problems.length === 0) rows.push(row as SweepSummaryRow);
+  });
+  if (issues.length > 0) {
+    throw new NnftError('E_SCHEMA', `the sweep summary is damaged (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
+      file,
+      issues: issues.slice(0, 20),
+      hint: 'docs/sweeps-and-reports.md describes summary.jsonl; rerun the sweep (finished points are kept) to rewrite it',
+    });
+  }
+  return rows;
 }
 
 /** Nested objects become dotted columns ("parameters.g4"); arrays stay JSON text in one cell. */

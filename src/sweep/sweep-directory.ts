@@ -74,8 +74,40 @@ export async function readJsonIfPresent<T>(path: string): Promise<T | null> {
   }
 }
 
+/** What is wrong with a stored manifest's shape (the parts every reader relies on), at dotted paths. */
+function manifestProblems(value: unknown): { path: string; message: string }[] {
+  const isRecord = (entry: unknown): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+  if (!isRecord(value)) return [{ path: '', message: 'is not a JSON object' }];
+  const problems: { path: string; message: string }[] = [];
+  if (value.nnftSweepRun !== 1) problems.push({ path: 'nnftSweepRun', message: `is ${JSON.stringify(value.nnftSweepRun)}, expected 1` });
+  if (typeof value.name !== 'string') problems.push({ path: 'name', message: 'must be the sweep name (a string)' });
+  if (typeof value.sweepHash !== 'string') problems.push({ path: 'sweepHash', message: 'must be a string' });
+  if (!Array.isArray(value.parameters)) problems.push({ path: 'parameters', message: 'must be a list' });
+  if (!Array.isArray(value.points)) problems.push({ path: 'points', message: 'must be a list' });
+  else {
+    value.points.forEach((point, index) => {
+      if (!(isRecord(point) && Number.isInteger(point.index) && point.index === index && typeof point.id === 'string' && isRecord(point.values))) {
+        problems.push({ path: `points[${index}]`, message: `must be {"index": ${index}, "id": ..., "values": {...}}` });
+      }
+    });
+  }
+  return problems.slice(0, 10);
+}
+
+/** A sweep directory's manifest, checked (E_SCHEMA naming the file when damaged), or null when absent. */
 export async function readManifest(directory: string): Promise<SweepManifest | null> {
-  return readJsonIfPresent<SweepManifest>(join(directory, MANIFEST_FILE));
+  const path = join(directory, MANIFEST_FILE);
+  const value = await readJsonIfPresent<SweepManifest>(path);
+  if (value === null) return null;
+  const problems = manifestProblems(value);
+  if (problems.length > 0) {
+    throw new NnftError('E_SCHEMA', `the sweep manifest is damaged (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
+      file: path,
+      issues: problems.map((problem) => ({ ...problem, severity: 'error' as const })),
+      hint: 'nnft sweep writes this file; rerun the sweep with --out this directory to rewrite it',
+    });
+  }
+  return value;
 }
 
 export function pointDirectory(out: string, id: string): string {

@@ -8,11 +8,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli/run-cli.js';
 import { captureCli } from '../helpers/cli-capture.js';
 import { loadSchema } from '../../src/schema/validate-against-schema.js';
 import { DESIGN_OPTION_RULES } from '../../src/sweep/design-options.js';
+import { contentHash } from '../../src/io/canonical-json.js';
 
 type Json = Record<string, any>;
 
@@ -267,6 +268,142 @@ for (const [name, sweep, target, path] of sweepCases) {
 cases.push({ name: 'sweep --dry-run: sweep file in UTF-16', argv: ['sweep', 'FILE', '--dry-run'], file: utf16le(JSON.stringify(baseSweep()), true), fileName: 'sweep.json', extra: { 'target.json': baseTarget() }, expect: [/UTF-16/] });
 cases.push({ name: 'sweep --out: sweep file nested', argv: ['sweep', 'FILE', '--out', 'DIR/out'], file: nested(100000), fileName: 'sweep.json', expect: [/nested more than 64/] });
 
+// ---- files read back: correlators (result) files, points files, lattice checkpoints, resumed run
+// configs, report inputs, shard summaries (src/io/check-result.ts; docs/correlators.md, "Result
+// files read back") ------------------------------------------------------------------------------
+const baseResult = (): Json => ({
+  nnftResult: 1,
+  kind: 'ensemble-correlators',
+  points: [[0], [0.5]],
+  correlators: [
+    { order: 2, indices: [[0, 0], [0, 1], [1, 1]], values: [0.5, 0.3, 0.5], stderr: [0.01, 0.01, 0.01] },
+    { order: 4, indices: [[0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 1], [0, 1, 1, 1], [1, 1, 1, 1]], values: [-0.1, -0.08, -0.07, -0.08, -0.1], stderr: [0.01, 0.01, 0.01, 0.01, 0.01] },
+  ],
+});
+const resultCases: [string, Content, string][] = [
+  ['value 1e308', edit(baseResult(), (r) => (r.correlators[0].values[1] = 1e308)), 'correlators[0].values[1]'],
+  ['value -1e101', edit(baseResult(), (r) => (r.correlators[1].values[0] = -1e101)), 'correlators[1].values[0]'],
+  ['negative stderr', edit(baseResult(), (r) => (r.correlators[0].stderr[1] = -0.01)), 'correlators[0].stderr[1]'],
+  ['stderr 1e308', edit(baseResult(), (r) => (r.correlators[0].stderr[0] = 1e308)), 'correlators[0].stderr[0]'],
+  ['denormal stderr', edit(baseResult(), (r) => (r.correlators[0].stderr[1] = 1e-300)), 'correlators[0].stderr[1]'],
+  ['one stderr short', edit(baseResult(), (r) => r.correlators[0].stderr.pop()), 'correlators[0].stderr'],
+  ['one value too many', edit(baseResult(), (r) => r.correlators[0].values.push(0.1)), 'correlators[0].values'],
+  ['an index past the points', edit(baseResult(), (r) => (r.correlators[0].indices[1] = [0, 5])), 'correlators[0].indices[1][1]'],
+  ['a tuple of the wrong order', edit(baseResult(), (r) => (r.correlators[0].indices[1] = [0, 1, 1])), 'correlators[0].indices[1]'],
+  ['a tuple missing', edit(baseResult(), (r) => {
+    r.correlators[1].indices.pop();
+    r.correlators[1].values.pop();
+    r.correlators[1].stderr.pop();
+  }), 'correlators[1].indices'],
+  ['a point at 1e308', edit(baseResult(), (r) => (r.points[1] = [1e308])), 'points[1][0]'],
+  ['a point written 1e400', JSON.stringify(baseResult()).replace('[0.5]]', '[1e400]]'), 'points[1][0]'],
+  ['points of two dimensions', edit(baseResult(), (r) => (r.points[1] = [0.5, 0])), 'points[1]'],
+  ['1001 points', edit(baseResult(), (r) => (r.points = Array.from({ length: 1001 }, (_, i) => [i / 100]))), 'points'],
+  ['replicate rows short', edit(baseResult(), (r) => (r.correlators[0].replicates = [[0.5, 0.5], [0.3, 0.3]])), 'correlators[0].replicates'],
+  ['a replicate 1e308', edit(baseResult(), (r) => (r.correlators[0].replicates = [[1e308, 0.5], [0.3, 0.3], [0.5, 0.5]])), 'correlators[0].replicates[0][0]'],
+  ['a second order-2 block', edit(baseResult(), (r) => (r.correlators[1] = structuredClone(r.correlators[0]))), 'correlators[1].order'],
+  ['no order-4 block', edit(baseResult(), (r) => r.correlators.pop()), 'correlators'],
+  ['a design whose target has a value 1e308', edit(baseResult(), (r) => {
+    r.kind = 'design';
+    r.target = edit(baseResult(), (t) => {
+      t.kind = 'target-correlators';
+      t.correlators[0].values[0] = 1e308;
+    });
+  }), 'target.correlators[0].values[0]'],
+];
+for (const [name, content, path] of resultCases) {
+  cases.push({ name: `action correlators: ${name}`, argv: ['action', 'FILE'], file: content, fileName: 'correlators.json', expect: [path] });
+}
+
+const pointsCases: [string, string, Content, string][] = [
+  ['estimate', 'points of the wrong dimension', [[0, 0], [0.5, 0]] as never, '[0]'],
+  ['estimate', 'a coordinate in quotes', { points: [[0], ['1']] } as never, 'points[1][0]'],
+  ['estimate', 'no points', [] as never, 'points'],
+  ['estimate', 'a denormal coordinate', [[0], [1e-320]] as never, '[1][0]'],
+  ['estimate', 'a coordinate written 1e400', '[[0], [1e400]]', '[1][0]'],
+  ['action', 'points of the wrong dimension', [[0, 1]] as never, '[0]'],
+];
+for (const [command, name, content, path] of pointsCases) {
+  cases.push({ name: `${command} --points: ${name}`, argv: [command, 'FILE', '--points', 'DIR/points.json'], file: baseSpec(), fileName: 'spec.json', named: 'points.json', extra: { 'points.json': content }, expect: [path] });
+}
+
+const latticeTarget = (): Json => edit(baseTarget(), (t) => (t.targetCorrelators = { method: 'lattice', sites: 16, spacing: 0.5, trajectories: 50, thermalization: 10 }));
+const baseCheckpoint = (): Json => ({
+  nnftLatticeCheckpoint: 1,
+  configKey: 'another run',
+  nextTrajectory: 12,
+  field: new Array(16).fill(0.1),
+  fieldHat: { re: new Array(16).fill(0.1), im: new Array(16).fill(0) },
+  leapfrogSteps: 8,
+  accepted: 10,
+  tuning: { acceptance: 1.5, count: 2 },
+  measurements: [[1, 2], [1, 2]],
+});
+const checkpointCases: [string, Content, string | RegExp][] = [
+  ['a field value 1e308', edit(baseCheckpoint(), (c) => (c.field[3] = 1e308)), 'field[3]'],
+  ['a Fourier mode short', edit(baseCheckpoint(), (c) => c.fieldHat.im.pop()), 'fieldHat.im'],
+  ['more accepted than run', edit(baseCheckpoint(), (c) => (c.accepted = 20)), 'accepted'],
+  ['a negative acceptance', edit(baseCheckpoint(), (c) => (c.tuning.acceptance = -1)), 'tuning.acceptance'],
+  ['a measurement 1e200', edit(baseCheckpoint(), (c) => (c.measurements[1][1] = 1e200)), 'measurements[1][1]'],
+  ['a negative trajectory', edit(baseCheckpoint(), (c) => (c.nextTrajectory = -1)), 'nextTrajectory'],
+  ['ragged measurements', edit(baseCheckpoint(), (c) => (c.measurements[1] = [1])), 'measurements[1]'],
+  ['not JSON', '{"nnftLatticeCheckpoint": 1, "field": [0.1,', /line 1:\d+/],
+  ['in UTF-16', utf16le(JSON.stringify(baseCheckpoint()), true), /UTF-16/],
+  ['of another run', baseCheckpoint(), 'configKey'],
+];
+for (const [name, content, path] of checkpointCases) {
+  cases.push({ name: `target --checkpoint: ${name}`, argv: ['target', 'FILE', '--checkpoint', 'DIR/lattice-checkpoint.json'], file: latticeTarget(), fileName: 'target.json', named: 'lattice-checkpoint.json', extra: { 'lattice-checkpoint.json': content }, expect: [path] });
+}
+
+/** A design run's config.json whose hash matches what it holds (a config rewritten by hand, or by a script). */
+const runConfig = (settings: Json, tamper = false): Json => {
+  const config = { nnftDesign: 1, targetFile: 'target.json', settings };
+  return { nnftRun: 1, configHash: contentHash(tamper ? { ...config, settings: {} } : config), config, createdAt: '2026-01-01T00:00:00.000Z' };
+};
+const resumeCases: [string, Json, string | RegExp][] = [
+  ['an ensemble of 1e12', runConfig({ ensembleSize: 1e12 }), 'config.settings.ensembleSize'],
+  ['a tolerance of -1', runConfig({ tolerance: -1 }), 'config.settings.tolerance'],
+  ['minWidth above maxWidth', runConfig({ minWidth: 64, maxWidth: 8 }), 'config.settings.minWidth'],
+  ['a seed of 1.5', runConfig({ seed: 1.5 }), 'config.settings.seed'],
+  ['an unknown amplitude law', runConfig({ amplitudeLaw: 'uniform' }), 'config.settings.amplitudeLaw'],
+  ['an edited config', runConfig({ ensembleSize: 1000 }, true), /configHash/],
+];
+for (const [name, config, path] of resumeCases) {
+  cases.push({ name: `design --resume: ${name}`, argv: ['design', '--resume', 'DIR/run'], named: 'config.json', extra: { 'run/config.json': config, 'target.json': baseTarget() }, expect: [path] });
+}
+
+const runFiles = (result: Content): Record<string, Content> => ({ 'run/config.json': runConfig({}), 'run/result.json': result });
+const reportRunCases: [string, Content, string][] = [
+  ['result value 1e308', edit(baseResult(), (r) => (r.correlators[0].values[1] = 1e308)), 'correlators[0].values[1]'],
+  ['result stderr short', edit(baseResult(), (r) => r.correlators[0].stderr.pop()), 'correlators[0].stderr'],
+  ['result index past the points', edit(baseResult(), (r) => (r.correlators[1].indices[4] = [1, 1, 1, 9])), 'correlators[1].indices[4][3]'],
+];
+for (const [name, result, path] of reportRunCases) {
+  cases.push({ name: `report run: ${name}`, argv: ['report', 'DIR/run'], named: 'result.json', extra: runFiles(result), expect: [path] });
+}
+const manifest = (): Json => ({
+  nnftSweepRun: 1,
+  name: 'corpus-sweep',
+  description: '',
+  sweepHash: 'a'.repeat(64),
+  mode: 'list',
+  parameters: [{ name: 'coupling', pointer: '/target/action/interactions/0/coupling', values: [0.1] }],
+  extrapolate: null,
+  shard: null,
+  points: [{ index: 0, id: 'p0', values: { coupling: 0.1 } }],
+});
+const row = (change: (row: Json) => void = () => {}): string => `${JSON.stringify(edit({ index: 0, id: 'p0', status: 'finished', values: { coupling: 0.1 }, results: { relativeError: 0.1 } }, change))}\n`;
+const sweepDirectoryCases: [string, Record<string, Content>, string, string | RegExp][] = [
+  ['summary result 1e308', { 'sw/sweep-manifest.json': manifest(), 'sw/summary.jsonl': row((r) => (r.results.relativeError = 1e308)) }, 'summary.jsonl', 'results.relativeError'],
+  ['summary status unknown', { 'sw/sweep-manifest.json': manifest(), 'sw/summary.jsonl': row((r) => (r.status = 'done')) }, 'summary.jsonl', 'status'],
+  ['summary line torn', { 'sw/sweep-manifest.json': manifest(), 'sw/summary.jsonl': `${row()}{"index": 1, "id` }, 'summary.jsonl', /line 2/],
+  ['manifest without points', { 'sw/sweep-manifest.json': edit(manifest(), (m) => delete m.points) }, 'sweep-manifest.json', 'points'],
+];
+for (const [name, files, named, path] of sweepDirectoryCases) {
+  cases.push({ name: `report sweep: ${name}`, argv: ['report', 'DIR/sw'], named, extra: files, expect: [path] });
+  cases.push({ name: `sweep merge: ${name}`, argv: ['sweep', 'merge', 'DIR/sw', '--out', 'DIR/merged'], named, extra: files, expect: [path] });
+}
+
 const made: string[] = [];
 afterAll(() => {
   for (const directory of made) rmSync(directory, { recursive: true, force: true });
@@ -299,7 +436,10 @@ describe('the bad-input corpus', () => {
     made.push(directory);
     const fileName = entry.fileName ?? 'input.json';
     if (entry.file !== undefined) write(join(directory, fileName), entry.file);
-    for (const [name, content] of Object.entries(entry.extra ?? {})) write(join(directory, name), content);
+    for (const [name, content] of Object.entries(entry.extra ?? {})) {
+      mkdirSync(dirname(join(directory, name)), { recursive: true });
+      write(join(directory, name), content);
+    }
     mkdirSync(join(directory, 'cwd'));
     const before = listFiles(directory);
     const argv = entry.argv.map((arg) => arg.replace('FILE', join(directory, fileName)).replace('DIR', directory));

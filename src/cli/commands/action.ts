@@ -19,13 +19,9 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError, type InputIssue } from '../../errors.js';
+import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
 import type { CorrelatorBlock, CorrelatorResult } from '../../io/result.js';
-import { indexTuples } from '../../io/result.js';
-import { parseJsonSource, type SourceLocations } from '../../schema/json-source.js';
-import { parsePath } from '../../schema/json-path.js';
-import { validateAgainstSchema } from '../../schema/validate-against-schema.js';
-import { sortByPosition } from '../../schema/ajv-issues.js';
+import { parseJsonSource } from '../../schema/json-source.js';
 import { parseSpec } from '../../spec/load-spec.js';
 import { DEFAULT_ENSEMBLE_SIZE, DEFAULT_SEED, estimateSpec } from '../../spec/estimate-spec.js';
 import { deriveSeed } from '../../random/index.js';
@@ -35,7 +31,8 @@ import { CANDIDATE_DESCRIPTIONS, checkGridForWidth, localityVerdict, type Candid
 import { exactUndeformedCorrelators } from '../../reconstruct/network-background.js';
 import { massFromTwoPoint } from '../../reconstruct/measured-mass.js';
 import { readJsonText } from '../../io/read-json-text.js';
-import { MAX_COORDINATE, readPointsDocument } from './estimate.js';
+import { checkResultDocument } from '../../io/check-result.js';
+import { MAX_COORDINATE, pointsFromDocument, readPointsDocument } from './estimate.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
 import type { OptionRules } from '../../io/option-rules.js';
 
@@ -120,11 +117,7 @@ function gridPoints(text: string, dimension: number): number[][] {
 async function explicitPoints(text: string, dimension: number, cwd: string): Promise<number[][]> {
   const path = resolve(cwd, text);
   if (text.endsWith('.json') || existsSync(path)) {
-    const document = await readPointsDocument(path, text);
-    const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
-    const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length === dimension && point.every((value) => typeof value === 'number' && Math.abs(value) <= MAX_COORDINATE));
-    if (!valid) throw new NnftError('E_SCHEMA', `${text} does not hold a list of ${dimension}-dimensional points`, { file: text, issues: [{ path: 'points', message: `expected [[x1${dimension > 1 ? ', ...' : ''}], ...] with ${dimension} number${dimension > 1 ? 's' : ''} per point, each within ±${MAX_COORDINATE}`, severity: 'error' }], hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list' });
-    return points as number[][];
+    return pointsFromDocument(await readPointsDocument(path, text), text, dimension);
   }
   if (dimension !== 1) throw usage(`--points x1,x2,... is for d = 1; this input has d = ${dimension}`, 'give a JSON file with the points');
   return parseNumberList(text, '--points').map((x) => [x]);
@@ -159,62 +152,17 @@ async function readInput(file: string, cwd: string): Promise<{ kind: 'spec'; spe
   const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isObject && 'nnftSpec' in value) return { kind: 'spec', spec: parseSpec(value, { file, locations: parsed.locations }) };
   if (isObject && 'nnftResult' in value) {
-    const issues = validateAgainstSchema('result', value, { locations: parsed.locations });
-    if (issues.length > 0) {
-      throw new NnftError('E_SCHEMA', `not a valid correlators file (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
-        file,
-        issues: sortByPosition(issues),
-        hint: 'schema/result.schema.json is the format; nnft estimate --json and nnft target --json write it',
-      });
+    if (parsed.duplicateKeys.length > 0) {
+      throw new NnftError('E_SCHEMA', 'duplicate keys', { file, issues: parsed.duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })), hint: 'each key may appear once in an object' });
     }
-    const result = value as unknown as CorrelatorResult;
-    checkResultSemantics(result, file, parsed.locations);
-    return { kind: 'correlators', result };
+    // Ranges, lengths, indices within the points (src/io/check-result.ts), before any fit runs.
+    return { kind: 'correlators', result: checkResultDocument(value, file, parsed.locations, { requiredOrders: [2, 4], completeTuples: true }) };
   }
   throw new NnftError('E_SCHEMA', `${file} is neither a spec nor a correlators file`, {
     file,
     issues: [{ path: '', message: 'expected an object with "nnftSpec": 1 (a spec) or "nnftResult": 1 (correlators)', severity: 'error' }],
     hint: 'give a spec (docs/ensemble.md) or the --json output of nnft estimate or nnft target',
   });
-}
-
-/** What the schema cannot say: orders 2 and 4 present, every tuple of the points listed, one error each. */
-function checkResultSemantics(result: CorrelatorResult, file: string, locations: SourceLocations | undefined): void {
-  const issues: InputIssue[] = [];
-  const error = (path: string, message: string, hint?: string) => issues.push({ path, message, severity: 'error', ...(hint ? { hint } : {}) });
-  const size = result.points.length;
-  if (size === 0) error('points', 'no points');
-  const dimension = result.points[0]?.length ?? 0;
-  result.points.forEach((point, index) => {
-    if (point.length !== dimension) error(`points[${index}]`, `has ${point.length} coordinates, points[0] has ${dimension}`);
-  });
-  for (const order of [2, 4]) {
-    if (!result.correlators.some((block) => block.order === order)) error('correlators', `no order-${order} block`, 'the reconstruction needs G_c2 and G_c4 (and uses G_c6 when present)');
-  }
-  result.correlators.forEach((block, position) => {
-    const path = `correlators[${position}]`;
-    if (result.correlators.findIndex((other) => other.order === block.order) !== position) error(`${path}.order`, `a second order-${block.order} block`);
-    const expected = indexTuples(size, block.order);
-    if (block.indices.length !== expected.length) {
-      error(`${path}.indices`, `has ${block.indices.length} tuples; ${size} points need ${expected.length} (every non-decreasing tuple)`);
-    } else {
-      const wrong = block.indices.findIndex((tuple, k) => tuple.length !== block.order || tuple.some((value, axis) => value !== expected[k]![axis]));
-      if (wrong >= 0) error(`${path}.indices[${wrong}]`, `expected [${expected[wrong]!.join(',')}] (non-decreasing tuples in lexicographic order)`);
-    }
-    if (block.values.length !== block.indices.length) error(`${path}.values`, `has ${block.values.length} values for ${block.indices.length} tuples`);
-    if (block.stderr.length !== block.indices.length) error(`${path}.stderr`, `has ${block.stderr.length} errors for ${block.indices.length} tuples`);
-  });
-  if (issues.length > 0) {
-    const located = issues.map((issue) => {
-      const position = locations?.locate(parsePath(issue.path));
-      return position ? { ...issue, line: position.line, column: position.column } : issue;
-    });
-    throw new NnftError('E_SEMANTIC', `the correlators cannot be reconstructed as written (${issues.length} problem${issues.length === 1 ? '' : 's'})`, {
-      file,
-      issues: located,
-      hint: 'schema/result.schema.json describes the format',
-    });
-  }
 }
 
 function block(result: CorrelatorResult, order: number): CorrelatorBlock | undefined {

@@ -12,6 +12,8 @@ import { checkFlags, declareFlags } from '../check-flags.js';
 import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from '../../sweep/design-options.js';
 import { NnftError } from '../../errors.js';
 import { EXIT } from '../../errors.js';
+import { checkOptionValues } from '../../io/option-rules.js';
+import { join } from 'node:path';
 
 interface DesignArgs {
   target?: string;
@@ -98,6 +100,24 @@ const DESIGN_FLAG_HELP: Record<string, string> = {
   workers: 'worker threads for validation estimates (default: all cores)',
 };
 
+/**
+ * The settings a resumed run takes from its config.json, checked with the rules of the flags they
+ * stood for (the file's hash guards against damage, not against a config rewritten with a fresh
+ * hash): an ensemble of 1e12 or a tolerance of -1 there is refused at its JSON path, exit 2, before
+ * the run directory is opened.
+ */
+function checkStoredSettings(settings: Record<string, unknown>, file: string): void {
+  const rules = Object.fromEntries(Object.entries(DESIGN_OPTION_RULES).filter(([key]) => key !== 'backend' && key !== 'workers' && key !== 'timeLimitSeconds'));
+  const { issues } = checkOptionValues(settings, rules, { where: (key) => `config.settings.${key}`, fromText: false, ordered: DESIGN_OPTION_ORDER });
+  if (issues.length > 0) {
+    throw new NnftError('E_SCHEMA', `the run's stored settings are out of range (${issues.length} problem${issues.length === 1 ? '' : 's'}); the run cannot be resumed`, {
+      file,
+      issues,
+      hint: 'config.json was rewritten by hand: restore it, or start a new run directory with the settings as flags',
+    });
+  }
+}
+
 export function designCommand(context: CliContext) {
   return {
     command: 'design [target]',
@@ -121,6 +141,7 @@ export function designCommand(context: CliContext) {
         const config = await readDesignRunConfig(args.resume);
         targetFile ??= config.targetFile;
         stored = config.settings;
+        checkStoredSettings(stored, join(args.resume, 'config.json'));
       }
       if (!targetFile) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
       const pick = <T>(given: T | undefined, key: string): T | undefined => (given !== undefined ? given : (stored[key] as T | undefined));

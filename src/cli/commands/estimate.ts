@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
+import { EXIT, NnftError, exitCodeFor, isNnftError, type InputIssue } from '../../errors.js';
 import type { CorrelatorResult } from '../../io/result.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { estimateSpec } from '../../spec/estimate-spec.js';
@@ -53,18 +53,52 @@ export async function readPointsDocument(absolutePath: string, file: string): Pr
 /** Largest |coordinate| of a point (the range of observables.points in docs/target-format.md). */
 export const MAX_COORDINATE = 1e4;
 
-async function readPoints(file: string, cwd: string): Promise<number[][]> {
-  const document = await readPointsDocument(resolve(cwd, file), file);
-  const points = Array.isArray(document) ? document : (document as { points?: unknown })?.points;
-  const valid = Array.isArray(points) && points.length > 0 && points.every((point) => Array.isArray(point) && point.length > 0 && point.every((value) => typeof value === 'number' && Math.abs(value) <= MAX_COORDINATE));
-  if (!valid) {
-    throw new NnftError('E_SCHEMA', `${file} does not hold a list of points`, {
-      file,
-      issues: [{ path: 'points', message: `expected [[x1, ...], ...] with d numbers per point, each coordinate within ±${MAX_COORDINATE}`, severity: 'error' }],
-      hint: 'write [[x1, ...], [x1, ...], ...] with d numbers per point',
+/** Most points a points file may list (the most a result holds, schema/result.schema.json). */
+export const MAX_POINTS = 1000;
+/** Non-zero coordinates below this in magnitude are refused (they underflow, as in a spec). */
+const SMALLEST_COORDINATE = 1e-100;
+
+const POINTS_HINT = 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list';
+
+/**
+ * The points of a points file's document, checked for a `dimension`-dimensional input: 1 to 1000
+ * points, each a list of exactly d finite numbers within ±1e4 (0 or at least 1e-100 in magnitude).
+ * Every problem is reported at its JSON path ("[1][0]" in a bare list, "points[1][0]" in an object).
+ */
+export function pointsFromDocument(document: unknown, file: string, dimension: number): number[][] {
+  const wrapped = !Array.isArray(document);
+  const points = wrapped ? (document as { points?: unknown } | null)?.points : document;
+  const prefix = wrapped ? 'points' : '';
+  const issues: InputIssue[] = [];
+  const error = (path: string, message: string, hint: string) => issues.push({ path, message, hint, severity: 'error' });
+  if (!Array.isArray(points)) {
+    error(prefix, wrapped ? 'is missing: expected an object with a "points" list, or a bare list of points' : 'is not a list', POINTS_HINT);
+  } else if (points.length === 0 || points.length > MAX_POINTS) {
+    error(prefix, `has ${points.length} points; give 1 to ${MAX_POINTS}`, points.length === 0 ? 'list at least one point' : 'use fewer points (the correlators of every tuple are held in memory)');
+  } else {
+    points.forEach((point, i) => {
+      const at = `${prefix}[${i}]`;
+      if (!Array.isArray(point) || point.length !== dimension) {
+        error(at, Array.isArray(point) ? `has ${point.length} coordinate${point.length === 1 ? '' : 's'}, but the input has d = ${dimension}` : 'is not a list of coordinates', `write every point as a list of ${dimension} number${dimension === 1 ? '' : 's'}, e.g. [${new Array(dimension).fill(0).join(', ')}]`);
+        return;
+      }
+      point.forEach((value, j) => {
+        const where = `${at}[${j}]`;
+        if (typeof value !== 'number') error(where, `is ${JSON.stringify(value)}, not a number`, 'write the coordinate as a number, without quotes');
+        else if (!Number.isFinite(value)) error(where, 'is not a finite number', 'numbers beyond about ±1.8e308 overflow a double; write a coordinate within ±1e4');
+        else if (Math.abs(value) > MAX_COORDINATE) error(where, `is ${value}, outside ±${MAX_COORDINATE}`, `a coordinate lies from -${MAX_COORDINATE} to ${MAX_COORDINATE} (the range of a target's points)`);
+        else if (value !== 0 && Math.abs(value) < SMALLEST_COORDINATE) error(where, `is ${value}, a non-zero number below ${SMALLEST_COORDINATE} in magnitude`, 'write 0, or a coordinate of sensible size');
+      });
     });
   }
+  if (issues.length > 0) {
+    throw new NnftError('E_SCHEMA', `${file} does not hold a list of ${dimension}-dimensional points (${issues.length} problem${issues.length === 1 ? '' : 's'})`, { file, issues: issues.slice(0, 20), hint: POINTS_HINT });
+  }
   return points as number[][];
+}
+
+async function readPoints(file: string, cwd: string, dimension: number): Promise<number[][]> {
+  return pointsFromDocument(await readPointsDocument(resolve(cwd, file), file), file, dimension);
 }
 
 function formatValue(value: number, error: number): string {
@@ -110,7 +144,7 @@ export function estimateCommand(context: CliContext) {
       try {
         Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, ESTIMATE_FLAG_RULES));
         const spec = await loadSpec(args.spec, { cwd: context.cwd });
-        const points = args.points ? await readPoints(args.points, context.cwd) : undefined;
+        const points = args.points ? await readPoints(args.points, context.cwd, spec.dimension) : undefined;
         const result = await estimateSpec(spec, {
           ...(args.ensemble !== undefined ? { ensembleSize: args.ensemble } : {}),
           ...(args.seed !== undefined ? { seed: args.seed } : {}),

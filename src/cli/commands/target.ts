@@ -10,7 +10,10 @@ import { eventRenderer, type CliContext } from '../context.js';
 import { commandSignal } from '../interrupts.js';
 import { loadTarget } from '../../theory/load-target.js';
 import type { CorrelatorMethod } from '../../theory/theory.js';
-import { readFile } from 'node:fs/promises';
+import { readJsonText } from '../../io/read-json-text.js';
+import { parseJsonSource } from '../../schema/json-source.js';
+import { parsePath } from '../../schema/json-path.js';
+import { latticeCheckpointIssues } from '../../correlators/lattice-checkpoint.js';
 import { resolve } from 'node:path';
 import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelatorOptions } from '../../correlators/index.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
@@ -95,17 +98,33 @@ export function renderTargetResult(result: CorrelatorResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Resume from the checkpoint file when it exists; always write the state back there atomically. */
+/**
+ * Resume from the checkpoint file when it exists (read as every input is: encodings, nesting, syntax
+ * with line:column, then src/correlators/lattice-checkpoint.ts at JSON paths, so a damaged or edited
+ * checkpoint is refused before the lattice run starts); always write the state back there atomically.
+ */
 async function checkpointOptions(path: string, shownPath: string): Promise<TargetCorrelatorOptions['latticeCheckpoint']> {
   let resume: LatticeCheckpoint | undefined;
+  let text: string | null = null;
   try {
-    resume = JSON.parse(await readFile(path, 'utf8')) as LatticeCheckpoint;
+    text = await readJsonText(path, shownPath, 'lattice checkpoint');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new NnftError('E_FILE_READ', `cannot read the lattice checkpoint ${shownPath}`, { file: shownPath, cause: error });
-    }
+    if (!(isNnftError(error) && error.code === 'E_FILE_NOT_FOUND')) throw error;
   }
-  return { resume, onCheckpoint: (state) => writeJsonAtomic(path, state) };
+  if (text !== null) {
+    const hint = 'nnft target writes this file; delete it to start the lattice run afresh';
+    const parsed = parseJsonSource(text);
+    if (!parsed.ok) {
+      const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
+      throw new NnftError('E_JSON_SYNTAX', `the lattice checkpoint is not valid JSON${where}`, { file: shownPath, issues: [{ ...parsed.issue, severity: 'error' }], hint });
+    }
+    const issues = latticeCheckpointIssues(parsed.value).map((issue) => ({ ...issue, ...parsed.locations.locate(parsePath(issue.path)) }));
+    if (issues.length > 0) {
+      throw new NnftError('E_SCHEMA', `the lattice checkpoint cannot be resumed from (${issues.length} problem${issues.length === 1 ? '' : 's'})`, { file: shownPath, issues, hint });
+    }
+    resume = parsed.value as LatticeCheckpoint;
+  }
+  return { resume, resumeFile: shownPath, onCheckpoint: (state) => writeJsonAtomic(path, state) };
 }
 
 export function targetCommand(context: CliContext) {
