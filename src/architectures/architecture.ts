@@ -8,6 +8,7 @@
 import type { tf } from '../backend/index.js';
 import type { Dimension } from '../theory/theory.js';
 import type { ProductGrid } from './product-grid.js';
+import type { GaussianModes } from '../estimators/linear-response.js';
 
 /** Parameters of `count` networks, flat float64 arrays keyed by name (layout owned by the family). */
 export interface ParameterChunk {
@@ -38,4 +39,9 @@ export interface Architecture {
    * deterministic quadrature), or null where it is not known.
    */
   exactMoment(points: Points): number | null;
+  /**
+   * When the undeformed ensemble is exactly Gaussian with one covariance for every network, its modes
+   * (the first-order control variate of the estimators needs them); else absent or null.
+   */
+  readonly gaussianModes?: GaussianModes | null;
 }

@@ -19,6 +19,7 @@ import type { Architecture, ParameterChunk, Points } from './architecture.js';
 import { cosNetExactMoment } from './cos-net-exact-moments.js';
 import type { CosNet, CosNetOptions, QuadratureMomentum } from './cos-net-types.js';
 import type { ProductGrid } from './product-grid.js';
+import type { GaussianModes } from '../estimators/linear-response.js';
 
 export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
 import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
@@ -353,6 +354,16 @@ export function cosNet(input: CosNetOptions): CosNet {
   };
 
   const kurtosis = amplitudeKurtosis(options.amplitude);
+  // Quadrature momenta with Gaussian amplitude pairs (t^2 ~ Exp(1) with a uniform phase) and no shared
+  // scale: the base field is exactly Gaussian, K(x, y) = sum_n (v_n / 2) cos(p_n.(x - y)).
+  const gaussianModes: GaussianModes | null =
+    nodeMomenta && options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale
+      ? {
+          dimension,
+          momenta: Float64Array.from(nodeMomenta.flatMap((node) => node.components)),
+          variances: Float64Array.from(nodeMomenta.map((node) => (amplitudeNorm * node.factor) ** 2)),
+        }
+      : null;
   const architecture: CosNet = {
     kind: 'cos-net',
     dimension,
@@ -363,6 +374,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     kurtosis,
     strata,
     quadrature: nodeMomenta,
+    gaussianModes,
     description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis, ...(strata ? { strata } : {}) },
     sample,
     applyAtPoints,

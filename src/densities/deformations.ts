@@ -13,6 +13,7 @@ import type { Architecture, ParameterChunk } from '../architectures/architecture
 import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
 import { boxGrid, gridResolution, type GridResolution } from './interaction-grid.js';
 import { factorial } from '../numeric/special-functions.js';
+import type { LocalLogWeight } from '../estimators/linear-response.js';
 
 export interface LocalTerm {
   readonly kind: 'local';
@@ -73,6 +74,11 @@ export interface CompiledDeformation {
   readonly evenInPhi: boolean;
   /** Log-weight per network, [count]; call inside tf.tidy. */
   logWeights(architecture: Architecture, chunk: ParameterChunk): tf.Tensor1D;
+  /**
+   * The same log-weight as plain data when every term is local (grid, terms, mode cutoff), for the
+   * exact linear response of a Gaussian base (estimators/linear-response.ts); null otherwise.
+   */
+  localLogWeight(): LocalLogWeight | null;
 }
 
 function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {
@@ -158,9 +164,22 @@ export function compileDeformation(architecture: Architecture, options: Deformat
 
   const evenInPhi = options.terms.every((term) => (term.kind === 'local' ? term.power % 2 === 0 : term.kind === 'hook' ? term.evenInPhi === true : true));
 
+  const allLocal = options.terms.every((term) => term.kind === 'local');
+  // Built on request (the grid's node list is large in d = 3).
+  const localLogWeight = (): LocalLogWeight | null =>
+    allLocal
+      ? {
+          nodes: Float64Array.from(gridPoints(grid).flat()),
+          weights: Float64Array.from(grid.weights),
+          terms: options.terms.map((term, index) => ({ power: (term as LocalTerm).power, coupling: (term as LocalTerm).coupling, wickConstant: (term as LocalTerm).wickOrdered ? wickValues[index]! : 0 })),
+          modeCutoff: options.modeCutoff ?? null,
+        }
+      : null;
+
   return {
     grid,
     evenInPhi,
+    localLogWeight,
     description: {
       regionSide: options.regionSide,
       ...(options.modeCutoff !== undefined ? { modeCutoff: options.modeCutoff } : {}),

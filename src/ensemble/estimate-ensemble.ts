@@ -10,6 +10,7 @@ import type { Architecture, Points } from '../architectures/architecture.js';
 import type { CompiledDeformation } from '../densities/deformations.js';
 import { estimateCorrelators, type EstimateSummary, type ImageSums } from '../estimators/correlator-estimate.js';
 import { MomentSums } from '../estimators/moment-sums.js';
+import { linearResponse } from '../estimators/linear-response.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { chunkBudget, chunkLength, planChunks, type ChunkPlan } from './chunk-plan.js';
@@ -61,6 +62,8 @@ export interface EnsembleDiagnostics {
   readonly tensorGrowth: number;
   readonly seconds: number;
   readonly controlVariate: boolean;
+  /** The first-order control variate was used (exactly Gaussian base, local deformation). */
+  readonly firstOrderControlVariate: boolean;
   readonly imageCount: number;
 }
 
@@ -142,11 +145,16 @@ export function finishEstimate(
   const deformed = options.deformation !== null;
   const mode = options.controlVariate ?? 'auto';
   const controlVariate = mode === 'on' || (mode === 'auto' && deformed);
+  // The first-order control variate needs an exactly Gaussian base and a local log-weight.
+  const modes = controlVariate ? (options.architecture.gaussianModes ?? null) : null;
+  const logWeight = modes && options.deformation ? options.deformation.localLogWeight() : null;
   const images: ImageSums[] = tables.map((table, image) => ({
     table,
     batches: batches.map((perImage) => perImage[image]!),
     exactMoments: controlVariate ? exactMomentTable(options.architecture, table, pointSets[image]!) : null,
+    linearResponse: modes && logWeight ? linearResponse(modes, logWeight, table, pointSets[image]!) : null,
   }));
+  const firstOrder = images.every((image) => image.linearResponse);
   const evenOnly = options.architecture.z2Symmetric && (options.deformation?.evenInPhi ?? true);
   const summary = estimateCorrelators(images, { orders: options.orders, pointCount: options.points.length, evenOnly, controlVariate });
   const essFraction = summary.effectiveSampleSize / summary.ensembleSize;
@@ -168,6 +176,7 @@ export function finishEstimate(
       tensorGrowth: run.tensorGrowth,
       seconds: (performance.now() - run.started) / 1000,
       controlVariate,
+      firstOrderControlVariate: firstOrder && controlVariate,
       imageCount: tables.length,
     },
   };

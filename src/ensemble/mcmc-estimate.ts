@@ -195,6 +195,7 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
       tensorGrowth: tf.memory().numTensors - tensorsBefore,
       seconds: (performance.now() - started) / 1000,
       controlVariate: false,
+      firstOrderControlVariate: false,
       imageCount: 1,
     },
     mcmc: diagnostics,

@@ -16,6 +16,7 @@ import type { MomentSums } from './moment-sums.js';
 import type { MonomialTable } from './monomials.js';
 import { indexTuples } from '../io/result.js';
 import { jackknifeStandardError } from '../numeric/jackknife-covariance.js';
+import type { LinearResponse } from './linear-response.js';
 
 export interface ImageSums {
   readonly table: MonomialTable;
@@ -23,6 +24,8 @@ export interface ImageSums {
   readonly batches: readonly MomentSums[];
   /** Exact undeformed moments per monomial (NaN where unknown), or null. */
   readonly exactMoments: Float64Array | null;
+  /** E_0[h] and Cov_0(h, O_j) of an exactly Gaussian base (linear-response.ts), or null. */
+  readonly linearResponse?: LinearResponse | null;
 }
 
 export interface OrderEstimate {
@@ -37,13 +40,15 @@ export interface OrderEstimate {
   readonly varianceReduction: number[];
   /** Regression coefficient of the control variate (0 where the plain estimator is reported). */
   readonly controlVariateCoefficient: number[];
+  /** Regression coefficient of the first-order control variate (0 where it is not used). */
+  readonly firstOrderCoefficient: number[];
   /**
    * Delete-one-batch jackknife replicates of each reported value ([value][batch]): with them any
    * covariance between values follows, C_ij = (B-1)/B sum_b (r_ib - mean_i)(r_jb - mean_j).
    */
   readonly replicates: number[][];
   /** Which estimator each value uses. */
-  readonly estimator: ('plain' | 'control-variate' | 'symmetry-average' | 'control-variate+symmetry-average')[];
+  readonly estimator: ('plain' | 'control-variate' | 'symmetry-average' | 'control-variate+symmetry-average' | 'control-variate+first-order' | 'control-variate+first-order+symmetry-average')[];
 }
 
 export interface EstimateSummary {
@@ -56,7 +61,10 @@ export interface EstimateSummary {
 interface FlatSums {
   weighted: Float64Array;
   plain: Float64Array;
+  /** sum_m h_m O_m (unweighted; h = log w). */
+  linear: Float64Array;
   weightSum: number;
+  logWeightSum: number;
   count: number;
 }
 
@@ -68,27 +76,31 @@ function replicates(batches: readonly MomentSums[]): { total: FlatSums; leaveOut
     const factor = batch.count === 0 ? 0 : Math.exp(batch.logShift - shift);
     const weighted = new Float64Array(size);
     for (let j = 0; j < size; j++) weighted[j] = batch.weighted[j]! * factor;
-    return { weighted, plain: batch.plain, weightSum: batch.weightSum * factor, weightSquareSum: batch.weightSquareSum * factor * factor, count: batch.count };
+    return { weighted, plain: batch.plain, linear: batch.linear, weightSum: batch.weightSum * factor, weightSquareSum: batch.weightSquareSum * factor * factor, logWeightSum: batch.logWeightSum, count: batch.count };
   });
-  const total: FlatSums = { weighted: new Float64Array(size), plain: new Float64Array(size), weightSum: 0, count: 0 };
+  const total: FlatSums = { weighted: new Float64Array(size), plain: new Float64Array(size), linear: new Float64Array(size), weightSum: 0, logWeightSum: 0, count: 0 };
   let weightSquareSum = 0;
   for (const batch of scaled) {
     for (let j = 0; j < size; j++) {
       total.weighted[j]! += batch.weighted[j]!;
       total.plain[j]! += batch.plain[j]!;
+      total.linear[j]! += batch.linear[j]!;
     }
     total.weightSum += batch.weightSum;
+    total.logWeightSum += batch.logWeightSum;
     weightSquareSum += batch.weightSquareSum;
     total.count += batch.count;
   }
   const leaveOut = scaled.map((batch) => {
     const weighted = new Float64Array(size);
     const plain = new Float64Array(size);
+    const linear = new Float64Array(size);
     for (let j = 0; j < size; j++) {
       weighted[j] = total.weighted[j]! - batch.weighted[j]!;
       plain[j] = total.plain[j]! - batch.plain[j]!;
+      linear[j] = total.linear[j]! - batch.linear[j]!;
     }
-    return { weighted, plain, weightSum: total.weightSum - batch.weightSum, count: total.count - batch.count };
+    return { weighted, plain, linear, weightSum: total.weightSum - batch.weightSum, logWeightSum: total.logWeightSum - batch.logWeightSum, count: total.count - batch.count };
   });
   return { total, leaveOut, weightSquareSum };
 }
@@ -106,6 +118,45 @@ function controlVariateMoments(sums: FlatSums, exact: Float64Array): Float64Arra
     out[j] = Number.isFinite(exact[j]!) ? weighted - sums.plain[j]! / sums.count + exact[j]! : weighted;
   }
   return out;
+}
+
+/**
+ * The control-variate moments less the first-order correction Z_j, which has mean zero exactly:
+ *   Z_j = (1/M) sum_m (h_m - E_0 h) O_mj - Cov_0(h, O_j) - (hbar - E_0 h) E_0[O_j],
+ * the sample's linear response minus its exact value (E_w[O] - E_0[O] = Cov_0(h, O) + O(h^2)).
+ */
+function firstOrderMoments(sums: FlatSums, exact: Float64Array, response: LinearResponse, controlVariate: Float64Array): Float64Array {
+  const out = Float64Array.from(controlVariate);
+  const meanShift = sums.logWeightSum / sums.count - response.meanLogWeight;
+  for (let j = 0; j < out.length; j++) {
+    if (!Number.isFinite(exact[j]!)) continue;
+    const z = sums.linear[j]! / sums.count - (response.meanLogWeight * sums.plain[j]!) / sums.count - response.covariance[j]! - meanShift * exact[j]!;
+    out[j] = out[j]! - z;
+  }
+  return out;
+}
+
+/**
+ * Coefficients beta minimising the jackknife variance of y + sum_k beta_k d_k (least squares on the
+ * centred replicates); null when the control directions are degenerate.
+ */
+function regressionCoefficients(y: readonly number[], directions: readonly (readonly number[])[]): number[] | null {
+  const count = y.length;
+  const centred = (values: readonly number[]) => {
+    const mean = values.reduce((sum, value) => sum + value, 0) / count;
+    return values.map((value) => value - mean);
+  };
+  const yc = centred(y);
+  const dc = directions.map(centred);
+  const k = dc.length;
+  const gram = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => dc[a]!.reduce((sum, value, i) => sum + value * dc[b]![i]!, 0)));
+  const right = dc.map((column) => -column.reduce((sum, value, i) => sum + value * yc[i]!, 0));
+  if (k === 2) {
+    const det = gram[0]![0]! * gram[1]![1]! - gram[0]![1]! * gram[1]![0]!;
+    if (!(Math.abs(det) > 1e-12 * Math.abs(gram[0]![0]! * gram[1]![1]!)) || !Number.isFinite(det)) return null;
+    return [(right[0]! * gram[1]![1]! - right[1]! * gram[0]![1]!) / det, (gram[0]![0]! * right[1]! - gram[1]![0]! * right[0]!) / det];
+  }
+  return null;
 }
 
 /** -Cov(x, y)/Var(y) over jackknife replicates; 1 when y does not vary. */
@@ -139,14 +190,17 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
     const leavePlain = leaveOut.map(plainMoments);
     const fullCv = image.exactMoments ? controlVariateMoments(total, image.exactMoments) : null;
     const leaveCv = image.exactMoments ? leaveOut.map((sums) => controlVariateMoments(sums, image.exactMoments!)) : null;
-    return { image, total, weightSquareSum, fullPlain, leavePlain, fullCv, leaveCv };
+    const response = image.linearResponse ?? null;
+    const fullFirst = response && fullCv ? firstOrderMoments(total, image.exactMoments!, response, fullCv) : null;
+    const leaveFirst = response && leaveCv ? leaveOut.map((sums, b) => firstOrderMoments(sums, image.exactMoments!, response, leaveCv[b]!)) : null;
+    return { image, total, weightSquareSum, fullPlain, leavePlain, fullCv, leaveCv, fullFirst, leaveFirst };
   });
   const first = perImage[0]!;
   const batchCount = first.leavePlain.length;
   const orders: OrderEstimate[] = [];
   for (const order of options.orders) {
     const indices = indexTuples(options.pointCount, order);
-    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [], replicates: [] };
+    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [], firstOrderCoefficient: [], replicates: [] };
     for (const tuple of indices) {
       // The reference: the plain estimator at the requested points only (image 0).
       let singleFull = 0;
@@ -157,6 +211,9 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       let cvFull = 0;
       const cvReplicates = new Array<number>(batchCount).fill(0);
       let cvAvailable = options.controlVariate;
+      let firstFull = 0;
+      const firstReplicates = new Array<number>(batchCount).fill(0);
+      let firstAvailable = options.controlVariate && perImage.every((entry) => entry.fullFirst !== null);
       perImage.forEach((entry, imageIndex) => {
         const recipe: CumulantRecipe = cumulantRecipe(tuple, (sub) => entry.image.table.indexOf(sub), options.evenOnly);
         const full = evaluateCumulant(recipe, entry.fullPlain);
@@ -174,6 +231,11 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
           cvFull += evaluateCumulant(recipe, entry.fullCv) / perImage.length;
           for (let b = 0; b < batchCount; b++) cvReplicates[b]! += evaluateCumulant(recipe, entry.leaveCv[b]!) / perImage.length;
         }
+        if (!cvAvailable) firstAvailable = false;
+        if (firstAvailable && entry.fullFirst && entry.leaveFirst) {
+          firstFull += evaluateCumulant(recipe, entry.fullFirst) / perImage.length;
+          for (let b = 0; b < batchCount; b++) firstReplicates[b]! += evaluateCumulant(recipe, entry.leaveFirst[b]!) / perImage.length;
+        }
       });
       const singleError = jackknifeStandardError(singleReplicates);
       result.plainValues.push(singleFull);
@@ -182,7 +244,23 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       let error = jackknifeStandardError(plainReplicates);
       let reported = plainReplicates;
       let beta = 0;
-      if (cvAvailable) {
+      let gamma = 0;
+      let usedFirst = false;
+      if (cvAvailable && firstAvailable) {
+        // Two control directions: the base correction (cv - plain) and the first-order one (first - cv),
+        // both of mean zero; their coefficients are fitted together on the jackknife replicates.
+        const deltaReplicates = cvReplicates.map((cv, b) => cv - plainReplicates[b]!);
+        const firstDeltas = firstReplicates.map((first, b) => first - cvReplicates[b]!);
+        const coefficients = regressionCoefficients(plainReplicates, [deltaReplicates, firstDeltas]);
+        if (coefficients) {
+          [beta, gamma] = coefficients as [number, number];
+          value = plainFull + beta * (cvFull - plainFull) + gamma * (firstFull - cvFull);
+          reported = plainReplicates.map((plain, b) => plain + beta * deltaReplicates[b]! + gamma * firstDeltas[b]!);
+          error = jackknifeStandardError(reported);
+          usedFirst = true;
+        }
+      }
+      if (cvAvailable && !usedFirst) {
         // The correction delta = cv - plain has zero mean under the base ensemble; scale it by the
         // regression coefficient beta = -Cov(plain, delta)/Var(delta) over the jackknife replicates
         // (beta = 1 is the bare difference estimator); the fitted beta is never worse to O(1/B).
@@ -197,7 +275,20 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       result.stderr.push(error);
       result.varianceReduction.push(error > 0 ? (singleError / error) ** 2 : Number.POSITIVE_INFINITY);
       result.controlVariateCoefficient.push(beta);
-      result.estimator.push(cvAvailable ? (perImage.length > 1 ? 'control-variate+symmetry-average' : 'control-variate') : perImage.length > 1 ? 'symmetry-average' : 'plain');
+      result.firstOrderCoefficient.push(gamma);
+      result.estimator.push(
+        usedFirst
+          ? perImage.length > 1
+            ? 'control-variate+first-order+symmetry-average'
+            : 'control-variate+first-order'
+          : cvAvailable
+            ? perImage.length > 1
+              ? 'control-variate+symmetry-average'
+              : 'control-variate'
+            : perImage.length > 1
+              ? 'symmetry-average'
+              : 'plain',
+      );
     }
     orders.push(result);
   }

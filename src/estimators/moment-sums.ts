@@ -1,7 +1,9 @@
 /**
  * Chunk-additive sums from which every weighted and unweighted moment follows:
  *   weighted[j] = sum_m w_m prod(phi_m at monomial j),   plain[j] = sum_m prod(...),
- *   weightSum = sum_m w_m,  weightSquareSum = sum_m w_m^2,  count.
+ *   weightSum = sum_m w_m,  weightSquareSum = sum_m w_m^2,  count,
+ *   logWeightSum = sum_m h_m,  linear[j] = sum_m h_m prod(...)   (h = log w, unshifted: the first-order
+ *   control variate of correlator-estimate.ts).
  * Weights are stored relative to exp(logShift) so large log-weights cannot overflow; merging two
  * sums rescales the one with the smaller shift. Everything is float64 on the host.
  */
@@ -12,12 +14,15 @@ export class MomentSums {
   weightSum = 0;
   weightSquareSum = 0;
   count = 0;
+  logWeightSum = 0;
   readonly weighted: Float64Array;
   readonly plain: Float64Array;
+  readonly linear: Float64Array;
 
   constructor(readonly table: MonomialTable) {
     this.weighted = new Float64Array(table.tuples.length);
     this.plain = new Float64Array(table.tuples.length);
+    this.linear = new Float64Array(table.tuples.length);
   }
 
   /** Rescale the weighted sums to a new (larger) shift. */
@@ -54,6 +59,7 @@ export class MomentSums {
     this.weightSum += weightSum;
     this.weightSquareSum += weightSquareSum;
     this.count += count;
+    if (logWeights) for (let m = 0; m < count; m++) this.logWeightSum += logWeights[m]!;
     const { last } = this.table;
     const depthBuffers: Float64Array[] = [];
     for (let j = 0; j < this.table.tuples.length; j++) {
@@ -68,11 +74,14 @@ export class MomentSums {
       if (order === this.table.maxOrder && parentBuffer) {
         // Deepest level (most monomials): nothing builds on these products, so skip the store.
         if (logWeights) {
+          let linear = 0;
           for (let m = 0; m < count; m++) {
             const value = parentBuffer[m]! * column[m]!;
             plain += value;
             weighted += weights[m]! * value;
+            linear += logWeights[m]! * value;
           }
+          this.linear[j]! += linear;
         } else {
           for (let m = 0; m < count; m++) plain += parentBuffer[m]! * column[m]!;
           weighted = weights[0]! * plain;
@@ -82,12 +91,15 @@ export class MomentSums {
         continue;
       }
       if (logWeights) {
+        let linear = 0;
         for (let m = 0; m < count; m++) {
           const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
           buffer[m] = value;
           plain += value;
           weighted += weights[m]! * value;
+          linear += logWeights[m]! * value;
         }
+        this.linear[j]! += linear;
       } else {
         // Equal weights: the weighted sum is the plain sum times that weight.
         for (let m = 0; m < count; m++) {
@@ -110,9 +122,11 @@ export class MomentSums {
     this.weightSum += other.weightSum * factor;
     this.weightSquareSum += other.weightSquareSum * factor * factor;
     this.count += other.count;
+    this.logWeightSum += other.logWeightSum;
     for (let j = 0; j < this.weighted.length; j++) {
       this.weighted[j]! += other.weighted[j]! * factor;
       this.plain[j]! += other.plain[j]!;
+      this.linear[j]! += other.linear[j]!;
     }
   }
 
@@ -123,8 +137,17 @@ export class MomentSums {
   }
 
   /** Plain-data form (worker transfer, checkpoints). */
-  toJSON(): { logShift: number; weightSum: number; weightSquareSum: number; count: number; weighted: number[]; plain: number[] } {
-    return { logShift: this.logShift, weightSum: this.weightSum, weightSquareSum: this.weightSquareSum, count: this.count, weighted: Array.from(this.weighted), plain: Array.from(this.plain) };
+  toJSON(): { logShift: number; weightSum: number; weightSquareSum: number; count: number; logWeightSum: number; weighted: number[]; plain: number[]; linear: number[] } {
+    return {
+      logShift: this.logShift,
+      weightSum: this.weightSum,
+      weightSquareSum: this.weightSquareSum,
+      count: this.count,
+      logWeightSum: this.logWeightSum,
+      weighted: Array.from(this.weighted),
+      plain: Array.from(this.plain),
+      linear: Array.from(this.linear),
+    };
   }
 
   static fromJSON(table: MonomialTable, data: ReturnType<MomentSums['toJSON']>): MomentSums {
@@ -133,8 +156,10 @@ export class MomentSums {
     sums.weightSum = data.weightSum;
     sums.weightSquareSum = data.weightSquareSum;
     sums.count = data.count;
+    sums.logWeightSum = data.logWeightSum;
     sums.weighted.set(data.weighted);
     sums.plain.set(data.plain);
+    sums.linear.set(data.linear);
     return sums;
   }
 }

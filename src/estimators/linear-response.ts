@@ -1,0 +1,186 @@
+/**
+ * The exact linear response of a Gaussian base: E_0[h] and Cov_0(h, O) for the log-weight
+ * h = log w of a local deformation and every monomial O = phi(a_1) ... phi(a_s) (s <= 4), when the
+ * undeformed ensemble is exactly Gaussian with a covariance fixed network to network (cos-net on
+ * quadrature momenta with Gaussian amplitude pairs). They centre the first-order control variate of
+ * correlator-estimate.ts (docs/ensemble.md, "Control variates").
+ *
+ * Conventions. The base field is phi = sum_n b_n cos(p_n.x + c_n) with E[b_n^2] = v_n and uniform
+ * phases, so K(x, y) = sum_n (v_n / 2) cos(p_n.(x - y)). The deformation sees the modes below its mode
+ * cutoff, phi_low, with K_low; phi_low and the rest are independent, so Cov(phi_low(x), phi(a)) =
+ * K_low(x, a). On the interaction grid (nodes x_g, weights w_g)
+ *   h = - sum_t (g_t / n_t!) sum_g w_g :phi_low(x_g)^n_t:_{c_t},
+ * :.:_c the Hermite polynomial of variance c (c = 0: the plain power). With v0 = K_low(x, x) (the
+ * same at every x) the variance shift He_n(.; c) = sum_k n!/(k! (n-2k)! 2^k) (v0 - c)^k He_{n-2k}(.; v0)
+ * and Wick's theorem E[He_m(phi_x; v0) prod_{i in S} phi_i] = m! sum_{A subset S, |A| = m}
+ * prod_{i in A} K_low(x, a_i) E[prod_{i in S \ A} phi_i] give
+ *   E_0[h]        = - sum_t (g_t / n_t!) |V| (n_t - 1)!! (v0 - c_t)^{n_t/2}          (n_t even; else 0),
+ *   Cov_0(h, O_S) = - sum_t g_t sum_{k: m = n_t - 2k >= 1} (v0 - c_t)^k / (k! 2^k)
+ *                     sum_{A subset S, |A| = m} I(A) Gauss(S \ A),
+ * I(A) = sum_g w_g prod_{i in A} K_low(x_g, a_i) and Gauss the Gaussian moment (sum over pairings of
+ * K). Checked against a Monte Carlo of the same Gaussian field in test/estimators/linear-response.test.ts.
+ */
+import type { MonomialTable } from './monomials.js';
+
+type Points = readonly (readonly number[])[];
+
+/** An exactly Gaussian base with a fixed covariance K(x, y) = sum_n (variance_n / 2) cos(p_n.(x - y)). */
+export interface GaussianModes {
+  readonly dimension: number;
+  /** Mode momenta, [modes * dimension]. */
+  readonly momenta: Float64Array;
+  /** E[b_n^2] per mode. */
+  readonly variances: Float64Array;
+}
+
+/** A log-weight that is a sum of local polynomial terms on a quadrature grid. */
+export interface LocalLogWeight {
+  /** Grid nodes, [nodes * dimension]. */
+  readonly nodes: Float64Array;
+  readonly weights: Float64Array;
+  /** coupling g, power n and Wick constant c (0: plain power) of each term -(g/n!) int :phi^n:_c. */
+  readonly terms: readonly { readonly power: number; readonly coupling: number; readonly wickConstant: number }[];
+  /** Modes at |p| >= modeCutoff are not seen by the log-weight (null: all are). */
+  readonly modeCutoff: number | null;
+}
+
+export interface LinearResponse {
+  /** E_0[h]. */
+  readonly meanLogWeight: number;
+  /** Cov_0(h, O_j) per monomial j of the table. */
+  readonly covariance: Float64Array;
+}
+
+/** Host work (grid nodes x modes) above which the exact response is not formed (the control variate is then off). */
+export const LINEAR_RESPONSE_BUDGET = 4e8;
+
+function doubleFactorial(n: number): number {
+  let value = 1;
+  for (let k = n; k > 1; k -= 2) value *= k;
+  return value;
+}
+
+function factorial(n: number): number {
+  let value = 1;
+  for (let k = 2; k <= n; k++) value *= k;
+  return value;
+}
+
+/** E[prod phi(a_i)] of a zero-mean Gaussian vector with covariance C over the listed indices. */
+function gaussianMoment(indices: readonly number[], covariance: (i: number, k: number) => number): number {
+  if (indices.length === 0) return 1;
+  if (indices.length % 2 === 1) return 0;
+  const [first, ...rest] = indices;
+  let total = 0;
+  for (let r = 0; r < rest.length; r++) {
+    const others = rest.filter((_, position) => position !== r);
+    total += covariance(first!, rest[r]!) * gaussianMoment(others, covariance);
+  }
+  return total;
+}
+
+/** Null when the work would exceed LINEAR_RESPONSE_BUDGET. */
+export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, table: MonomialTable, points: Points): LinearResponse | null {
+  const d = modes.dimension;
+  const modeCount = modes.variances.length;
+  const gridCount = weight.weights.length;
+  const low: number[] = [];
+  for (let n = 0; n < modeCount; n++) {
+    let squared = 0;
+    for (let axis = 0; axis < d; axis++) squared += modes.momenta[n * d + axis]! ** 2;
+    if (weight.modeCutoff === null || squared < weight.modeCutoff * weight.modeCutoff) low.push(n);
+  }
+  if (gridCount * low.length * (1 + points.length / 4) > LINEAR_RESPONSE_BUDGET) return null;
+  const P = points.length;
+  const half = (n: number) => modes.variances[n]! / 2;
+  const phase = (n: number, x: ArrayLike<number>, offset: number) => {
+    let angle = 0;
+    for (let axis = 0; axis < d; axis++) angle += modes.momenta[n * d + axis]! * x[offset + axis]!;
+    return angle;
+  };
+  // Point-side trig of the low modes, then K_low(x_g, a_i) = sum_n (v_n/2)[cos p.x cos p.a + sin p.x sin p.a].
+  const pointCos = new Float64Array(low.length * P);
+  const pointSin = new Float64Array(low.length * P);
+  const flatPoints = Float64Array.from(points.flat());
+  low.forEach((n, l) => {
+    for (let i = 0; i < P; i++) {
+      const angle = phase(n, flatPoints, i * d);
+      pointCos[l * P + i] = half(n) * Math.cos(angle);
+      pointSin[l * P + i] = half(n) * Math.sin(angle);
+    }
+  });
+  const cross = new Float64Array(gridCount * P);
+  for (let g = 0; g < gridCount; g++) {
+    for (let l = 0; l < low.length; l++) {
+      const angle = phase(low[l]!, weight.nodes, g * d);
+      const c = Math.cos(angle);
+      const s = Math.sin(angle);
+      for (let i = 0; i < P; i++) cross[g * P + i]! += c * pointCos[l * P + i]! + s * pointSin[l * P + i]!;
+    }
+  }
+  let v0 = 0;
+  for (const n of low) v0 += half(n);
+  // Full covariance between the points.
+  const pointCovariance = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    for (let k = i; k < P; k++) {
+      let total = 0;
+      for (let n = 0; n < modeCount; n++) {
+        let angle = 0;
+        for (let axis = 0; axis < d; axis++) angle += modes.momenta[n * d + axis]! * (flatPoints[i * d + axis]! - flatPoints[k * d + axis]!);
+        total += half(n) * Math.cos(angle);
+      }
+      pointCovariance[i * P + k] = pointCovariance[k * P + i] = total;
+    }
+  }
+  const covarianceOf = (i: number, k: number) => pointCovariance[i * P + k]!;
+  let volume = 0;
+  for (let g = 0; g < gridCount; g++) volume += weight.weights[g]!;
+
+  let meanLogWeight = 0;
+  for (const term of weight.terms) {
+    if (term.power % 2 === 1) continue;
+    meanLogWeight -= (term.coupling / factorial(term.power)) * volume * doubleFactorial(term.power - 1) * (v0 - term.wickConstant) ** (term.power / 2);
+  }
+
+  // I(A) for multisets A of point indices (sorted key), memoised.
+  const integrals = new Map<string, number>();
+  const integral = (subset: readonly number[]): number => {
+    const key = [...subset].sort((a, b) => a - b).join(',');
+    const cached = integrals.get(key);
+    if (cached !== undefined) return cached;
+    let total = 0;
+    for (let g = 0; g < gridCount; g++) {
+      let product = weight.weights[g]!;
+      for (const i of subset) product *= cross[g * P + i]!;
+      total += product;
+    }
+    integrals.set(key, total);
+    return total;
+  };
+
+  const covariance = new Float64Array(table.tuples.length);
+  table.tuples.forEach((tuple, j) => {
+    const s = tuple.length;
+    let total = 0;
+    // Every non-empty subset of positions A, with its complement.
+    for (let mask = 1; mask < 1 << s; mask++) {
+      const chosen: number[] = [];
+      const rest: number[] = [];
+      for (let position = 0; position < s; position++) (mask & (1 << position) ? chosen : rest).push(tuple[position]!);
+      if (rest.length % 2 === 1) continue;
+      const m = chosen.length;
+      let coefficient = 0;
+      for (const term of weight.terms) {
+        const twiceK = term.power - m;
+        if (twiceK < 0 || twiceK % 2 === 1) continue;
+        const k = twiceK / 2;
+        coefficient -= (term.coupling * (v0 - term.wickConstant) ** k) / (factorial(k) * 2 ** k);
+      }
+      if (coefficient === 0) continue;
+      total += coefficient * integral(chosen) * gaussianMoment(rest, covarianceOf);
+    }
+    covariance[j] = total;
+  });
+  return { meanLogWeight, covariance };
+}
