@@ -90,4 +90,36 @@ describe('consistency of an estimate with its target', () => {
     expect(allowed.pValue).toBeGreaterThan(0.01);
     expect(allowed.systematics).toEqual(['common shift']);
   });
+
+  it('the worst-pull test catches one value 6 sigma off, and false-alarms rarely', () => {
+    let pullCatches = 0;
+    let falseAlarms = 0;
+    const trials = 200;
+    for (let trial = 0; trial < trials; trial++) {
+      const clean = estimate(createRng(5000 + trial), 1);
+      if (consistency(clean, target, [4]).worstPullPValue < 0.01) falseAlarms++;
+      const shifted = structuredClone(clean);
+      const block = shifted.correlators[0]!;
+      // One value 6 of its errors off (its replicates move with it: a shifted mean, same scatter).
+      const offset = 6 * block.stderr[3]!;
+      block.values[3] = block.values[3]! + offset;
+      (block as { replicates: number[][] }).replicates[3] = (block as { replicates: number[][] }).replicates[3]!.map((value) => value + offset);
+      const check = consistency(shifted, target, [4]);
+      if (check.worstPullPValue < 0.01) pullCatches++;
+    }
+    expect(pullCatches / trials).toBeGreaterThan(0.95);
+    // Bonferroni at 1%: at most about 1% of clean estimates are rejected by the pull test.
+    expect(falseAlarms / trials).toBeLessThan(0.04);
+  });
+
+  it('a resolution floor stops a deviation far below it from deciding, and the unfloored test still sees it', () => {
+    const precise = estimate(createRng(77), 1 + 0.02);
+    // Errors here are ~0.13; a shift of 0.02 common to all values, measured well (common mode).
+    const tight = estimate(createRng(78), 1 + 0.5);
+    const floor = { name: 'floor', perOrder: new Map([[4, 0.5]]) };
+    expect(consistency(tight, target, [4]).pValue).toBeLessThan(0.01);
+    expect(consistency(tight, target, [4], [], floor).pValue).toBeGreaterThan(0.01);
+    expect(consistency(precise, target, [4], [], floor).pValue).toBeGreaterThan(0.01);
+    expect(consistency(tight, target, [4], [], floor).systematics).toContain('floor');
+  });
 });

@@ -42,12 +42,14 @@ describe('nnft design (small, fast settings)', () => {
   });
 
   it('reports not-met with the reason when a resolved validation is inconsistent with the target', async () => {
-    // Width 8 with Gaussian amplitudes, unoptimised: the base's own 1/N four-point function is many
-    // times the target's, which 6,000 networks resolve at a loose tolerance.
-    const result = await design(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 5 });
+    // Width 8 with Gaussian amplitudes, unoptimised: the base's own 1/N four-point function puts G_c4
+    // 196% off, which 6,000 networks resolve at a loose tolerance of 2.1; at the tolerance's resolution
+    // (errors floored at 2.1/8 of the scale) that deviation is still a 4-sigma pull over 8 values.
+    const result = await design(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 2.1 });
+    expect(result.relativeError!).toBeLessThan(2.1);
     expect(result.status).toBe('not-met');
-    expect(result.consistency!.pValue).toBeLessThan(0.01);
-    expect(result.reasons.join(' ')).toMatch(/inconsistent with the target: chi2\/dof .* worst pull/);
+    expect(Math.min(result.consistency!.pValue, result.consistency!.worstPullPValue)).toBeLessThan(0.01);
+    expect(result.reasons.join(' ')).toMatch(/inconsistent with the target: (chi2\/dof .* worst pull|worst pull .* Bonferroni p)/);
   });
 
   it('reports not-met, not unresolved, when an unresolved validation already rejects the design', async () => {
