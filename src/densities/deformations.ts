@@ -79,6 +79,8 @@ export interface CompiledDeformation {
    * exact linear response of a Gaussian base (estimators/linear-response.ts); null otherwise.
    */
   localLogWeight(): LocalLogWeight | null;
+  /** Every term is local (localLogWeight() is not null). */
+  readonly local: boolean;
 }
 
 function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {
@@ -180,6 +182,7 @@ export function compileDeformation(architecture: Architecture, options: Deformat
     grid,
     evenInPhi,
     localLogWeight,
+    local: allLocal,
     description: {
       regionSide: options.regionSide,
       ...(options.modeCutoff !== undefined ? { modeCutoff: options.modeCutoff } : {}),

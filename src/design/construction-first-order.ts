@@ -27,7 +27,7 @@ import { NnftError } from '../errors.js';
 import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import { indexTuples, type CorrelatorBlock } from '../io/result.js';
 import { propagatorTable, type PropagatorTable } from '../correlators/propagator-table.js';
-import { factorial } from '../numeric/special-functions.js';
+import { doubleFactorial, factorial } from '../numeric/special-functions.js';
 import type { NnftSpec } from '../spec/spec.js';
 import type { Dimension } from '../theory/theory.js';
 
@@ -38,18 +38,11 @@ export interface ConstructionFirstOrderOptions {
   readonly panelFraction?: number;
 }
 
-/** (m-1)!! for even m >= 0. */
-function doubleFactorialOdd(m: number): number {
-  let product = 1;
-  for (let k = m - 1; k > 1; k -= 2) product *= k;
-  return product;
-}
-
 /** E[:Z^m:_v] for Z ~ N(0, C). */
 function wickMean(m: number, variance: number, wickConstant: number): number {
   if (m % 2 === 1) return 0;
   if (m === 0) return 1;
-  return (variance - wickConstant) ** (m / 2) * doubleFactorialOdd(m);
+  return (variance - wickConstant) ** (m / 2) * doubleFactorial(m - 1);
 }
 
 interface Axis {

@@ -86,11 +86,19 @@ export function monomialTables(setup: Pick<AccumulationSetup, 'pointSets' | 'max
   return setup.pointSets.map((points) => monomialTable(points.length, setup.maxOrder));
 }
 
+/**
+ * Whether the first-order control variate applies (an exactly Gaussian base, a local deformation):
+ * only then do the sums carry sum h O, and only then is the exact linear response formed.
+ */
+export function tracksLinearResponse(setup: Pick<AccumulationSetup, 'architecture' | 'deformation'>): boolean {
+  return Boolean(setup.architecture.gaussianModes) && setup.deformation !== null && setup.deformation.local;
+}
+
 /** Moment sums of one chunk, one per point set. */
-export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnChunk, pointCount: number): MomentSums[] {
+export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnChunk, pointCount: number, linear = false): MomentSums[] {
   return tables.map((table, image) => {
     const sums = new MomentSums(table);
-    sums.addNetworks(drawn.columns.slice(image * pointCount, (image + 1) * pointCount), drawn.count, drawn.logWeights);
+    sums.addNetworks(drawn.columns.slice(image * pointCount, (image + 1) * pointCount), drawn.count, drawn.logWeights, linear);
     return sums;
   });
 }
@@ -98,7 +106,7 @@ export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnCh
 export async function accumulateChunk(setup: AccumulationSetup, tables: readonly MonomialTable[], chunkIndex: number): Promise<MomentSums[]> {
   const evaluationPoints = setup.pointSets.flat();
   const drawn = await drawChunk(setup.architecture, setup.deformation, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex));
-  return chunkMomentSums(tables, drawn, setup.pointSets[0]!.length);
+  return chunkMomentSums(tables, drawn, setup.pointSets[0]!.length, tracksLinearResponse(setup));
 }
 
 /** Exact undeformed moments for every monomial of a point set (NaN where unknown). */
@@ -146,8 +154,8 @@ export function finishEstimate(
   const mode = options.controlVariate ?? 'auto';
   const controlVariate = mode === 'on' || (mode === 'auto' && deformed);
   // The first-order control variate needs an exactly Gaussian base and a local log-weight.
-  const modes = controlVariate ? (options.architecture.gaussianModes ?? null) : null;
-  const logWeight = modes && options.deformation ? options.deformation.localLogWeight() : null;
+  const modes = controlVariate && tracksLinearResponse(options) ? options.architecture.gaussianModes! : null;
+  const logWeight = modes ? options.deformation!.localLogWeight() : null;
   const images: ImageSums[] = tables.map((table, image) => ({
     table,
     batches: batches.map((perImage) => perImage[image]!),

@@ -38,10 +38,8 @@ export interface OrderEstimate {
   readonly plainStderr: number[];
   /** (plain stderr / reported stderr)^2 on the same draws; 1 where the plain estimator is reported. */
   readonly varianceReduction: number[];
-  /** Regression coefficient of the control variate (0 where the plain estimator is reported). */
+  /** Coefficient of the control variate (0 where the plain estimator is reported; 1 with the first-order one). */
   readonly controlVariateCoefficient: number[];
-  /** Regression coefficient of the first-order control variate (0 where it is not used). */
-  readonly firstOrderCoefficient: number[];
   /**
    * Delete-one-batch jackknife replicates of each reported value ([value][batch]): with them any
    * covariance between values follows, C_ij = (B-1)/B sum_b (r_ib - mean_i)(r_jb - mean_j).
@@ -177,7 +175,7 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
   const orders: OrderEstimate[] = [];
   for (const order of options.orders) {
     const indices = indexTuples(options.pointCount, order);
-    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [], firstOrderCoefficient: [], replicates: [] };
+    const result: OrderEstimate = { order, indices, values: [], stderr: [], plainValues: [], plainStderr: [], varianceReduction: [], estimator: [], controlVariateCoefficient: [], replicates: [] };
     for (const tuple of indices) {
       // The reference: the plain estimator at the requested points only (image 0).
       let singleFull = 0;
@@ -221,7 +219,6 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       let error = jackknifeStandardError(plainReplicates);
       let reported = plainReplicates;
       let beta = 0;
-      let gamma = 0;
       let usedFirst = false;
       if (cvAvailable && firstAvailable) {
         // The first-order estimator as it stands (both corrections at coefficient 1): the cumulant of
@@ -232,7 +229,6 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
         reported = firstReplicates;
         error = jackknifeStandardError(reported);
         beta = 1;
-        gamma = 1;
         usedFirst = true;
       }
       if (cvAvailable && !usedFirst) {
@@ -250,7 +246,6 @@ export function estimateCorrelators(images: readonly ImageSums[], options: Estim
       result.stderr.push(error);
       result.varianceReduction.push(error > 0 ? (singleError / error) ** 2 : Number.POSITIVE_INFINITY);
       result.controlVariateCoefficient.push(beta);
-      result.firstOrderCoefficient.push(gamma);
       result.estimator.push(
         usedFirst
           ? perImage.length > 1

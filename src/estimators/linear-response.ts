@@ -21,6 +21,7 @@
  * K). Checked against a Monte Carlo of the same Gaussian field in test/estimators/linear-response.test.ts.
  */
 import type { MonomialTable } from './monomials.js';
+import { doubleFactorial, factorial } from '../numeric/special-functions.js';
 
 type Points = readonly (readonly number[])[];
 
@@ -53,18 +54,6 @@ export interface LinearResponse {
 
 /** Host work (grid nodes x modes) above which the exact response is not formed (the control variate is then off). */
 export const LINEAR_RESPONSE_BUDGET = 4e8;
-
-function doubleFactorial(n: number): number {
-  let value = 1;
-  for (let k = n; k > 1; k -= 2) value *= k;
-  return value;
-}
-
-function factorial(n: number): number {
-  let value = 1;
-  for (let k = 2; k <= n; k++) value *= k;
-  return value;
-}
 
 /** E[prod phi(a_i)] of a zero-mean Gaussian vector with covariance C over the listed indices. */
 function gaussianMoment(indices: readonly number[], covariance: (i: number, k: number) => number): number {

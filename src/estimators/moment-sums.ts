@@ -37,9 +37,10 @@ export class MomentSums {
 
   /**
    * Add networks: `columns[p]` holds phi at point p for every network (column-major, length count),
-   * `logWeights` their log-weights (null: all zero).
+   * `logWeights` their log-weights (null: all zero). `linear` also accumulates sum h O (only where
+   * the first-order control variate will use it: it costs a multiply-add per monomial per network).
    */
-  addNetworks(columns: readonly Float64Array[], count: number, logWeights: Float64Array | null): void {
+  addNetworks(columns: readonly Float64Array[], count: number, logWeights: Float64Array | null, linear = false): void {
     if (count === 0) return;
     let chunkMax = 0;
     if (logWeights) {
@@ -60,6 +61,7 @@ export class MomentSums {
     this.weightSquareSum += weightSquareSum;
     this.count += count;
     if (logWeights) for (let m = 0; m < count; m++) this.logWeightSum += logWeights[m]!;
+    const linearWeights = linear ? logWeights : null;
     const { last } = this.table;
     const depthBuffers: Float64Array[] = [];
     for (let j = 0; j < this.table.tuples.length; j++) {
@@ -73,15 +75,21 @@ export class MomentSums {
       const parentBuffer = order === 1 ? null : depthBuffers[order - 2]!;
       if (order === this.table.maxOrder && parentBuffer) {
         // Deepest level (most monomials): nothing builds on these products, so skip the store.
-        if (logWeights) {
-          let linear = 0;
+        if (linearWeights) {
+          let linearSum = 0;
           for (let m = 0; m < count; m++) {
             const value = parentBuffer[m]! * column[m]!;
             plain += value;
             weighted += weights[m]! * value;
-            linear += logWeights[m]! * value;
+            linearSum += linearWeights[m]! * value;
           }
-          this.linear[j]! += linear;
+          this.linear[j]! += linearSum;
+        } else if (logWeights) {
+          for (let m = 0; m < count; m++) {
+            const value = parentBuffer[m]! * column[m]!;
+            plain += value;
+            weighted += weights[m]! * value;
+          }
         } else {
           for (let m = 0; m < count; m++) plain += parentBuffer[m]! * column[m]!;
           weighted = weights[0]! * plain;
@@ -90,16 +98,23 @@ export class MomentSums {
         this.plain[j]! += plain;
         continue;
       }
-      if (logWeights) {
-        let linear = 0;
+      if (linearWeights) {
+        let linearSum = 0;
         for (let m = 0; m < count; m++) {
           const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
           buffer[m] = value;
           plain += value;
           weighted += weights[m]! * value;
-          linear += logWeights[m]! * value;
+          linearSum += linearWeights[m]! * value;
         }
-        this.linear[j]! += linear;
+        this.linear[j]! += linearSum;
+      } else if (logWeights) {
+        for (let m = 0; m < count; m++) {
+          const value = parentBuffer ? parentBuffer[m]! * column[m]! : column[m]!;
+          buffer[m] = value;
+          plain += value;
+          weighted += weights[m]! * value;
+        }
       } else {
         // Equal weights: the weighted sum is the plain sum times that weight.
         for (let m = 0; m < count; m++) {

@@ -152,3 +152,10 @@ export function factorial(n: number): number {
   for (let k = 2; k <= n; k++) value *= k;
   return value;
 }
+
+/** n!! = n (n - 2) (n - 4) ... (1 for n <= 1); (m - 1)!! counts the pairings of m Gaussian factors. */
+export function doubleFactorial(n: number): number {
+  let value = 1;
+  for (let k = n; k > 1; k -= 2) value *= k;
+  return value;
+}
