@@ -1,8 +1,10 @@
 /**
  * A point runner that runs each point in a child process (e.g. `nnft design <target> --out <dir>`),
  * so CPU-bound points use several cores with `--parallel K`. The child must write result.json into
- * the run directory; the summary row is then read from it with summarizeDesignResult. The child's
- * stderr tail becomes the error message when it fails.
+ * the run directory; the summary row is then read from it with summarizeDesignResult. Exit 0, or 1
+ * (not met) and 3 (unresolved) with result.json, finish the point; exit 2 (the child refused its
+ * input) fails it as E_USAGE, anything else as E_INTERNAL. The child's stderr tail becomes the
+ * error message when it fails.
  *
  * Each child runs in its own process group (a terminal's Ctrl-C reaches the sweep only), and is
  * ended with the sweep (docs/sweeps-and-reports.md, "Interrupts and child processes"):
@@ -17,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NnftError } from '../errors.js';
+import { EXIT, NnftError } from '../errors.js';
 import type { CorrelatorResult } from '../io/result.js';
 import type { SweepPointInput, SweepPointRunner } from './run-sweep.js';
 import { summarizeDesignResult } from './summarize-design.js';
@@ -99,11 +101,19 @@ export function createSubprocessPointRunner(options: SubprocessRunnerOptions): S
           resolve();
           return;
         }
-        if (code === 1 && existsSync(resultFile)) {
+        // A design that ran to its verdict writes result.json: not met (1) and unresolved (3) are
+        // finished points whose rows say so.
+        if ((code === EXIT.failure || code === EXIT.unresolved) && existsSync(resultFile)) {
           resolve();
           return;
         }
-        reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${exitSignal ?? code}${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        const tail = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+        if (code === EXIT.badInput) {
+          // The child refused its input (a flag, the point's target): the point's fault, not nnft's.
+          reject(new NnftError('E_USAGE', `point ${input.id}: the child refused its input (exit 2)${tail}`, { hint: 'check the sweep with nnft sweep --dry-run; it checks every option against nnft design\'s flags' }));
+          return;
+        }
+        reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${exitSignal ?? code}${tail}`));
       });
     });
     let text: string;

@@ -12,6 +12,7 @@ import { designCommandArguments } from '../../src/sweep/design-subprocess.js';
 import { createSubprocessPointRunner } from '../../src/sweep/subprocess-point-runner.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { fakeRunner, fakeDesignResult } from './fake-design.js';
+import { DESIGN_OPTION_RULES } from '../../src/sweep/design-options.js';
 
 // Until the lead registers them in run-cli.ts, add the commands for these tests.
 for (const factory of [sweepCommand, reportCommand]) {
@@ -118,6 +119,45 @@ describe('nnft sweep / nnft report', () => {
     expect(summary.rows[2]!.error!.message).toMatch(/exited with 1: no result/);
     expect(summary.rows[3]!.error!.message).toMatch(/exited with 3: boom/);
     expect(summary.rows[0]!.results).toMatchObject({ width: 64, chiSquaredPerDof: 1.05 });
+  });
+  it('a child that exits 3 (unresolved) with result.json finishes its point; one that exits 2 refused its input', async () => {
+    const { directory, file } = await sweepFile();
+    const unresolved = JSON.stringify({ ...fakeDesignResult(0.5, 64), status: 'unresolved' });
+    const write = `require('node:fs').writeFileSync(require('node:path').join(process.argv[1], 'result.json'), process.argv[2])`;
+    const scripts = [
+      `${write}; process.exit(3)`,
+      'process.stderr.write("error: Unknown argument: alpha\\n"); process.exit(2)',
+      'process.exit(3)',
+      'process.exit(0)',
+    ];
+    const runPoint = createSubprocessPointRunner({ command: process.execPath, args: (input, runDirectory) => ['-e', scripts[input.index]!, runDirectory, unresolved] });
+    const summary = await runSweep(file, { out: join(directory, 'out'), runPoint });
+    expect(summary.rows.map((row) => row.status)).toEqual(['finished', 'failed', 'failed', 'failed']);
+    expect(summary.rows[0]!.results).toMatchObject({ status: 'unresolved', width: 64 });
+    expect(summary.rows[1]!.error).toMatchObject({ code: 'E_USAGE' });
+    expect(summary.rows[1]!.error!.message).toMatch(/refused its input \(exit 2\): error: Unknown argument: alpha/);
+    // Without result.json an exit 3 is no verdict.
+    expect(summary.rows[2]!.error).toMatchObject({ code: 'E_INTERNAL' });
+    expect(summary.rows[3]!.error!.message).toMatch(/wrote no result.json/);
+  });
+
+  it("the documentation's sweep example passes --dry-run, and with option alpha exits 2 naming options.alpha and the known options", async () => {
+    const doc = await readFile('docs/sweeps-and-reports.md', 'utf8');
+    const example = JSON.parse(/## The sweep file[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)![1]!) as { target: string; options: Record<string, unknown>; $schema?: string };
+    const directory = await mkdtemp(join(tmpdir(), 'nnft-sweep-doc-'));
+    await writeFile(join(directory, example.target), await readFile(join('examples/sweeps', example.target)));
+    delete example.$schema;
+    await writeFile(join(directory, 'doc.json'), JSON.stringify(example, null, 2));
+    const valid = context(directory);
+    expect(await runCli(['sweep', 'doc.json', '--dry-run'], valid)).toBe(0);
+    expect(valid.out).toMatch(/is valid: 16 points/);
+    example.options.alpha = 0;
+    await writeFile(join(directory, 'alpha.json'), JSON.stringify(example, null, 2));
+    const refused = context(directory);
+    expect(await runCli(['sweep', 'alpha.json', '--dry-run'], refused)).toBe(2);
+    expect(refused.err).toMatch(/options\.alpha \(line \d+:\d+\)/);
+    for (const option of Object.keys(DESIGN_OPTION_RULES)) expect(refused.err).toContain(option);
+    expect(existsSync(join(directory, 'out'))).toBe(false);
   });
 });
 
