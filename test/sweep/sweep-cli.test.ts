@@ -12,7 +12,7 @@ import { designCommandArguments } from '../../src/sweep/design-subprocess.js';
 import { createSubprocessPointRunner } from '../../src/sweep/subprocess-point-runner.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { fakeRunner, fakeDesignResult } from './fake-design.js';
-import { DESIGN_OPTION_RULES } from '../../src/sweep/design-options.js';
+import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from '../../src/sweep/design-options.js';
 
 // Until the lead registers them in run-cli.ts, add the commands for these tests.
 for (const factory of [sweepCommand, reportCommand]) {
@@ -139,6 +139,34 @@ describe('nnft sweep / nnft report', () => {
     // Without result.json an exit 3 is no verdict.
     expect(summary.rows[2]!.error).toMatchObject({ code: 'E_INTERNAL' });
     expect(summary.rows[3]!.error!.message).toMatch(/wrote no result.json/);
+  });
+
+  it('every option a sweep accepts reaches nnft design as a flag it accepts (one table, no Unknown argument)', async () => {
+    // Within range and order (an upper bound of an ordered pair at its maximum).
+    const highs = new Set(DESIGN_OPTION_ORDER.map((pair) => pair.high));
+    const sample = (key: string, rule: (typeof DESIGN_OPTION_RULES)[string]): unknown => {
+      switch (rule.kind) {
+        case 'integer':
+          return highs.has(key) ? rule.max : Math.max(rule.min, 1);
+        case 'number':
+          return rule.exclusiveMin ? (rule.min + rule.max) / 2 : rule.min;
+        case 'choice':
+          return rule.choices[rule.choices.length - 1];
+        case 'boolean':
+          return true;
+        default:
+          return 'x';
+      }
+    };
+    const directory = await mkdtemp(join(tmpdir(), 'nnft-sweep-flags-'));
+    for (const [key, rule] of Object.entries(DESIGN_OPTION_RULES)) {
+      const args = designCommandArguments({ targetFile: join(directory, 'missing.json'), options: { [key]: sample(key, rule) }, resume: false } as never, join(directory, 'run'));
+      const cli = context(directory);
+      // The flag parses and passes its check; the run then stops at the missing target, before writing.
+      expect(await runCli(args, cli), `${key}: ${cli.err}`).toBe(2);
+      expect(cli.err, key).toMatch(/the target file does not exist/);
+    }
+    expect(existsSync(join(directory, 'run'))).toBe(false);
   });
 
   it("the documentation's sweep example passes --dry-run, and with option alpha exits 2 naming options.alpha and the known options", async () => {
