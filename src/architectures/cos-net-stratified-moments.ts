@@ -14,6 +14,7 @@ import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net-types.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
+import { radialQuantileOf } from './split-momenta.js';
 import { amplitudeMoment, evenPartitions, momentFromConnected, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 
 interface CellGeometry {
@@ -69,6 +70,11 @@ function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64
   const cached = cache.averages.get(key);
   if (cached) return cached;
   const { layout, geometry } = cache;
+  if (net.split) {
+    const out = splitCellAverages(net, net.split, order, Math.abs(s[0]!));
+    cache.averages.set(key, out);
+    return out;
+  }
   if (net.quadrature) {
     // Fixed nodes: the "cell average" is the node's value, with the node weight in the amplitude.
     const out = new Float64Array(net.width);
@@ -128,6 +134,57 @@ function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64
     out[outer] = width * amplitudeMoment(net, order, length) - others;
   }
   cache.averages.set(key, out);
+  return out;
+}
+
+/**
+ * int_{uLow}^{uHigh} A(p(u))^order cos(p(u) s) du in d = 1: composite 16-node Gauss-Legendre in u on
+ * panels whose momentum spread keeps the phase spread per panel at most 8 radians (~1e-12, see
+ * interaction-grid.ts), panel edges found by bisection on the quantile function.
+ */
+function quantileIntegral(net: CosNet, uLow: number, uHigh: number, order: number, separation: number): number {
+  const density = net.momentumDensity;
+  const rLow = density.radius(uLow);
+  const rHigh = density.radius(uHigh);
+  const panels = Math.max(1, Math.ceil(((rHigh - rLow) * separation) / 8));
+  const rule = gaussLegendreRule(16);
+  let total = 0;
+  let a = uLow;
+  for (let panel = 0; panel < panels; panel++) {
+    const b = panel === panels - 1 ? uHigh : radialQuantileOf(density.radius, rLow + ((panel + 1) * (rHigh - rLow)) / panels);
+    const half = 0.5 * (b - a);
+    const middle = 0.5 * (b + a);
+    for (let k = 0; k < rule.nodes.length; k++) {
+      const radius = density.radius(middle + half * rule.nodes[k]!);
+      total += rule.weights[k]! * half * density.amplitudeFactor(radius) ** order * Math.cos(radius * separation);
+    }
+    a = b;
+  }
+  return total;
+}
+
+/**
+ * Split momenta (split-momenta.ts): each low neuron's fixed node value, each high neuron's cell
+ * average times its factor^order; the outermost cell reaches |p| = infinity and takes the complement
+ * of the full density's closed form less the exact integral below it.
+ */
+function splitCellAverages(net: CosNet, split: NonNullable<CosNet['split']>, order: number, separation: number): Float64Array {
+  const out = new Float64Array(net.width);
+  const lowCount = split.nodes.length;
+  split.nodes.forEach((node, neuron) => {
+    out[neuron] = node.factor ** order * Math.cos(node.components[0]! * separation);
+  });
+  // int over [0, u_P) of the density (not the nodes), then the high cells but the last.
+  let below = quantileIntegral(net, 0, split.splitQuantile, order, separation);
+  const last = split.cells.length - 1;
+  split.cells.forEach((cell, k) => {
+    if (k === last) return;
+    const integral = quantileIntegral(net, cell.uLow, cell.uHigh, order, separation);
+    below += integral;
+    out[lowCount + k] = cell.factor ** order * (integral / (cell.uHigh - cell.uLow));
+  });
+  const outer = split.cells[last]!;
+  out[lowCount + last] = outer.factor ** order * ((amplitudeMoment(net, order, separation) - below) / (outer.uHigh - outer.uLow));
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { AlphaMomentumDensity } from './alpha-momentum-density.js';
 import type { AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture } from './architecture.js';
 import type { MomentumSampling, StratifiedLayout } from './stratified-momenta.js';
+import type { SplitLayout } from './split-momenta.js';
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -31,6 +32,8 @@ export interface CosNetOptions {
   readonly momentumSampling?: MomentumSampling;
   /** Floats of the grid pass's per-network factors formed at once (default 64 Mi: 256 MB). */
   readonly gridSliceFloats?: number;
+  /** momentumSampling "split": the momentum below which neurons sit on fixed nodes (split-momenta.ts). */
+  readonly splitMomentum?: number;
 }
 
 export interface QuadratureMomentum {
@@ -40,11 +43,13 @@ export interface QuadratureMomentum {
 
 export interface CosNet extends Architecture {
   readonly kind: 'cos-net';
-  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats'>> & { sharedScale: SharedScale | null };
+  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats' | 'splitMomentum'>> & { sharedScale: SharedScale | null; splitMomentum: number | null };
   readonly momentumDensity: AlphaMomentumDensity;
   readonly kurtosis: number;
   /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
   readonly strata: StratifiedLayout | null;
   /** Quadrature momenta: each neuron's fixed momentum and amplitude factor A(p_i) sqrt(N W_i), else null. */
   readonly quadrature: readonly QuadratureMomentum[] | null;
+  /** Split momenta: the fixed low nodes and the stratified high cells, else null. */
+  readonly split: SplitLayout | null;
 }

@@ -22,6 +22,7 @@ import type { ProductGrid } from './product-grid.js';
 import type { GaussianModes } from '../estimators/linear-response.js';
 
 export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
+import { splitLayout } from './split-momenta.js';
 import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -44,6 +45,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     amplitudeScale: input.amplitudeScale ?? 1,
     sharedScale: input.sharedScale ?? null,
     momentumSampling: input.momentumSampling ?? ('independent' as MomentumSampling),
+    splitMomentum: input.momentumSampling === 'split' ? input.splitMomentum ?? null : null,
   };
   if (![1, 2, 3, 4].includes(options.dimension)) throw new NnftError('E_SEMANTIC', `dimension must be 1..4, got ${options.dimension}`);
   if (!Number.isInteger(options.width) || options.width < 1) throw new NnftError('E_SEMANTIC', `width must be a positive integer, got ${options.width}`);
@@ -53,7 +55,20 @@ export function cosNet(input: CosNetOptions): CosNet {
   const density = alphaMomentumDensity(options.dimension, options.mass, options.cutoff, options.alpha);
   const { dimension, width } = options;
   const strata =
-    options.momentumSampling === 'stratified' ? stratifiedLayout(dimension, width) : options.momentumSampling === 'quadrature' ? quadratureLayout(dimension, width) : null;
+    options.momentumSampling === 'stratified' || options.momentumSampling === 'split'
+      ? stratifiedLayout(dimension, width)
+      : options.momentumSampling === 'quadrature'
+        ? quadratureLayout(dimension, width)
+        : null;
+  if (options.momentumSampling === 'split') {
+    if (dimension !== 1 || options.cutoff !== null) {
+      throw new NnftError('E_SEMANTIC', `split momenta exist in d = 1 without a momentum cutoff (got d = ${dimension}${options.cutoff !== null ? `, cutoff ${options.cutoff}` : ''})`, {
+        hint: options.cutoff !== null ? 'with a cutoff use momentumSampling "quadrature"' : 'use momentumSampling "quadrature" or "independent"',
+      });
+    }
+    if (options.splitMomentum === null) throw new NnftError('E_SEMANTIC', 'split momenta need splitMomentum (the momentum below which neurons sit on fixed nodes)');
+  }
+  const split = options.momentumSampling === 'split' ? splitLayout(width, options.splitMomentum!, density.radius, density.amplitudeFactor) : null;
   if (options.momentumSampling === 'quadrature' && options.cutoff === null) {
     throw new NnftError('E_SEMANTIC', 'quadrature momenta need a momentum cutoff', { hint: 'set momentumCutoff, or use momentumSampling "stratified"' });
   }
@@ -91,6 +106,25 @@ export function cosNet(input: CosNetOptions): CosNet {
           for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = node.components[axis]!;
           phases[slot] = Math.PI * (2 * rng.uniform() - 1);
           coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * node.factor;
+          continue;
+        }
+        if (split) {
+          // Low neurons on their fixed nodes, high neurons uniform in quantile inside their cell.
+          const lowCount = split.nodes.length;
+          let radius: number;
+          let factor: number;
+          if (neuron < lowCount) {
+            radius = split.nodes[neuron]!.components[0]!;
+            factor = split.nodes[neuron]!.factor;
+          } else {
+            const cell = split.cells[neuron - lowCount]!;
+            radius = density.radius(cell.uLow + (cell.uHigh - cell.uLow) * rng.uniformOpen());
+            factor = cell.factor * density.amplitudeFactor(radius);
+            if (rng.uniform() < 0.5) radius = -radius;
+          }
+          momenta[slot] = radius;
+          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
+          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * factor;
           continue;
         }
         if (strata) {
@@ -356,14 +390,21 @@ export function cosNet(input: CosNetOptions): CosNet {
   const kurtosis = amplitudeKurtosis(options.amplitude);
   // Quadrature momenta with Gaussian amplitude pairs (t^2 ~ Exp(1) with a uniform phase) and no shared
   // scale: the base field is exactly Gaussian, K(x, y) = sum_n (v_n / 2) cos(p_n.(x - y)).
+  // Split momenta: the same for the fixed low nodes, complete below the split momentum.
+  const gaussianAmplitudes = options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale;
+  const fixedNodes = nodeMomenta ?? split?.nodes ?? null;
   const gaussianModes: GaussianModes | null =
-    nodeMomenta && options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale
+    fixedNodes && gaussianAmplitudes
       ? {
           dimension,
-          momenta: Float64Array.from(nodeMomenta.flatMap((node) => node.components)),
-          variances: Float64Array.from(nodeMomenta.map((node) => (amplitudeNorm * node.factor) ** 2)),
+          momenta: Float64Array.from(fixedNodes.flatMap((node) => node.components)),
+          variances: Float64Array.from(fixedNodes.map((node) => (amplitudeNorm * node.factor) ** 2)),
+          completeBelow: split ? split.splitMomentum : null,
         }
       : null;
+  // splitMomentum appears in the description only where it is used (descriptions feed spec hashes).
+  const { splitMomentum: _unusedSplit, ...otherOptions } = options;
+  const descriptionOptions = split ? options : otherOptions;
   const architecture: CosNet = {
     kind: 'cos-net',
     dimension,
@@ -374,8 +415,15 @@ export function cosNet(input: CosNetOptions): CosNet {
     kurtosis,
     strata,
     quadrature: nodeMomenta,
+    split,
     gaussianModes,
-    description: { ...options, momentumSampler: density.method, amplitudeKurtosis: kurtosis, ...(strata ? { strata } : {}) },
+    description: {
+      ...descriptionOptions,
+      momentumSampler: density.method,
+      amplitudeKurtosis: kurtosis,
+      ...(strata && !split ? { strata } : {}),
+      ...(split ? { split: { splitMomentum: split.splitMomentum, splitQuantile: split.splitQuantile, fixedNodes: split.nodes.length, stratifiedCells: split.cells.length } } : {}),
+    },
     sample,
     applyAtPoints,
     applyOnGrid,

@@ -18,7 +18,8 @@ import { NnftError } from '../errors.js';
 import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Dimension } from '../theory/theory.js';
 
-export type MomentumSampling = 'independent' | 'stratified' | 'quadrature';
+/** split: fixed nodes below a split momentum, stratified cells above (d = 1 without a cutoff; split-momenta.ts). */
+export type MomentumSampling = 'independent' | 'stratified' | 'quadrature' | 'split';
 
 export interface StratifiedLayout {
   /** Slices of the radial quantile. */

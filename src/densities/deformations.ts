@@ -81,6 +81,8 @@ export interface CompiledDeformation {
   localLogWeight(): LocalLogWeight | null;
   /** Every term is local (localLogWeight() is not null). */
   readonly local: boolean;
+  /** Neurons at |p| >= this are not seen by the log-weight (null: all are). */
+  readonly modeCutoff: number | null;
 }
 
 function largestFrequencyFactor(terms: readonly DeformationTerm[]): number {
@@ -183,6 +185,7 @@ export function compileDeformation(architecture: Architecture, options: Deformat
     evenInPhi,
     localLogWeight,
     local: allLocal,
+    modeCutoff: options.modeCutoff ?? null,
     description: {
       regionSide: options.regionSide,
       ...(options.modeCutoff !== undefined ? { modeCutoff: options.modeCutoff } : {}),

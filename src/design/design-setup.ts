@@ -13,6 +13,7 @@
  *   so the free part of the field stays exact while the interaction integral stays resolvable (the
  *   only approximation; its size is stated in docs/design.md).
  */
+import { NnftError } from '../errors.js';
 import type { Dimension, Theory } from '../theory/theory.js';
 import { propagatorAtZero } from '../correlators/free-propagator.js';
 import type { DesignTerm } from './cos-net-design-model.js';
@@ -47,12 +48,16 @@ export function initialKurtosis(interacting: boolean, momentumSampling: Momentum
  */
 export type MomentaChoice = 'auto' | MomentumSampling;
 
-export function resolveMomentumSampling(dimension: Dimension, amplitudeLaw: AmplitudeLawName, choice: MomentaChoice = 'auto', interacting = true): MomentumSampling {
+export function resolveMomentumSampling(dimension: Dimension, amplitudeLaw: AmplitudeLawName, choice: MomentaChoice = 'auto', interacting = true, cutoff: number | null = null): MomentumSampling {
   if (choice !== 'auto') return choice;
   if (amplitudeLaw === 'gaussian') return 'independent';
   // d = 3: quadrature on a radial x polar x azimuth product rule (docs/ensemble.md).
   if (dimension === 2 || dimension === 3) return 'quadrature';
-  return dimension === 1 && interacting ? 'stratified' : 'independent';
+  if (dimension !== 1 || !interacting) return 'independent';
+  // d = 1 without a cutoff: fixed nodes below the mode cutoff (all the deformation sees), stratified
+  // cells above it, so the weight sees an exactly Gaussian field and the first-order control
+  // variate applies (architectures/split-momenta.ts).
+  return cutoff === null ? 'split' : 'stratified';
 }
 
 export interface DesignSetup {
@@ -139,8 +144,8 @@ export function designSetup(
   const { dimension, mass } = theory;
   const amplitudeLaw = options.amplitudeLaw ?? 'fixed';
   const interacting = theory.interactions.length > 0;
-  const momentumSampling = resolveMomentumSampling(dimension, amplitudeLaw, options.momenta, interacting);
   const cutoff = theory.momentumCutoff;
+  const momentumSampling = resolveMomentumSampling(dimension, amplitudeLaw, options.momenta, interacting, cutoff);
   const notes: string[] = [];
   const modeCutoff = !interacting ? null : cutoff !== null ? null : options.modeCutoff ?? DEFAULT_MODE_CUTOFF_MASSES * mass;
   if (modeCutoff !== null) {
@@ -171,7 +176,16 @@ export function designSetup(
       `the weight is Wick-ordered; the target's self-contractions are box-local terms of the weight: ${induced.map((entry) => `power ${(entry.term as { power: number }).power} coupling ${entry.coupling.toPrecision(4)}`).join(', ')} (the free field outside the region is untouched)`,
     );
   }
-  if (momentumSampling === 'stratified') {
+  if (momentumSampling === 'split') {
+    if (dimension !== 1 || cutoff !== null || modeCutoff === null) {
+      throw new NnftError('E_SEMANTIC', `--momenta split exists for interacting d = 1 targets without a momentum cutoff (this target: d = ${dimension}, cutoff ${cutoff}${interacting ? '' : ', free'})`, {
+        hint: cutoff !== null ? 'use --momenta quadrature or stratified' : 'use --momenta auto',
+      });
+    }
+    notes.push(
+      `split momenta: neurons below the mode cutoff ${modeCutoff} sit on fixed nodes of the momentum density (with Gaussian amplitude pairs the field the deformation sees is exactly Gaussian, one covariance for every network), the rest are stratified above it`,
+    );
+  } else if (momentumSampling === 'stratified') {
     notes.push('stratified momenta (one cell of the momentum density per neuron): with Gaussian amplitude pairs the base network is Gaussian up to the spread of momenta inside each cell');
   } else if (momentumSampling === 'quadrature') {
     notes.push('quadrature momenta (neurons on the nodes of a product rule of the momentum density): with Gaussian amplitude pairs the base network is exactly Gaussian, its covariance the quadrature of the propagator');
@@ -180,7 +194,8 @@ export function designSetup(
     terms,
     couplings,
     kurtosis: amplitudeLaw === 'tuned' ? initialKurtosis(interacting, momentumSampling) : null,
-    holdKurtosis: momentumSampling === 'quadrature',
+    // The fixed-node samplings need Gaussian amplitude pairs (kurtosis 2) for their exactly Gaussian base.
+    holdKurtosis: momentumSampling === 'quadrature' || momentumSampling === 'split',
   });
   return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes };
 }
@@ -250,6 +265,7 @@ export function specFromParameters(
       alpha: 0,
       amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: amplitudeScale } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: amplitudeScale },
       ...(setup.momentumSampling !== 'independent' ? { momentumSampling: setup.momentumSampling } : {}),
+      ...(setup.momentumSampling === 'split' ? { splitMomentum: setup.modeCutoff! } : {}),
     },
     ...(setup.terms.length > 0
       ? {

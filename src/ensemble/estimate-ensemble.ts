@@ -91,7 +91,12 @@ export function monomialTables(setup: Pick<AccumulationSetup, 'pointSets' | 'max
  * only then do the sums carry sum h O, and only then is the exact linear response formed.
  */
 export function tracksLinearResponse(setup: Pick<AccumulationSetup, 'architecture' | 'deformation'>): boolean {
-  return Boolean(setup.architecture.gaussianModes) && setup.deformation !== null && setup.deformation.local;
+  const modes = setup.architecture.gaussianModes;
+  const deformation = setup.deformation;
+  if (!modes || deformation === null || !deformation.local) return false;
+  // Split momenta: the deformation must see only the fixed Gaussian nodes.
+  const completeBelow = modes.completeBelow ?? null;
+  return completeBelow === null || (deformation.modeCutoff !== null && deformation.modeCutoff <= completeBelow);
 }
 
 /** Moment sums of one chunk, one per point set. */
@@ -156,12 +161,15 @@ export function finishEstimate(
   // The first-order control variate needs an exactly Gaussian base and a local log-weight.
   const modes = controlVariate && tracksLinearResponse(options) ? options.architecture.gaussianModes! : null;
   const logWeight = modes ? options.deformation!.localLogWeight() : null;
-  const images: ImageSums[] = tables.map((table, image) => ({
-    table,
-    batches: batches.map((perImage) => perImage[image]!),
-    exactMoments: controlVariate ? exactMomentTable(options.architecture, table, pointSets[image]!) : null,
-    linearResponse: modes && logWeight ? linearResponse(modes, logWeight, table, pointSets[image]!) : null,
-  }));
+  const images: ImageSums[] = tables.map((table, image) => {
+    const exactMoments = controlVariate ? exactMomentTable(options.architecture, table, pointSets[image]!) : null;
+    return {
+      table,
+      batches: batches.map((perImage) => perImage[image]!),
+      exactMoments,
+      linearResponse: modes && logWeight && exactMoments ? linearResponse(modes, logWeight, table, pointSets[image]!, exactMoments) : null,
+    };
+  });
   const firstOrder = images.every((image) => image.linearResponse);
   const evenOnly = options.architecture.z2Symmetric && (options.deformation?.evenInPhi ?? true);
   const summary = estimateCorrelators(images, { orders: options.orders, pointCount: options.points.length, evenOnly, controlVariate });

@@ -1,8 +1,9 @@
 /**
  * The exact linear response of a Gaussian base: E_0[h] and Cov_0(h, O) for the log-weight
  * h = log w of a local deformation and every monomial O = phi(a_1) ... phi(a_s) (s <= 4), when the
- * undeformed ensemble is exactly Gaussian with a covariance fixed network to network (cos-net on
- * quadrature momenta with Gaussian amplitude pairs). They centre the first-order control variate of
+ * field the deformation sees is exactly Gaussian with a covariance fixed network to network (cos-net
+ * on quadrature momenta with Gaussian amplitude pairs, or the fixed low nodes of split momenta) and
+ * independent of the rest of the network. They centre the first-order control variate of
  * correlator-estimate.ts (docs/ensemble.md, "Control variates").
  *
  * Conventions. The base field is phi = sum_n b_n cos(p_n.x + c_n) with E[b_n^2] = v_n and uniform
@@ -17,8 +18,12 @@
  *   E_0[h]        = - sum_t (g_t / n_t!) |V| (n_t - 1)!! (v0 - c_t)^{n_t/2}          (n_t even; else 0),
  *   Cov_0(h, O_S) = - sum_t g_t sum_{k: m = n_t - 2k >= 1} (v0 - c_t)^k / (k! 2^k)
  *                     sum_{A subset S, |A| = m} I(A) Gauss(S \ A),
- * I(A) = sum_g w_g prod_{i in A} K_low(x_g, a_i) and Gauss the Gaussian moment (sum over pairings of
- * K). Checked against a Monte Carlo of the same Gaussian field in test/estimators/linear-response.test.ts.
+ * I(A) = sum_g w_g prod_{i in A} K_low(x_g, a_i) and E_0[prod_{S \ A} phi] the exact moment of the
+ * whole base field. The last factor is Gaussian integration by parts (Stein's lemma) for the Gaussian
+ * phi_low against a product of phi = phi_low + phi_rest, with phi_rest independent of phi_low and of
+ * any law (split momenta: random momenta above the split); for a wholly Gaussian base it is the sum
+ * over pairings of K. Checked against a Monte Carlo of the same fields in
+ * test/estimators/linear-response.test.ts.
  */
 import type { MonomialTable } from './monomials.js';
 import { doubleFactorial, factorial } from '../numeric/special-functions.js';
@@ -32,6 +37,12 @@ export interface GaussianModes {
   readonly momenta: Float64Array;
   /** E[b_n^2] per mode. */
   readonly variances: Float64Array;
+  /**
+   * null: these modes are the whole field. A number P: they are every neuron with |p| < P, and the
+   * other neurons (all at |p| >= P) are independent of them with any law; the response then holds
+   * only for a log-weight whose mode cutoff is at most P.
+   */
+  readonly completeBelow?: number | null;
 }
 
 /** A log-weight that is a sum of local polynomial terms on a quadrature grid. */
@@ -55,21 +66,13 @@ export interface LinearResponse {
 /** Host work (grid nodes x modes) above which the exact response is not formed (the control variate is then off). */
 export const LINEAR_RESPONSE_BUDGET = 4e8;
 
-/** E[prod phi(a_i)] of a zero-mean Gaussian vector with covariance C over the listed indices. */
-function gaussianMoment(indices: readonly number[], covariance: (i: number, k: number) => number): number {
-  if (indices.length === 0) return 1;
-  if (indices.length % 2 === 1) return 0;
-  const [first, ...rest] = indices;
-  let total = 0;
-  for (let r = 0; r < rest.length; r++) {
-    const others = rest.filter((_, position) => position !== r);
-    total += covariance(first!, rest[r]!) * gaussianMoment(others, covariance);
-  }
-  return total;
-}
-
-/** Null when the work would exceed LINEAR_RESPONSE_BUDGET. */
-export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, table: MonomialTable, points: Points): LinearResponse | null {
+/**
+ * Null when the work would exceed LINEAR_RESPONSE_BUDGET, or when the log-weight sees neurons outside
+ * the Gaussian modes. `exactMoments[j]` is E_0 of monomial j of `table` for the whole base field.
+ */
+export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, table: MonomialTable, points: Points, exactMoments: Float64Array): LinearResponse | null {
+  const completeBelow = modes.completeBelow ?? null;
+  if (completeBelow !== null && (weight.modeCutoff === null || weight.modeCutoff > completeBelow)) return null;
   const d = modes.dimension;
   const modeCount = modes.variances.length;
   const gridCount = weight.weights.length;
@@ -109,20 +112,11 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
   }
   let v0 = 0;
   for (const n of low) v0 += half(n);
-  // Full covariance between the points.
-  const pointCovariance = new Float64Array(P * P);
-  for (let i = 0; i < P; i++) {
-    for (let k = i; k < P; k++) {
-      let total = 0;
-      for (let n = 0; n < modeCount; n++) {
-        let angle = 0;
-        for (let axis = 0; axis < d; axis++) angle += modes.momenta[n * d + axis]! * (flatPoints[i * d + axis]! - flatPoints[k * d + axis]!);
-        total += half(n) * Math.cos(angle);
-      }
-      pointCovariance[i * P + k] = pointCovariance[k * P + i] = total;
-    }
-  }
-  const covarianceOf = (i: number, k: number) => pointCovariance[i * P + k]!;
+  // E_0 of a multiset of point indices: the exact moment of the whole field (1 for the empty set).
+  const baseMoment = (indices: readonly number[]): number => {
+    if (indices.length === 0) return 1;
+    return exactMoments[table.indexOf([...indices].sort((a, b) => a - b))]!;
+  };
   let volume = 0;
   for (let g = 0; g < gridCount; g++) volume += weight.weights[g]!;
 
@@ -167,9 +161,11 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
         coefficient -= (term.coupling * (v0 - term.wickConstant) ** k) / (factorial(k) * 2 ** k);
       }
       if (coefficient === 0) continue;
-      total += coefficient * integral(chosen) * gaussianMoment(rest, covarianceOf);
+      total += coefficient * integral(chosen) * baseMoment(rest);
     }
     covariance[j] = total;
   });
+  // An unknown exact moment (NaN) leaves the response unknown: no control variate rather than a wrong one.
+  if (!covariance.every(Number.isFinite)) return null;
   return { meanLogWeight, covariance };
 }

@@ -23,6 +23,7 @@ export function architectureFromSpec(spec: NnftSpec): Architecture {
       amplitudeScale: architecture.amplitude?.scale ?? 1,
       sharedScale: architecture.sharedScale ?? null,
       momentumSampling: architecture.momentumSampling ?? 'independent',
+      ...(architecture.splitMomentum !== undefined ? { splitMomentum: architecture.splitMomentum } : {}),
     });
   }
   return hiddenLayerNet({

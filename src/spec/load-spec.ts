@@ -63,6 +63,18 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
     if (sampling === 'quadrature' && architecture.momentumCutoff === null) {
       error('architecture.momentumSampling', '"quadrature" momenta need a momentum cutoff (the nodes cannot reach |p| = infinity)', 'give architecture.momentumCutoff, or use "stratified"');
     }
+    if (sampling === 'split' && (spec.dimension !== 1 || architecture.momentumCutoff !== null)) {
+      error('architecture.momentumSampling', `"split" momenta exist in d = 1 without a momentum cutoff (this spec: d = ${spec.dimension}, cutoff ${architecture.momentumCutoff})`, architecture.momentumCutoff !== null ? 'use "quadrature" with a cutoff' : 'use "independent" or "stratified"');
+    }
+    if (sampling === 'split' && architecture.splitMomentum === undefined) {
+      error('architecture.splitMomentum', 'is required with momentumSampling "split"', 'give the momentum below which neurons sit on fixed nodes (nnft design writes the deformation\'s mode cutoff)');
+    }
+    if (sampling === 'split' && architecture.width < 2) {
+      error('architecture.width', 'must be at least 2 with momentumSampling "split" (one fixed node and one cell above the split)', 'raise the width');
+    }
+    if (sampling !== 'split' && architecture.splitMomentum !== undefined) {
+      error('architecture.splitMomentum', `is only used with momentumSampling "split" (momentumSampling is "${sampling}")`, 'remove it or set momentumSampling to "split"');
+    }
     if (architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === undefined) {
       error('architecture.amplitude.kurtosis', 'is required when law is "kurtosis"');
     }

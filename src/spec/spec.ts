@@ -19,8 +19,14 @@ export interface CosNetSpec {
   readonly alpha?: number;
   readonly amplitude?: AmplitudeSpec;
   readonly sharedScale?: { readonly kind: 'lognormal'; readonly logStd: number };
-  /** Default independent; stratified: neuron i draws its momentum inside its own cell; quadrature: fixed nodes (architectures/stratified-momenta.ts). */
-  readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature';
+  /**
+   * Default independent; stratified: neuron i draws its momentum inside its own cell; quadrature: fixed
+   * nodes (architectures/stratified-momenta.ts); split: fixed nodes below splitMomentum, stratified
+   * cells above (d = 1 without a cutoff; architectures/split-momenta.ts).
+   */
+  readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature' | 'split';
+  /** momentumSampling "split" only (required there): the momentum below which neurons sit on fixed nodes. */
+  readonly splitMomentum?: number;
 }
 
 export interface HiddenLayerNetSpec {

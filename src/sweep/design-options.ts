@@ -43,7 +43,7 @@ export const DESIGN_OPTION_RULES: OptionRules = {
   maxSteps: { kind: 'integer', min: 0, max: 100_000, fix: `the default is ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised` },
   timeLimitSeconds: { kind: 'number', flag: 'time-limit', min: 0, exclusiveMin: true, max: 1e7, fix: 'give seconds, e.g. 600; omit it for no limit' },
   amplitudeLaw: { kind: 'choice', flag: 'amplitude', choices: ['tuned', 'fixed', 'gaussian'] },
-  momenta: { kind: 'choice', choices: ['auto', 'independent', 'stratified', 'quadrature'] },
+  momenta: { kind: 'choice', choices: ['auto', 'independent', 'stratified', 'quadrature', 'split'] },
   targetMethod: { kind: 'choice', choices: ['auto', 'perturbative', 'spectral', 'lattice', 'network'] },
   backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] },
   workers: { kind: 'integer', min: 1, max: 1024, fix: 'the default is every core' },

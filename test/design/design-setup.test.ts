@@ -22,8 +22,12 @@ describe('design setup: the analytic construction', () => {
     // (lambda/4!) phi^4 = (lambda/4!) :phi^4: + (1/2!) (lambda/2) G0 :phi^2: + const with the full
     // G0 = 1/(2m): the power-2 term starts at (lambda/2) G0 = 0.125, on the region only.
     expect(setup.terms[1]).toMatchObject({ kind: 'local', power: 2, wickOrdered: true });
-    // Interacting d = 1 designs use stratified momenta with Gaussian amplitude pairs (kurtosis 2).
-    expect(setup.momentumSampling).toBe('stratified');
+    // Interacting d = 1 designs without a cutoff use split momenta (fixed nodes below the mode cutoff)
+    // with Gaussian amplitude pairs, kurtosis 2 held; the split is the mode cutoff.
+    expect(setup.momentumSampling).toBe('split');
+    expect(setup.model.parameters.at(-1)).toMatchObject({ name: 'amplitudeKurtosis', initial: 2, held: true });
+    expect(spec.architecture).toMatchObject({ momentumSampling: 'split', splitMomentum: 20 });
+    expect(spec.deformation).toMatchObject({ modeCutoff: 20 });
     expect(initialValues(setup.model)).toEqual([1, 0.5, 0.125, 2]);
     expect(spec.deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0.125]);
   });
@@ -42,5 +46,8 @@ describe('design setup: the analytic construction', () => {
     const free = (await loadTarget(new URL('../../targets/free-scalar-1d.json', import.meta.url).pathname)).theory;
     expect(designSetup(free, { amplitudeLaw: 'tuned' }).momentumSampling).toBe('independent');
     expect(designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'stratified' }).momentumSampling).toBe('stratified');
+    // split exists only for interacting d = 1 targets without a cutoff: a clear error, not a wrong design.
+    expect(() => designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'split' })).toThrow(/split exists for interacting d = 1 targets without a momentum cutoff/);
+    expect(() => designSetup(free, { amplitudeLaw: 'tuned', momenta: 'split' })).toThrow(/split/);
   });
 });

@@ -35,7 +35,7 @@ interface DesignFlags {
   maxSteps?: number;
   timeLimitSeconds?: number;
   amplitudeLaw?: 'tuned' | 'fixed' | 'gaussian';
-  momenta?: 'auto' | 'independent' | 'stratified' | 'quadrature';
+  momenta?: 'auto' | 'independent' | 'stratified' | 'quadrature' | 'split';
   targetMethod?: 'auto' | 'perturbative' | 'spectral' | 'lattice' | 'network';
   backend?: BackendRequest;
   workers?: number;
@@ -93,7 +93,7 @@ const DESIGN_FLAG_HELP: Record<string, string> = {
   maxSteps: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)`,
   timeLimitSeconds: 'wall-clock limit in seconds (stops the optimisation, then validates)',
   amplitudeLaw: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian',
-  momenta: 'how neurons draw momenta: independent, stratified (one quantile cell per neuron; d = 1, 2) or quadrature (fixed nodes, needs a cutoff; d = 1..3); auto: stratified for interacting d = 1 targets, quadrature in d = 2 and 3, independent with --amplitude gaussian',
+  momenta: 'how neurons draw momenta: independent, stratified (one quantile cell per neuron; d = 1, 2), quadrature (fixed nodes, needs a cutoff; d = 1..3) or split (fixed nodes below the mode cutoff, stratified above; d = 1 without a cutoff); auto: split for interacting d = 1 targets without a cutoff, stratified with one, quadrature in d = 2 and 3, independent with --amplitude gaussian',
   targetMethod:
     "how the target's correlators are computed (default: the target file's method); network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
   backend: 'tensor backend',
