@@ -52,3 +52,5 @@ export {
 export { enginePredictor, type EnginePredictor } from './engine-predictors.js';
 export { massFromTwoPoint, type MeasuredMass } from './measured-mass.js';
 export { correlatedGoodnessOfFit, jackknifeCovariance, leaveOneOutMeans, type CorrelatedGoodnessOfFit, type FitErrorMethod } from './fit-jackknife.js';
+export { applyRelativeErrorFloor, errorFloorReport, EXACT_INPUT_RELATIVE_ERROR_FLOOR, type ErrorFloorReport, type RaisedErrors } from './error-floor.js';
+export { forwardFitMassForResult, type ForwardFitMass, type ForwardFitMassOptions, type ForwardFitMassSource } from './forward-fit-mass.js';

@@ -12,6 +12,7 @@ import { amputateBatches, type NoiseAssessment } from './amputate-batches.js';
 import { clusterCurveFromCorrelators, fitClusterCurve, type ClusterFit } from './cluster-curve.js';
 import { jackknifeClusterFit } from './cluster-jackknife.js';
 import { type CandidateName, fitCandidateActions1d, type ForwardFitReport } from './forward-fit-1d.js';
+import { applyRelativeErrorFloor, errorFloorReport, type ErrorFloorReport, type RaisedErrors } from './error-floor.js';
 import { checkGridForWidth } from './guard-rails.js';
 import { tensorFromBlock } from './grid-tensor.js';
 import { localityVerdict, type LocalityVerdict } from './verdict.js';
@@ -50,6 +51,12 @@ export interface ReconstructionInput extends CorrelatorBlocks {
   readonly baseTwoPoint?: readonly number[];
   /** Width of the base network, for the base line's 2/N comparison. */
   readonly baseWidth?: number;
+  /**
+   * Relative error floor f (error-floor.ts; EXACT_INPUT_RELATIVE_ERROR_FLOOR is the CLI's default):
+   * every stated error of the blocks below f |value| (zero for exact values) is raised to it before
+   * the cluster-curve and forward fits weight the values. Omitted: the stated errors are used as given.
+   */
+  readonly errorFloor?: number;
   readonly onEvent?: EventSink;
 }
 
@@ -94,6 +101,8 @@ export interface ActionReconstruction {
   readonly cluster: ClusterFit | null;
   readonly forwardFit: ForwardFitReport | null;
   readonly verdict: LocalityVerdict;
+  /** The relative error floor applied to the blocks, and how many values it raised (null: none applied). */
+  readonly errorFloor: ErrorFloorReport | null;
   /** Why a diagnostic was skipped, and other caveats. */
   readonly notes: string[];
 }
@@ -170,9 +179,27 @@ function baseNetworkLine(points: ReconstructionInput['points'], twoPoint: Correl
   return { width: width ?? null, plateau, plateauOfCorrelator: plateau * norm, propagatorAtZero: curve.propagatorAtZero, message };
 }
 
-export function reconstructAction(input: ReconstructionInput): ActionReconstruction {
-  const emit = input.onEvent ?? ignoreEvents;
+/** The blocks with the relative error floor applied (errors only; the values are untouched). */
+function withErrorFloor(input: ReconstructionInput, relative: number): { input: ReconstructionInput; report: ErrorFloorReport } {
+  const raised: RaisedErrors[] = [];
+  const floor = (block: CorrelatorBlock) => {
+    const result = applyRelativeErrorFloor(block, relative);
+    raised.push(result.raised);
+    return result.block;
+  };
+  const twoPoint = floor(input.twoPoint);
+  const fourPoint = floor(input.fourPoint);
+  const sixPoint = input.sixPoint ? floor(input.sixPoint) : undefined;
+  return { input: { ...input, twoPoint, fourPoint, ...(sixPoint ? { sixPoint } : {}) }, report: errorFloorReport(relative, raised) };
+}
+
+export function reconstructAction(given: ReconstructionInput): ActionReconstruction {
+  const emit = given.onEvent ?? ignoreEvents;
   const notes: string[] = [];
+  const floored = given.errorFloor !== undefined ? withErrorFloor(given, given.errorFloor) : null;
+  const input = floored ? floored.input : given;
+  const errorFloor = floored ? floored.report : null;
+  if (errorFloor && errorFloor.blocks.some((block) => block.raised > 0)) notes.push(errorFloor.meaning);
   const size = input.points.length;
   if (size === 0) throw new NnftError('E_SEMANTIC', 'no points');
   const dimension = input.points[0].length;
@@ -292,6 +319,6 @@ export function reconstructAction(input: ReconstructionInput): ActionReconstruct
     ...(forwardFit ? { forwardFit } : {}),
     ...(base ? { baseNetwork: base.message } : {}),
   });
-  return { backgroundScope, base, amputation, cluster, forwardFit, verdict, notes };
+  return { backgroundScope, base, amputation, cluster, forwardFit, verdict, errorFloor, notes };
 }
 

@@ -89,7 +89,8 @@ describe('nnft action', () => {
     const local = report.forwardFit!.fits.find((fit) => fit.name === 'local')!;
     expect(local.couplings[0]!.value).toBeCloseTo(0.5, 6);
     expect(report.amputation!.polynomial!.value).toBeLessThan(1e-8);
-    expect(report.notes.join(' ')).toMatch(/nominal relative error/);
+    expect(report.notes.join(' ')).toMatch(/relative error floor 0\.01/);
+    expect(report.errorFloor!.relative).toBe(0.01);
   });
 
   it('bad input exits 2 with the path of the problem and no stack trace', async () => {

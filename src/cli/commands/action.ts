@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
@@ -27,7 +27,21 @@ import { DEFAULT_ENSEMBLE_SIZE, DEFAULT_SEED, estimateSpec } from '../../spec/es
 import { deriveSeed } from '../../random/index.js';
 import { architectureFromSpec } from '../../spec/build-ensemble.js';
 import type { NnftSpec } from '../../spec/spec.js';
-import { CANDIDATE_DESCRIPTIONS, checkGridForWidth, localityVerdict, type CandidateName, reconstructAction, type ActionReconstruction, type CorrelatorBlocks } from '../../reconstruct/index.js';
+import {
+  applyRelativeErrorFloor,
+  CANDIDATE_DESCRIPTIONS,
+  checkGridForWidth,
+  EXACT_INPUT_RELATIVE_ERROR_FLOOR,
+  forwardFitMassForResult,
+  localityVerdict,
+  type ActionReconstruction,
+  type CandidateName,
+  type CorrelatorBlocks,
+  type ForwardFitMassSource,
+  reconstructAction,
+} from '../../reconstruct/index.js';
+import { loadTarget } from '../../theory/load-target.js';
+import type { Theory } from '../../theory/theory.js';
 import { exactUndeformedCorrelators } from '../../reconstruct/network-background.js';
 import { massFromTwoPoint } from '../../reconstruct/measured-mass.js';
 import { readJsonText } from '../../io/read-json-text.js';
@@ -67,7 +81,7 @@ const ACTION_FLAG_RULES: OptionRules = {
   mass: { kind: 'number', min: 1e-4, max: 1e4, fix: 'give the mass m > 0 of the d = 1 propagator, e.g. --mass 1' },
   six: { kind: 'boolean' },
   background: { kind: 'boolean' },
-  nominalError: { kind: 'number', min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, fix: 'the default is 1e-6' },
+  nominalError: { kind: 'number', min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, fix: `the default is ${EXACT_INPUT_RELATIVE_ERROR_FLOOR}` },
   replicas: { kind: 'integer', min: 1, max: 200, fix: `the default is ${DEFAULT_REPLICAS}` },
   candidates: { kind: 'string', fix: `choose from ${Object.keys(CANDIDATE_DESCRIPTIONS).join(', ')}` },
   workers: { kind: 'integer', min: 1, max: 1024, fix: 'the default is every core' },
@@ -83,8 +97,14 @@ export interface ActionReport extends ActionReconstruction {
   readonly points: number[][];
   readonly networkWidth: number | null;
   readonly mass: number | null;
-  /** Where the forward-fit mass came from: --mass, the spec's base network, the measured G_c2 (deformed specs), or the file's architecture. */
-  readonly massSource: 'option' | 'spec' | 'measured' | 'file' | null;
+  /**
+   * Where the forward-fit mass came from: --mass, the spec's base network, the measured G_c2 decay rate
+   * (deformed specs and files that state no mass), the file's massGap (spectral), the bare mass of the
+   * target a perturbative result names, or the file's undeformed architecture (src/reconstruct/forward-fit-mass.ts).
+   */
+  readonly massSource: ForwardFitMassSource | 'spec' | null;
+  /** The report's sentence on the forward-fit mass: which one, from where, and why (or why none). */
+  readonly massStatement: string | null;
   readonly backgroundSubtracted: boolean;
   /** The correlators the reconstruction used (the estimate, for a spec). */
   readonly correlators: CorrelatorResult;
@@ -169,18 +189,6 @@ function block(result: CorrelatorResult, order: number): CorrelatorBlock | undef
   return result.correlators.find((entry) => entry.order === order);
 }
 
-/** Exact data (stderr 0) gets a nominal relative error so the weighted fits can run; returns how many. */
-function withNominalErrors(source: CorrelatorBlock, relative: number): { block: CorrelatorBlock; replaced: number } {
-  const scale = Math.max(...source.values.map(Math.abs), 0);
-  let replaced = 0;
-  const stderr = source.stderr.map((error, index) => {
-    if (error > 0) return error;
-    replaced++;
-    return relative * Math.max(Math.abs(source.values[index]!), 1e-6 * scale) || relative;
-  });
-  return { block: { ...source, stderr }, replaced };
-}
-
 function parseCandidates(text: string): CandidateName[] {
   const known = Object.keys(CANDIDATE_DESCRIPTIONS) as CandidateName[];
   const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
@@ -221,6 +229,33 @@ function numberField(value: unknown, key: string): number | undefined {
   return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
 }
 
+/**
+ * The target a perturbative result names (its `theory.file`, resolved against the working directory
+ * and then the result file's directory), if it is still there and unchanged (same sha256): its bare
+ * mass is the propagator of first-order data (src/reconstruct/forward-fit-mass.ts).
+ */
+async function namedTarget(result: CorrelatorResult, resultFile: string, cwd: string): Promise<{ theory?: Theory; from: string; unavailable?: string }> {
+  const reference = result.theory as { file?: unknown; sha256?: unknown } | undefined;
+  const named = typeof reference?.file === 'string' ? reference.file : undefined;
+  if (named === undefined) return { from: 'none', unavailable: 'the result names no target file' };
+  const candidates = isAbsolute(named) ? [named] : [...new Set([resolve(cwd, named), resolve(dirname(resolve(cwd, resultFile)), named)])];
+  let why = `${named} was not found`;
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    try {
+      const { theory } = await loadTarget(path);
+      if (typeof reference?.sha256 === 'string' && theory.source.sha256 !== reference.sha256) {
+        why = `${named} has changed since the result was computed (sha256 differs)`;
+        continue;
+      }
+      return { theory, from: named };
+    } catch (error) {
+      why = `${named} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return { from: named, unavailable: why };
+}
+
 export interface RunActionOptions {
   readonly cwd: string;
   readonly grid?: string;
@@ -248,6 +283,8 @@ export async function runAction(file: string, options: RunActionOptions): Promis
   let networkWidth: number | undefined = options.widthHint;
   let mass: number | undefined = options.mass;
   let massSource: ActionReport['massSource'] = options.mass !== undefined ? 'option' : null;
+  let massStatement: string | null = options.mass !== undefined ? `forward-fit mass m = ${options.mass}, given (--mass)` : null;
+  const errorFloor = options.nominalError ?? EXACT_INPUT_RELATIVE_ERROR_FLOOR;
   let background: { fourPoint?: number[]; sixPoint?: number[] } | undefined;
   let backgroundScope: 'forward-fits' | 'all' = 'forward-fits';
   let baseLine: { baseTwoPoint: number[]; baseWidth: number } | undefined;
@@ -265,6 +302,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
       if (mass === undefined && alpha === 0) {
         mass = architecture.mass;
         massSource = 'spec';
+        massStatement = `forward-fit mass m = ${mass}, the spec's cos-net mass; --mass overrides it`;
       }
       if (alpha !== 0 && options.mass === undefined) notes.push(`forward fits need G = e^{-m|x|}/(2m); this cos-net has alpha = ${alpha}, so no mass is passed (give --mass to fit anyway)`);
       if (architecture.momentumCutoff !== null) notes.push(`the forward-fit predictors assume no momentum cutoff; this spec has Lambda = ${architecture.momentumCutoff}`);
@@ -347,7 +385,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
       // the deformation dresses the propagator: build the predictors from the measured one
       try {
         const measured = massFromTwoPoint(points, block(correlators, 2)!);
-        notes.push(`forward-fit mass m = ${measured.mass.toPrecision(5)} ± ${measured.stderr.toPrecision(2)}, the decay rate of the measured G_c2 (the base network's mass is ${mass.toPrecision(5)}; the deformation dresses the propagator, and the predictors are steep in m); --mass overrides it`);
+        massStatement = `forward-fit mass m = ${measured.mass.toPrecision(5)} ± ${measured.stderr.toPrecision(2)}, the decay rate of the measured G_c2 (the base network's mass is ${mass.toPrecision(5)}; the deformation dresses the propagator, and the predictors are steep in m); --mass overrides it`;
         mass = measured.mass;
         massSource = 'measured';
       } catch (error) {
@@ -378,34 +416,40 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     if (options.ensemble !== undefined || options.seed !== undefined) notes.push('--ensemble/--seed ignored: a correlators file is reconstructed as given');
     const architecture = correlators.architecture;
     if (networkWidth === undefined) networkWidth = numberField(architecture, 'width');
-    if (mass === undefined && numberField(architecture, 'alpha') === 0 && numberField(architecture, 'cutoff') === undefined) {
-      mass = numberField(architecture, 'mass');
-      if (mass !== undefined) massSource = 'file';
+    const target = correlators.method === 'perturbative' && options.mass === undefined ? await namedTarget(correlators, file, options.cwd) : undefined;
+    if (target?.theory) {
+      const theory = target.theory;
+      if (theory.momentumCutoff !== null || theory.interactionRegion !== null) {
+        notes.push(`the target (${target.from}) has ${[theory.momentumCutoff !== null ? `momentum cutoff Lambda = ${theory.momentumCutoff}` : '', theory.interactionRegion ? `an interaction box of side ${theory.interactionRegion.side}` : ''].filter(Boolean).join(' and ')}; the forward-fit predictors assume neither`);
+      }
     }
+    const chosen = forwardFitMassForResult(correlators, {
+      ...(options.mass !== undefined ? { given: options.mass } : {}),
+      ...(target?.theory ? { bareMass: { mass: target.theory.mass, from: target.from } } : {}),
+      ...(target?.unavailable ? { bareMassUnavailable: target.unavailable } : {}),
+      errorFloor,
+    });
+    if (chosen.mass !== null) {
+      mass = chosen.mass;
+      massSource = chosen.source;
+    }
+    massStatement = chosen.statement;
     name = typeof correlators.spec === 'string' ? correlators.spec : typeof (correlators.theory as { name?: unknown } | undefined)?.name === 'string' ? (correlators.theory as { name: string }).name : undefined;
     const anyError = correlators.correlators.some((entry) => entry.stderr.some((error) => error > 0));
     noisyWithoutBatches = anyError;
-    if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote, and the cluster-plateau error ignores the correlation between values (it is understated: a spec run with --replicas jackknifes it)');
-    if (mass === undefined && correlators.points[0]!.length === 1) notes.push('give --mass m to run the d = 1 forward fits (G = e^{-m|x|}/(2m))');
+    const belowFloor = correlators.correlators.every((entry) => applyRelativeErrorFloor(entry, errorFloor).raised.raised === entry.values.length);
+    if (anyError && belowFloor) notes.push(`every stated error of the file lies below the relative floor ${errorFloor} (numerical errors of exact data), and there are no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote`);
+    else if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote, and the cluster-plateau error ignores the correlation between values (it is understated: a spec run with --replicas jackknifes it)');
   }
 
   const twoPoint = block(correlators, 2)!;
-  let fourPoint = block(correlators, 4)!;
-  let sixPoint = block(correlators, 6);
-  const relative = options.nominalError ?? 1e-6;
-  const nominal4 = withNominalErrors(fourPoint, relative);
-  fourPoint = nominal4.block;
-  let replaced = nominal4.replaced;
-  if (sixPoint) {
-    const nominal6 = withNominalErrors(sixPoint, relative);
-    sixPoint = nominal6.block;
-    replaced += nominal6.replaced;
-  }
-  if (replaced > 0) notes.push(`${replaced} correlator value${replaced === 1 ? '' : 's'} had zero error (exact data): the cluster-curve and forward fits weight them with a nominal relative error ${relative}`);
+  const fourPoint = block(correlators, 4)!;
+  const sixPoint = block(correlators, 6);
   const blocks: CorrelatorBlocks = { twoPoint, fourPoint, ...(sixPoint ? { sixPoint } : {}) };
   const reconstruction = reconstructAction({
     points: correlators.points,
     ...blocks,
+    errorFloor,
     ...(networkWidth !== undefined ? { networkWidth } : {}),
     ...(mass !== undefined ? { mass } : {}),
     ...(background ? { background, backgroundScope } : {}),
@@ -437,6 +481,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     networkWidth: networkWidth ?? null,
     mass: mass ?? null,
     massSource: mass !== undefined ? massSource : null,
+    massStatement,
     backgroundSubtracted: background !== undefined,
     ...reconstruction,
     verdict,
@@ -460,6 +505,8 @@ export function renderAction(report: ActionReport): string {
   const estimated = report.input.kind === 'spec' ? `, ${source.ensembleSize as number} networks, seed ${source.seed as number}` : '';
   lines.push(`${report.input.file} (${report.input.kind}${report.input.name ? ` ${report.input.name}` : ''}${report.networkWidth !== null ? `, width ${report.networkWidth}` : ''}${estimated})`);
   lines.push(`points: ${where}`);
+  if (report.errorFloor) lines.push(`error floor: relative ${report.errorFloor.relative} (${report.errorFloor.blocks.map((entry) => `${entry.raised}/${entry.values} G_c${entry.order}`).join(', ')} raised to it${report.errorFloor.allRaised ? '; the input is exact at this precision' : ''})`);
+  if (report.massStatement) lines.push(report.massStatement);
   lines.push('');
   lines.push(`verdict: ${report.verdict.summary}${report.backgroundScope === 'all' ? ' (on the deformation: the undeformed base network is subtracted)' : ''}`);
   if (report.base) {
@@ -516,16 +563,16 @@ export function actionCommand(context: CliContext) {
           ensemble: "spec only: number of networks M (default: the spec's, else 100000)",
           seed: "spec only: root seed (default: the spec's, else 1)",
           widthHint: 'width N of the networks behind a correlators file (guard rail: at most 2N points)',
-          mass: "mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: a deformed spec's measured G_c2 decay rate, else the spec's or file's mass)",
+          mass: "mass m of G = e^{-m|x|}/(2m) for the d = 1 forward fits (default: a deformed spec's measured G_c2 decay rate, else the spec's mass; for a file its massGap, a perturbative target's bare mass, an undeformed architecture's mass, else its G_c2 decay rate)",
           six: 'spec: also estimate G_c6 (sextic vertex, local+sextic fit)',
           background: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)',
-          nominalError: 'relative error given to exact values (stderr 0) in the weighted fits',
+          nominalError: `relative error floor: stated errors below f |value| (0 for exact values) are raised to it in the weighted fits (default ${EXACT_INPUT_RELATIVE_ERROR_FLOOR})`,
           replicas: 'spec only: split the ensemble into K independent estimates (per-batch data for jackknife errors); 1 = one estimate',
           candidates: `forward-fit candidates, comma-separated (default all: ${Object.keys(CANDIDATE_DESCRIPTIONS).join(',')}); nonlocal-gaussian is the slow one`,
           workers: 'spec only: worker threads (default: all cores)',
           backend: 'tensor backend',
         },
-        { six: { default: false }, background: { default: true }, nominalError: { default: '1e-6' }, replicas: { default: String(DEFAULT_REPLICAS) }, backend: { default: 'auto' } },
+        { six: { default: false }, background: { default: true }, nominalError: { default: String(EXACT_INPUT_RELATIVE_ERROR_FLOOR) }, replicas: { default: String(DEFAULT_REPLICAS) }, backend: { default: 'auto' } },
       )
         .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON on stdout' }),
     handler: async (args: ActionArgs) => {
