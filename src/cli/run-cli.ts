@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { renderError } from './render-error.js';
 import { exitCodeFor, NnftError } from '../errors.js';
-import type { CliContext } from './context.js';
+import { endProgressLine, withProgressDiscipline, type CliContext } from './context.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
 import { targetCommand } from './commands/target.js';
@@ -37,8 +37,10 @@ function registerSweepRunner(): void {
   }
 }
 
-export async function runCli(argv: string[], context: CliContext): Promise<number> {
+export async function runCli(argv: string[], given: CliContext): Promise<number> {
   registerSweepRunner();
+  // Output, an error or the end of the command first ends a live progress line left open.
+  const context = withProgressDiscipline(given);
   let parser = yargs(argv)
     .scriptName('nnft')
     .version(NNFT_VERSION)
@@ -64,8 +66,10 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       helpOutput = output ?? '';
     });
     if (helpOutput) context.stdout(`${helpOutput}\n`);
+    endProgressLine(context);
     return context.exitCode;
   } catch (error) {
+    endProgressLine(context);
     context.stderr(renderError(error));
     return exitCodeFor(error);
   }

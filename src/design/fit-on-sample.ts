@@ -179,6 +179,7 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
     // some parameters' moves are, those are reset and held and the others refitted.
     let keptStart = outcome.keptStart;
     let frozenNow = input.frozen;
+    let refitSteps = 0;
     if (!keptStart && sample && outcome.steps > 0 && outcome.stopReason !== 'interrupted' && outcome.stopReason !== 'time-limit') {
       const batchCount = 16;
       const free = names.map((_, k) => k).filter((k) => !input.frozen[k]);
@@ -215,8 +216,15 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
           names,
           state.start,
           { ...DEFAULT_SAA, maxIterations: input.maxSteps, bounds: input.bounds, frozen, deadline: input.deadline, consistentStart: null, task: `width ${width} round ${round + 1} refit` },
-          { onEvent: input.onEvent, ...(input.signal ? { signal: input.signal } : {}) },
+          {
+            onEvent: input.onEvent,
+            ...(input.signal ? { signal: input.signal } : {}),
+            // Every step is a metrics.jsonl line: the refit's steps continue the fit's numbering.
+            ...(input.recordStep ? { recordStep: (record) => input.recordStep!({ round, sampleSize: input.sampleSize, ...record, step: outcome.steps + Number(record.step), stage: 'refit' }) } : {}),
+          },
         );
+        refitSteps = refit.steps;
+        totalSteps += refit.steps;
         outcome.parameters = refit.parameters;
         outcome.chiSquared = refit.chiSquared;
         outcome.stopReason = refit.stopReason;
@@ -230,7 +238,7 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       outcome.parameters = polished.parameters;
       // The trajectory in metrics.jsonl ends where the answer is: one line for the polish.
       if (input.recordStep) {
-        await input.recordStep({ round, sampleSize: input.sampleSize, step: outcome.steps + 1, stage: 'minimax-polish', worstRelativeErrorBefore: polished.before, worstRelativeErrorAfter: polished.after, parameters: Object.fromEntries(names.map((name, k) => [name, polished.parameters[k]])) });
+        await input.recordStep({ round, sampleSize: input.sampleSize, step: outcome.steps + refitSteps + 1, stage: 'minimax-polish', worstRelativeErrorBefore: polished.before, worstRelativeErrorAfter: polished.after, parameters: Object.fromEntries(names.map((name, k) => [name, polished.parameters[k]])) });
       }
     }
     const finished = (): FitOutcome => {

@@ -15,7 +15,7 @@
  * cross-check with a stated regulator bias, not a same-regulator reference.
  */
 import { NnftError } from '../errors.js';
-import type { EventSink } from '../io/events.js';
+import { renameProgress, type EventSink } from '../io/events.js';
 import type { CorrelatorResult } from '../io/result.js';
 import type { BackendRequest } from '../backend/index.js';
 import { cosNet } from '../architectures/cos-net.js';
@@ -75,7 +75,7 @@ export async function networkReference(theory: Theory, options: NetworkReference
   const reach = Math.sqrt(theory.dimension) * Math.max(side, side / 2 + extent);
   const deviation = quadratureDeviation(theory.dimension as 1 | 2, theory.mass, theory.momentumCutoff, width, reach);
   const g0 = freePropagator(theory.dimension, theory.mass, theory.momentumCutoff, 0);
-  const estimate = await estimateSpec(spec, { ensembleSize, seed, ...(options.backend ? { backend: options.backend } : {}), ...(options.workers ? { workers: options.workers } : {}), ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const estimate = await estimateSpec(spec, { ensembleSize, seed, ...(options.backend ? { backend: options.backend } : {}), ...(options.workers ? { workers: options.workers } : {}), ...(options.onEvent ? { onEvent: renameProgress(options.onEvent, 'networks', `network reference (width ${width}) networks`) } : {}) });
   return {
     ...estimate,
     kind: 'target-correlators',

@@ -187,6 +187,11 @@ export async function optimiseSaa(
       done: state.iteration,
       total: settings.maxIterations,
       message: `chi2/dof ${record.chiSquaredPerDof.toFixed(3)} ESS ${Number.isFinite(current.effectiveSampleSize) ? current.effectiveSampleSize.toFixed(0) : '-'}/${current.ensembleSize}`,
+      step: record.step,
+      chi2: record.loss,
+      chi2PerDof: record.chiSquaredPerDof,
+      ess: record.ess,
+      ensembleSize: record.ensembleSize,
     });
     if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
     if (!accepted || decrease <= settings.absoluteTolerance + settings.relativeTolerance * chiSquared) return stop('converged');

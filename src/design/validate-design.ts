@@ -23,7 +23,7 @@
  * form is the check reported.
  */
 import type { BackendRequest } from '../backend/index.js';
-import type { EventSink } from '../io/events.js';
+import { renameProgress, type EventSink } from '../io/events.js';
 import type { CorrelatorResult } from '../io/result.js';
 import { deriveSeed } from '../random/index.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
@@ -141,7 +141,8 @@ export async function validateDesign(settings: ValidationSettings): Promise<Vali
       ...(settings.workers ? { workers: settings.workers } : {}),
       ...(settings.backend ? { backend: settings.backend } : {}),
       ...(settings.signal ? { signal: settings.signal } : {}),
-      onEvent,
+      // The estimate's progress ("networks") named as this width's validation.
+      onEvent: renameProgress(onEvent, 'networks', `width ${width}: validation networks`),
     });
   };
   let ensembleSize = settings.ensembleSize;
