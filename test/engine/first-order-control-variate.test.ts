@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { cosNet } from '../../src/architectures/cos-net.js';
 import { compileDeformation } from '../../src/densities/deformations.js';
-import { accumulateChunk, estimateEnsemble, monomialTables, type AccumulationSetup } from '../../src/ensemble/estimate-ensemble.js';
+import { accumulateChunk, estimateEnsemble, exactMomentTable, monomialTables, type AccumulationSetup } from '../../src/ensemble/estimate-ensemble.js';
 import { planChunks } from '../../src/ensemble/chunk-plan.js';
 import { linearResponse } from '../../src/estimators/linear-response.js';
 
@@ -37,7 +37,7 @@ describe('first-order control variate (exactly Gaussian base)', () => {
     const plan = planChunks(60_000, 1000, 60);
     const setup: AccumulationSetup = { architecture, deformation, pointSets: [POINTS], maxOrder: 4, seed: 3, plan };
     const [table] = monomialTables(setup);
-    const response = linearResponse(architecture.gaussianModes!, deformation.localLogWeight()!, table!, POINTS)!;
+    const response = linearResponse(architecture.gaussianModes!, deformation.localLogWeight()!, table!, POINTS, exactMomentTable(architecture, table!, POINTS))!;
     const J = table!.tuples.length;
     const perChunk: number[][] = Array.from({ length: J + 1 }, () => []);
     for (let chunk = 0; chunk < plan.chunkCount; chunk++) {
