@@ -9,6 +9,12 @@ import type { Argv, Options } from 'yargs';
 import { NnftError } from '../errors.js';
 import { acceptedRange, checkOptionValues, flagOf, type OptionRules, type OrderedPair } from '../io/option-rules.js';
 
+/** "nnft design", "nnft sweep merge": the command yargs ran, from the parsed arguments' `_`. */
+export function commandOf(args: Readonly<Record<string, unknown>>): string {
+  const words = Array.isArray(args._) ? args._.filter((word): word is string => typeof word === 'string') : [];
+  return ['nnft', ...words].join(' ');
+}
+
 function camelCase(flag: string): string {
   return flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 }
@@ -18,6 +24,10 @@ function camelCase(flag: string): string {
  * checkFlags), choices with their choices, booleans as booleans. `describe` gives each flag's help
  * text (keyed like `rules`); the accepted range is appended. `extra` adds yargs options per key
  * (a default, say).
+ *
+ * Defaults are shown one way, in yargs' own "[default: X]" tag and never in the text: a `default`
+ * in `extra` is shown unquoted, and `defaultDescription` alone states a default that the command
+ * applies itself (the spec's value, every core), so the flag stays absent when not given.
  */
 export function declareFlags(argv: Argv, rules: OptionRules, describe: Readonly<Record<string, string>>, extra: Readonly<Record<string, Options>> = {}): Argv {
   let parser = argv;
@@ -31,7 +41,9 @@ export function declareFlags(argv: Argv, rules: OptionRules, describe: Readonly<
         : rule.kind === 'boolean'
           ? { type: 'boolean', describe: text ?? '' }
           : { type: 'string', describe: help, requiresArg: true };
-    parser = parser.option(flag, { ...base, ...(extra[key] ?? {}) });
+    const options: Options = { ...base, ...(extra[key] ?? {}) };
+    if (options.default !== undefined && options.defaultDescription === undefined) options.defaultDescription = String(options.default);
+    parser = parser.option(flag, options);
   }
   return parser;
 }
@@ -53,7 +65,7 @@ export function checkFlags(args: Readonly<Record<string, unknown>>, rules: Optio
     const names = [...new Set(checked.issues.map((issue) => issue.path))];
     throw new NnftError('E_USAGE', `bad value${names.length === 1 ? '' : 's'} for ${names.join(', ')} (nothing was run or written)`, {
       issues: checked.issues,
-      hint: 'run the command with --help to see every flag and its range',
+      hint: `run ${commandOf(args)} --help to see every flag and its range`,
     });
   }
   return checked.values;

@@ -22,9 +22,23 @@ import { NNFT_VERSION } from '../version.js';
 export type CommandFactory = (context: CliContext) => {
   command: string;
   describe: string;
+  /** Names of the command's own subcommands (`nnft sweep merge`), for the hint of a usage error. */
+  subcommands?: readonly string[];
   builder: (argv: Argv) => Argv<any>;
   handler: (args: any) => Promise<void>;
 };
+
+/**
+ * The command a command line names ("nnft design", "nnft sweep merge", or "nnft" when it names
+ * none), so that a usage error points at that command's --help.
+ */
+export function commandLine(argv: readonly string[], commands: readonly { name: string; subcommands: readonly string[] }[]): string {
+  const words = argv.filter((word) => !word.startsWith('-'));
+  const command = commands.find((candidate) => candidate.name === words[0]);
+  if (!command || argv[0] !== words[0]) return 'nnft';
+  const sub = command.subcommands.includes(words[1] ?? '') && argv[1] === words[1] ? ` ${words[1]}` : '';
+  return `nnft ${command.name}${sub}`;
+}
 
 export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, actionCommand, sweepCommand, reportCommand, exportCommand, doctorCommand];
 
@@ -51,11 +65,13 @@ export async function runCli(argv: string[], given: CliContext): Promise<number>
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new NnftError('E_USAGE', msg ?? 'invalid command line', { hint: 'run nnft --help' });
+      throw new NnftError('E_USAGE', msg ?? 'invalid command line', { hint: `run ${commandLine(argv, named)} --help` });
     })
     .help();
+  const named: { name: string; subcommands: readonly string[] }[] = [];
   for (const factory of COMMANDS) {
     const definition = factory(context);
+    named.push({ name: definition.command.split(' ')[0]!, subcommands: definition.subcommands ?? [] });
     parser = parser.command(definition.command, definition.describe, definition.builder, async (args) => {
       await definition.handler(args);
     });

@@ -2,7 +2,7 @@
  * `nnft design <target.json>`: gradient-based design of a network ensemble that realises the target
  * theory; writes a run directory with spec.json and prints target vs achieved correlators.
  */
-import type { Argv } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
 import { commandSignal } from '../interrupts.js';
@@ -80,24 +80,46 @@ export function renderDesign(result: DesignResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Help text of the design flags (the accepted ranges come from DESIGN_OPTION_RULES). */
+/** Help text of the design flags (the accepted ranges come from DESIGN_OPTION_RULES, the defaults from DESIGN_FLAG_DEFAULTS). */
 const DESIGN_FLAG_HELP: Record<string, string> = {
   width: 'network width, or auto: the smallest width meeting --tolerance',
-  minWidth: `smallest width --width auto tries (default ${DESIGN_DEFAULTS.minWidth})`,
-  maxWidth: `largest width --width auto tries (default ${DESIGN_DEFAULTS.maxWidth})`,
-  ensembleSize: `networks in the fixed design sample (default ${DESIGN_DEFAULTS.ensembleSize})`,
-  validationEnsembleSize: `networks in each validation estimate, a pilot grown to resolve the tolerance (default ${DESIGN_DEFAULTS.validationEnsembleSize})`,
-  maxValidationEnsembleSize: `largest validation estimate per width; beyond it the verdict is unresolved, exit 3 (default ${DESIGN_DEFAULTS.maxValidationEnsembleSize})`,
-  seed: `root seed (default ${DESIGN_DEFAULTS.seed})`,
-  tolerance: `largest relative error per order (default ${DESIGN_DEFAULTS.tolerance})`,
-  maxSteps: `optimisation iterations per width (default ${DESIGN_DEFAULTS.maxSteps}; 0 validates the analytic construction unoptimised)`,
+  minWidth: 'smallest width --width auto tries',
+  maxWidth: 'largest width --width auto tries',
+  ensembleSize: 'networks in the fixed design sample',
+  validationEnsembleSize: 'networks in each validation estimate, a pilot grown to resolve the tolerance',
+  maxValidationEnsembleSize: 'largest validation estimate per width; beyond it the verdict is unresolved, exit 3',
+  seed: 'root seed',
+  tolerance: 'largest relative error per order',
+  maxSteps: 'optimisation iterations per width; 0 validates the analytic construction unoptimised',
   timeLimitSeconds: 'wall-clock limit in seconds (stops the optimisation, then validates)',
-  amplitudeLaw: 'amplitude law of the output weights: tuned (trained kurtosis, default), fixed |a| or gaussian',
+  amplitudeLaw: 'amplitude law of the output weights: tuned (the kurtosis is trained), fixed |a| or gaussian',
   momenta: 'how neurons draw momenta: independent, stratified (one quantile cell per neuron; d = 1, 2), quadrature (fixed nodes, needs a cutoff; d = 1..3) or split (fixed nodes below the mode cutoff, stratified above; d = 1 without a cutoff); auto: split for interacting d = 1 targets without a cutoff, stratified with one, quadrature in d = 2 and 3, independent with --amplitude gaussian',
   targetMethod:
-    "how the target's correlators are computed (default: the target file's method); network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
-  backend: 'tensor backend',
-  workers: 'worker threads for validation estimates (default: all cores)',
+    "how the target's correlators are computed; auto: the target file's method; network: the analytic construction at width 1024 on quadrature momenta (the file's regulator, --validation-ensemble networks)",
+  backend: 'tensor backend (nnft doctor shows which run here)',
+  workers: 'worker threads for the design sample and the validation estimates',
+};
+
+/**
+ * The design flags' defaults as help shows them ("[default: 32]"). Only width and backend are yargs
+ * defaults; the others stay unset when not given, so a resumed run keeps its stored settings.
+ */
+const DESIGN_FLAG_DEFAULTS: Record<string, Options> = {
+  width: { default: 'auto' },
+  backend: { default: 'auto' },
+  minWidth: { defaultDescription: String(DESIGN_DEFAULTS.minWidth) },
+  maxWidth: { defaultDescription: String(DESIGN_DEFAULTS.maxWidth) },
+  ensembleSize: { defaultDescription: String(DESIGN_DEFAULTS.ensembleSize) },
+  validationEnsembleSize: { defaultDescription: String(DESIGN_DEFAULTS.validationEnsembleSize) },
+  maxValidationEnsembleSize: { defaultDescription: String(DESIGN_DEFAULTS.maxValidationEnsembleSize) },
+  seed: { defaultDescription: String(DESIGN_DEFAULTS.seed) },
+  tolerance: { defaultDescription: String(DESIGN_DEFAULTS.tolerance) },
+  maxSteps: { defaultDescription: String(DESIGN_DEFAULTS.maxSteps) },
+  timeLimitSeconds: { defaultDescription: 'none' },
+  amplitudeLaw: { defaultDescription: 'tuned' },
+  momenta: { defaultDescription: 'auto' },
+  targetMethod: { defaultDescription: 'auto' },
+  workers: { defaultDescription: 'every core' },
 };
 
 /**
@@ -126,11 +148,11 @@ export function designCommand(context: CliContext) {
       declareFlags(
         argv
           .positional('target', { type: 'string', describe: 'target JSON file (omit with --resume)' })
-          .option('out', { type: 'string', requiresArg: true, describe: 'run directory (default runs/<target name>-<time>)' })
+          .option('out', { type: 'string', requiresArg: true, describe: 'run directory', defaultDescription: 'runs/<target name>-<time>' })
           .option('resume', { type: 'string', requiresArg: true, describe: 'continue the run in this directory (refuses a changed config)' }),
         DESIGN_OPTION_RULES,
         DESIGN_FLAG_HELP,
-        { width: { default: 'auto' }, backend: { default: 'auto' } },
+        DESIGN_FLAG_DEFAULTS,
       ).option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
     handler: async (args: DesignArgs) => {
       // Every flag is checked before the run directory (or anything else) is touched.

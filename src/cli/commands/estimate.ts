@@ -132,13 +132,19 @@ export function estimateCommand(context: CliContext) {
         argv.positional('spec', { type: 'string', demandOption: true, describe: 'spec JSON file' }),
         ESTIMATE_FLAG_RULES,
         {
-          ensemble: "number of networks M (default: the spec's, else 100000)",
+          ensemble: 'number of networks M',
           points: "JSON file with the points to use instead of the spec's",
-          seed: "root seed (default: the spec's, else 1)",
-          workers: 'worker threads (default: all cores)',
-          backend: 'tensor backend',
+          seed: 'root seed',
+          workers: 'worker threads',
+          backend: 'tensor backend (nnft doctor shows which run here)',
         },
-        { backend: { default: 'auto' } },
+        {
+          backend: { default: 'auto' },
+          ensemble: { defaultDescription: "the spec's, else 100000" },
+          points: { defaultDescription: "the spec's" },
+          seed: { defaultDescription: "the spec's, else 1" },
+          workers: { defaultDescription: 'every core' },
+        },
       ).option('json', { type: 'boolean', default: false, describe: 'print the result object as JSON on stdout' }),
     handler: async (args: EstimateArgs) => {
       try {

@@ -15,8 +15,8 @@ export function reportCommand(context: CliContext) {
     describe: 'write report.html (SVG plots, no external assets) for a design run or sweep directory',
     builder: (argv: Argv) =>
       declareFlags(argv.positional('dir', { type: 'string', demandOption: true, describe: 'a design run directory or a sweep directory' }), REPORT_FLAG_RULES, {
-        out: 'where to write the HTML (default <dir>/report.html)',
-      })
+        out: 'where to write the HTML',
+      }, { out: { defaultDescription: '<dir>/report.html' } })
         .option('points', { type: 'boolean', default: false, describe: 'for a sweep: also write each point\'s report and link them' })
         .option('json', { type: 'boolean', default: false, describe: 'print {"report": path} as JSON' }),
     handler: async (args: { dir: string; out?: string; points: boolean; json: boolean }) => {

@@ -1,6 +1,7 @@
 /**
  * `nnft sweep <sweep.json> --out DIR [--parallel K] [--shard i/n]` runs a sweep;
- * `nnft sweep merge <dirs..> --out DIR` joins the shards' summaries. The point runner comes from
+ * `nnft sweep merge <dirs..> --out DIR` joins the shards' summaries (a subcommand with its own
+ * flags and --help). The point runner comes from
  * the registry the design module fills (setSweepPointRunner); without one the command fails with
  * E_UNSUPPORTED.
  */
@@ -30,7 +31,6 @@ const SWEEP_FLAG_RULES: OptionRules = {
 
 interface SweepArgs {
   file?: string;
-  dirs?: string[];
   out?: string;
   parallel: number;
   shard?: string;
@@ -57,39 +57,56 @@ function describePlan(plan: SweepPlan, points: { index: number; id: string; valu
   return `${lines.join('\n')}\n`;
 }
 
+const SWEEP_FLAG_HELP: Record<string, string> = {
+  out: 'output directory (one run directory per point under points/); required unless --dry-run',
+  parallel: 'points run at once',
+  shard: 'run one slice i/n (0-based): point k runs in shard k mod n',
+};
+
+/** nnft sweep merge's flags. */
+const MERGE_FLAG_RULES: OptionRules = {
+  out: { kind: 'string', fix: 'name the merged output directory: --out DIR' },
+};
+
+interface MergeArgs {
+  dirs: string[];
+  out: string;
+  report: boolean;
+  json: boolean;
+}
+
+/**
+ * `nnft sweep <file>` (the default subcommand) and `nnft sweep merge <dirs..>`, each with its own
+ * flags and its own --help.
+ */
 export function sweepCommand(context: CliContext) {
-  return {
-    command: 'sweep <file> [dirs..]',
-    describe: 'run a sweep file (one design per point), or `nnft sweep merge <dirs..> --out DIR` to join shards',
+  const run = {
+    command: '$0 <file>',
+    describe: 'run a sweep file: one nnft design per point, one run directory each',
     builder: (argv: Argv) =>
       declareFlags(
-      argv
-        .check((args) => {
-          if (!args.dryRun && !args.out) throw new NnftError('E_USAGE', 'missing required argument --out', { hint: 'name the output directory: --out DIR (or check the sweep with --dry-run)' });
-          return true;
-        })
-        .positional('file', { type: 'string', demandOption: true, describe: 'sweep JSON file, or the word merge' })
-        .positional('dirs', { type: 'string', array: true, describe: 'with merge: the shard output directories' }),
-      SWEEP_FLAG_RULES,
-      {
-        out: 'output directory (one run directory per point under points/); required unless --dry-run',
-        parallel: 'points run at once',
-        shard: 'run one slice i/n (0-based): point k runs in shard k mod n',
-      },
-      { parallel: { default: '1' } },
-    )
+        argv
+          .check((args) => {
+            if (!args.dryRun && !args.out) throw new NnftError('E_USAGE', 'missing required argument --out', { hint: 'name the output directory: --out DIR (or check the sweep with --dry-run)' });
+            return true;
+          })
+          .positional('file', { type: 'string', demandOption: true, describe: 'sweep JSON file (docs/sweeps-and-reports.md)' }),
+        SWEEP_FLAG_RULES,
+        SWEEP_FLAG_HELP,
+        { parallel: { default: '1' } },
+      )
         .option('report', { type: 'boolean', default: false, describe: 'write report.html into --out when done' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'check the sweep and list its points (and the shard\'s) without running anything' })
+        .option('dry-run', { type: 'boolean', default: false, describe: "check the sweep and list its points (and the shard's) without running anything" })
         .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON; progress as NDJSON on stderr' })
         .example('nnft sweep examples/sweeps/phi4-1d-width-scan.json --out runs/width', 'run every point')
         .example('nnft sweep scan.json --out runs/s3 --shard 3/8', 'one task of an 8-way job array')
-        .example('nnft sweep merge runs/s0 runs/s1 --out runs/all', 'join the shards'),
+        .example('nnft sweep merge runs/s0 runs/s1 --out runs/all', 'join the shards (nnft sweep merge --help)'),
     handler: async (args: SweepArgs) => {
       Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, SWEEP_FLAG_RULES));
       // A bad --shard is refused before the sweep is read or anything is written.
       const shard = args.shard !== undefined ? parseShard(args.shard) : null;
       const onEvent = eventRenderer(context, args.json);
-      if (args.dryRun && args.file !== 'merge') {
+      if (args.dryRun) {
         const loaded = await loadSweep(resolve(context.cwd, args.file!));
         // Every point's target and options are checked exactly as the run checks them.
         await checkSweepPoints(loaded);
@@ -99,23 +116,6 @@ export function sweepCommand(context: CliContext) {
         return;
       }
       const out = resolve(context.cwd, args.out!);
-      if (args.file === 'merge') {
-        const directories = (args.dirs ?? []).map((directory) => resolve(context.cwd, directory));
-        const merged = await mergeSweepShards(directories, out, { onEvent });
-        if (args.report) await writeReport(out);
-        context.stdout(
-          args.json
-            ? `${JSON.stringify({ out, rows: merged.rows.length, missing: merged.missing, extrapolation: merged.extrapolation !== null }, null, 2)}\n`
-            : `✔ merged ${directories.length} shard${directories.length === 1 ? '' : 's'}: ${merged.rows.length} rows${merged.missing.length ? `, ${merged.missing.length} points missing` : ''} → ${resolve(out, 'summary.csv')}\n`,
-        );
-        context.exitCode = merged.missing.length ? EXIT.failure : EXIT.ok;
-        return;
-      }
-      if (args.dirs && args.dirs.length) {
-        context.stderr(`unexpected arguments after the sweep file: ${args.dirs.join(' ')} (did you mean nnft sweep merge?)\n`);
-        context.exitCode = EXIT.badInput;
-        return;
-      }
       const runPoint = getSweepPointRunner();
       // Ctrl-C stops starting new points; points already running finish and are recorded.
       const interrupt = commandSignal(context);
@@ -142,5 +142,41 @@ export function sweepCommand(context: CliContext) {
       );
       context.exitCode = summary.failed ? EXIT.failure : EXIT.ok;
     },
+  };
+  const merge = {
+    command: 'merge <dirs..>',
+    describe: "join the shards' summaries of one sweep into one directory",
+    builder: (argv: Argv) =>
+      declareFlags(argv.positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard output directories (each a --out of nnft sweep --shard i/n)' }), MERGE_FLAG_RULES, {
+        out: 'directory for the merged summary.jsonl, summary.csv and, when every point is present, extrapolation.json',
+      }, { out: { demandOption: true } })
+        .option('report', { type: 'boolean', default: false, describe: 'write report.html into --out when done' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the outcome as JSON' })
+        .example('nnft sweep merge runs/scan-* --out runs/scan', 'join every shard of a job array'),
+    handler: async (args: MergeArgs) => {
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, MERGE_FLAG_RULES));
+      const out = resolve(context.cwd, args.out);
+      const onEvent = eventRenderer(context, args.json);
+      const directories = args.dirs.map((directory) => resolve(context.cwd, directory));
+      const merged = await mergeSweepShards(directories, out, { onEvent });
+      if (args.report) await writeReport(out);
+      context.stdout(
+        args.json
+          ? `${JSON.stringify({ out, rows: merged.rows.length, missing: merged.missing, extrapolation: merged.extrapolation !== null }, null, 2)}\n`
+          : `✔ merged ${directories.length} shard${directories.length === 1 ? '' : 's'}: ${merged.rows.length} rows${merged.missing.length ? `, ${merged.missing.length} points missing` : ''} → ${resolve(out, 'summary.csv')}\n`,
+      );
+      context.exitCode = merged.missing.length ? EXIT.failure : EXIT.ok;
+    },
+  };
+  return {
+    command: 'sweep',
+    describe: 'run a sweep file (one design per point), or join the shards of one with nnft sweep merge',
+    subcommands: ['merge'],
+    builder: (argv: Argv) =>
+      argv
+        .command(run.command, run.describe, run.builder, (args) => run.handler(args as unknown as SweepArgs))
+        .command(merge.command, merge.describe, merge.builder, (args) => merge.handler(args as unknown as MergeArgs)),
+    // Never called: yargs runs the default subcommand (a sweep file) or merge.
+    handler: async () => {},
   };
 }

@@ -142,10 +142,14 @@ export function targetCommand(context: CliContext) {
           }),
         TARGET_FLAG_RULES,
         {
-          width: `network: width (default ${NETWORK_REFERENCE_DEFAULTS.width})`,
-          ensemble: `network: networks (default ${NETWORK_REFERENCE_DEFAULTS.ensembleSize})`,
+          width: 'network: width',
+          ensemble: 'network: networks',
           seed: 'root seed for the lattice method',
           checkpoint: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists',
+        },
+        {
+          width: { defaultDescription: String(NETWORK_REFERENCE_DEFAULTS.width) },
+          ensemble: { defaultDescription: String(NETWORK_REFERENCE_DEFAULTS.ensembleSize) },
         },
       ),
     handler: async (args: TargetArgs) => {
