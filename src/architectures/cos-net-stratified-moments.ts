@@ -15,6 +15,7 @@ import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net-types.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
 import { radialQuantileOf } from './split-momenta.js';
+import { tiltedCovariance } from './box-mass.js';
 import { amplitudeMoment, evenPartitions, momentFromConnected, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 
 interface CellGeometry {
@@ -217,7 +218,11 @@ export function stratifiedConnected(net: CosNet, points: Points): number {
     for (let neuron = 0; neuron < net.width; neuron++) perNeuron[neuron]! += product[neuron]!;
   }
   let total = 0;
-  for (const value of perNeuron) total += value;
+  // Tilted split nodes (box-mass.ts) are one correlated Gaussian block: no higher cumulants, and the
+  // second is the tilted covariance, not a sum over nodes.
+  const first = net.tilted ? net.tilted.size : 0;
+  for (let neuron = first; neuron < net.width; neuron++) total += perNeuron[neuron]!;
+  if (net.tilted && points.length === 2) total += net.options.amplitudeScale ** 2 * tiltedCovariance(net.tilted, points[0]![0]!, points[1]![0]!);
   return total;
 }
 

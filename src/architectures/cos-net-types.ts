@@ -8,6 +8,7 @@ import type { AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture } from './architecture.js';
 import type { MomentumSampling, StratifiedLayout } from './stratified-momenta.js';
 import type { SplitLayout } from './split-momenta.js';
+import type { BoxMass, TiltedNodes } from './box-mass.js';
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -34,6 +35,8 @@ export interface CosNetOptions {
   readonly gridSliceFloats?: number;
   /** momentumSampling "split": the momentum below which neurons sit on fixed nodes (split-momenta.ts). */
   readonly splitMomentum?: number;
+  /** Split momenta with Gaussian amplitude pairs only: a box mass term drawn exactly into the nodes' law (box-mass.ts). */
+  readonly boxMass?: BoxMass | null;
 }
 
 export interface QuadratureMomentum {
@@ -43,7 +46,7 @@ export interface QuadratureMomentum {
 
 export interface CosNet extends Architecture {
   readonly kind: 'cos-net';
-  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats' | 'splitMomentum'>> & { sharedScale: SharedScale | null; splitMomentum: number | null };
+  readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats' | 'splitMomentum' | 'boxMass'>> & { sharedScale: SharedScale | null; splitMomentum: number | null; boxMass: BoxMass | null };
   readonly momentumDensity: AlphaMomentumDensity;
   readonly kurtosis: number;
   /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
@@ -52,4 +55,6 @@ export interface CosNet extends Architecture {
   readonly quadrature: readonly QuadratureMomentum[] | null;
   /** Split momenta: the fixed low nodes and the stratified high cells, else null. */
   readonly split: SplitLayout | null;
+  /** The split nodes' tilted law when a box mass is drawn into it, else null. */
+  readonly tilted: TiltedNodes | null;
 }

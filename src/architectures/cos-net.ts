@@ -23,11 +23,16 @@ import type { GaussianModes } from '../estimators/linear-response.js';
 
 export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
 import { splitLayout } from './split-momenta.js';
+import { drawTilted, tiltNodes } from './box-mass.js';
 import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
 
 const TWO_PI = 2 * Math.PI;
 /** Floats of the grid pass's per-network factors formed at once (256 MB). */
 const QUADRATURE_LEFT_BUDGET = 64 * 1024 * 1024;
+
+function scaledBy(values: Float64Array, factor: number): Float64Array {
+  return Float64Array.from(values, (value) => value * factor);
+}
 
 /** Reduce an angle to [-pi, pi] in float64. */
 function reduceAngle(angle: number): number {
@@ -46,6 +51,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     sharedScale: input.sharedScale ?? null,
     momentumSampling: input.momentumSampling ?? ('independent' as MomentumSampling),
     splitMomentum: input.momentumSampling === 'split' ? input.splitMomentum ?? null : null,
+    boxMass: input.boxMass ?? null,
   };
   if (![1, 2, 3, 4].includes(options.dimension)) throw new NnftError('E_SEMANTIC', `dimension must be 1..4, got ${options.dimension}`);
   if (!Number.isInteger(options.width) || options.width < 1) throw new NnftError('E_SEMANTIC', `width must be a positive integer, got ${options.width}`);
@@ -69,6 +75,16 @@ export function cosNet(input: CosNetOptions): CosNet {
     if (options.splitMomentum === null) throw new NnftError('E_SEMANTIC', 'split momenta need splitMomentum (the momentum below which neurons sit on fixed nodes)');
   }
   const split = options.momentumSampling === 'split' ? splitLayout(width, options.splitMomentum!, density.radius, density.amplitudeFactor) : null;
+  if (options.boxMass && !(split && options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale)) {
+    throw new NnftError('E_SEMANTIC', 'a box mass is drawn into the law of fixed Gaussian nodes: it needs momentumSampling "split" with Gaussian amplitude pairs (law kurtosis, kurtosis 2) and no shared scale', {
+      hint: 'carry the mass term as a deformation term instead',
+    });
+  }
+  // Unit-scale E[b^2] of a node is (factor / sqrt N)^2 (E[t^2] = 1).
+  const tilted = split && options.boxMass ? tiltNodes(split.nodes.map((node) => node.components[0]!), split.nodes.map((node) => node.factor ** 2 / width), options.boxMass) : null;
+  const tiltNormals = tilted ? new Float64Array(2 * tilted.size) : null;
+  const tiltAmplitudes = tilted ? new Float64Array(tilted.size) : null;
+  const tiltPhases = tilted ? new Float64Array(tilted.size) : null;
   if (options.momentumSampling === 'quadrature' && options.cutoff === null) {
     throw new NnftError('E_SEMANTIC', 'quadrature momenta need a momentum cutoff', { hint: 'set momentumCutoff, or use momentumSampling "stratified"' });
   }
@@ -99,8 +115,19 @@ export function cosNet(input: CosNetOptions): CosNet {
     const direction = new Float64Array(dimension);
     for (let network = 0; network < count; network++) {
       const scale = options.sharedScale ? Math.exp(options.sharedScale.logStd * rng.normal() - options.sharedScale.logStd ** 2) : 1;
+      if (tilted) {
+        // The low nodes from the tilted Gaussian (box-mass.ts), all at once.
+        for (let k = 0; k < tiltNormals!.length; k++) tiltNormals![k] = rng.normal();
+        drawTilted(tilted, tiltNormals!, tiltAmplitudes!, tiltPhases!);
+      }
       for (let neuron = 0; neuron < width; neuron++) {
         const slot = network * width + neuron;
+        if (tilted && neuron < tilted.size) {
+          momenta[slot] = tilted.momenta[neuron]!;
+          phases[slot] = tiltPhases![neuron]!;
+          coefficients[slot] = options.amplitudeScale * tiltAmplitudes![neuron]!;
+          continue;
+        }
         if (nodeMomenta) {
           const node = nodeMomenta[neuron]!;
           for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = node.components[axis]!;
@@ -400,11 +427,12 @@ export function cosNet(input: CosNetOptions): CosNet {
           momenta: Float64Array.from(fixedNodes.flatMap((node) => node.components)),
           variances: Float64Array.from(fixedNodes.map((node) => (amplitudeNorm * node.factor) ** 2)),
           completeBelow: split ? split.splitMomentum : null,
+          ...(tilted ? { coefficientCovariance: { cos: scaledBy(tilted.cos.covariance, options.amplitudeScale ** 2), sin: scaledBy(tilted.sin.covariance, options.amplitudeScale ** 2) } } : {}),
         }
       : null;
-  // splitMomentum appears in the description only where it is used (descriptions feed spec hashes).
-  const { splitMomentum: _unusedSplit, ...otherOptions } = options;
-  const descriptionOptions = split ? options : otherOptions;
+  // splitMomentum and boxMass appear in the description only where used (descriptions feed spec hashes).
+  const { splitMomentum: _unusedSplit, boxMass: _unusedBoxMass, ...otherOptions } = options;
+  const descriptionOptions = { ...otherOptions, ...(split ? { splitMomentum: options.splitMomentum } : {}), ...(options.boxMass ? { boxMass: options.boxMass } : {}) };
   const architecture: CosNet = {
     kind: 'cos-net',
     dimension,
@@ -416,6 +444,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     strata,
     quadrature: nodeMomenta,
     split,
+    tilted,
     gaussianModes,
     description: {
       ...descriptionOptions,

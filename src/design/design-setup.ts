@@ -76,6 +76,12 @@ export interface DesignSetup {
   /** Offsets of the point set averaged over in validation estimates (empty: none). */
   readonly translations: readonly (readonly number[])[];
   readonly notes: readonly string[];
+  /**
+   * Split momenta with Gaussian amplitude pairs: the construction's initial power-2 coupling, drawn
+   * exactly into the fixed nodes' law over the region (architectures/box-mass.ts); the spec's power-2
+   * deformation term then carries only the trained change. Null otherwise.
+   */
+  readonly boxMass: { readonly side: number; readonly coupling: number } | null;
 }
 
 /** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
@@ -197,7 +203,15 @@ export function designSetup(
     // The fixed-node samplings need Gaussian amplitude pairs (kurtosis 2) for their exactly Gaussian base.
     holdKurtosis: momentumSampling === 'quadrature' || momentumSampling === 'split',
   });
-  return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes };
+  // A box-local phi^2 weight is Gaussian: on split nodes with Gaussian amplitude pairs it is drawn into
+  // their law instead (an exactly equivalent move; its second-order response dominated the noise).
+  const quadraticIndex = terms.findIndex((term) => term.kind === 'local' && term.power === 2);
+  const gaussianPairs = amplitudeLaw === 'tuned';
+  const boxMass = momentumSampling === 'split' && gaussianPairs && quadraticIndex >= 0 && couplings[quadraticIndex] !== 0 ? { side: regionSide, coupling: couplings[quadraticIndex]! } : null;
+  if (boxMass) {
+    notes.push(`the box-local phi^2 term (coupling ${boxMass.coupling.toPrecision(4)}) is drawn exactly into the Gaussian law of the fixed nodes; the weight carries only its trained change`);
+  }
+  return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes, boxMass };
 }
 
 /** Translations of the point set the estimates average over (exact symmetries of the ensemble). */
@@ -266,12 +280,13 @@ export function specFromParameters(
       amplitude: kurtosis !== null ? { law: 'kurtosis', kurtosis, scale: amplitudeScale } : { law: setup.amplitudeLaw as 'fixed' | 'gaussian', scale: amplitudeScale },
       ...(setup.momentumSampling !== 'independent' ? { momentumSampling: setup.momentumSampling } : {}),
       ...(setup.momentumSampling === 'split' ? { splitMomentum: setup.modeCutoff! } : {}),
+      ...(setup.boxMass ? { boxMass: { ...setup.boxMass } } : {}),
     },
     ...(setup.terms.length > 0
       ? {
           deformation: {
             region: { kind: 'box' as const, side: setup.regionSide },
-            terms: setup.terms.map((term, index) => termSpec(term, couplings[index]!)),
+            terms: setup.terms.map((term, index) => termSpec(term, couplings[index]! - (setup.boxMass && term.kind === 'local' && term.power === 2 ? setup.boxMass.coupling : 0))),
             ...(grid ? { grid } : {}),
             ...(setup.modeCutoff !== null ? { modeCutoff: setup.modeCutoff } : {}),
           },

@@ -11,15 +11,16 @@
  * cutoff, phi_low, with K_low; phi_low and the rest are independent, so Cov(phi_low(x), phi(a)) =
  * K_low(x, a). On the interaction grid (nodes x_g, weights w_g)
  *   h = - sum_t (g_t / n_t!) sum_g w_g :phi_low(x_g)^n_t:_{c_t},
- * :.:_c the Hermite polynomial of variance c (c = 0: the plain power). With v0 = K_low(x, x) (the
- * same at every x) the variance shift He_n(.; c) = sum_k n!/(k! (n-2k)! 2^k) (v0 - c)^k He_{n-2k}(.; v0)
- * and Wick's theorem E[He_m(phi_x; v0) prod_{i in S} phi_i] = m! sum_{A subset S, |A| = m}
+ * :.:_c the Hermite polynomial of variance c (c = 0: the plain power). With v0(x) = K_low(x, x) (the
+ * same at every x for independent modes; not with a box mass drawn into the nodes' law, whose
+ * coefficients are correlated) the variance shift He_n(.; c) = sum_k n!/(k! (n-2k)! 2^k) (v0 - c)^k
+ * He_{n-2k}(.; v0) and Wick's theorem E[He_m(phi_x; v0) prod_{i in S} phi_i] = m! sum_{A subset S, |A| = m}
  * prod_{i in A} K_low(x, a_i) E[prod_{i in S \ A} phi_i] give
- *   E_0[h]        = - sum_t (g_t / n_t!) |V| (n_t - 1)!! (v0 - c_t)^{n_t/2}          (n_t even; else 0),
- *   Cov_0(h, O_S) = - sum_t g_t sum_{k: m = n_t - 2k >= 1} (v0 - c_t)^k / (k! 2^k)
- *                     sum_{A subset S, |A| = m} I(A) Gauss(S \ A),
- * I(A) = sum_g w_g prod_{i in A} K_low(x_g, a_i) and E_0[prod_{S \ A} phi] the exact moment of the
- * whole base field. The last factor is Gaussian integration by parts (Stein's lemma) for the Gaussian
+ *   E_0[h]        = - sum_t (g_t / n_t!) (n_t - 1)!! sum_g w_g (v0(x_g) - c_t)^{n_t/2}      (n_t even; else 0),
+ *   Cov_0(h, O_S) = sum_{A subset S, |A| = m >= 1} I(A) E_0[prod_{S \ A} phi],
+ *   I(A) = sum_g w_g omega_m(x_g) prod_{i in A} K_low(x_g, a_i),
+ *   omega_m(x) = - sum_t g_t sum_{k: n_t - 2k = m} (v0(x) - c_t)^k / (k! 2^k),
+ * with E_0[prod_{S \ A} phi] the exact moment of the whole base field. The last factor is Gaussian integration by parts (Stein's lemma) for the Gaussian
  * phi_low against a product of phi = phi_low + phi_rest, with phi_rest independent of phi_low and of
  * any law (split momenta: random momenta above the split); for a wholly Gaussian base it is the sum
  * over pairings of K. Checked against a Monte Carlo of the same fields in
@@ -43,6 +44,12 @@ export interface GaussianModes {
    * only for a log-weight whose mode cutoff is at most P.
    */
   readonly completeBelow?: number | null;
+  /**
+   * Correlated modes (a box mass drawn into the nodes' law, architectures/box-mass.ts): the covariance
+   * of the cos and of the sin coefficients, modes x modes row-major (the cos-sin block is zero). Absent:
+   * independent coefficients of variance v_n / 2. The weight then sees a non-stationary field.
+   */
+  readonly coefficientCovariance?: { readonly cos: Float64Array; readonly sin: Float64Array } | null;
 }
 
 /** A log-weight that is a sum of local polynomial terms on a quadrature grid. */
@@ -82,61 +89,118 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
     for (let axis = 0; axis < d; axis++) squared += modes.momenta[n * d + axis]! ** 2;
     if (weight.modeCutoff === null || squared < weight.modeCutoff * weight.modeCutoff) low.push(n);
   }
-  if (gridCount * low.length * (1 + points.length / 4) > LINEAR_RESPONSE_BUDGET) return null;
+  const correlated = modes.coefficientCovariance ?? null;
+  const work = gridCount * low.length * (1 + points.length / 4) + (correlated ? gridCount * low.length * low.length : 0);
+  if (work > LINEAR_RESPONSE_BUDGET) return null;
   const P = points.length;
-  const half = (n: number) => modes.variances[n]! / 2;
+  // Coefficient covariance of the cos (and the sin) coefficients of modes n, m: v_n/2 on the diagonal
+  // when the modes are independent, the tilted blocks when a box mass correlates them.
+  const coefficient = (block: 'cos' | 'sin', n: number, m: number): number =>
+    correlated ? correlated[block][n * modeCount + m]! : n === m ? modes.variances[n]! / 2 : 0;
   const phase = (n: number, x: ArrayLike<number>, offset: number) => {
     let angle = 0;
     for (let axis = 0; axis < d; axis++) angle += modes.momenta[n * d + axis]! * x[offset + axis]!;
     return angle;
   };
-  // Point-side trig of the low modes, then K_low(x_g, a_i) = sum_n (v_n/2)[cos p.x cos p.a + sin p.x sin p.a].
+  // Point side: u_{l,i} = sum_m C_{low_l, m} f_m(a_i) over every mode m (the modes the weight does not
+  // see are still correlated with those it does), then K_low(x_g, a_i) = sum_l f_l(x_g) u_{l,i}.
   const pointCos = new Float64Array(low.length * P);
   const pointSin = new Float64Array(low.length * P);
   const flatPoints = Float64Array.from(points.flat());
   low.forEach((n, l) => {
     for (let i = 0; i < P; i++) {
-      const angle = phase(n, flatPoints, i * d);
-      pointCos[l * P + i] = half(n) * Math.cos(angle);
-      pointSin[l * P + i] = half(n) * Math.sin(angle);
+      let c = 0;
+      let s = 0;
+      for (let m = 0; m < modeCount; m++) {
+        if (!correlated && m !== n) continue;
+        const angle = phase(m, flatPoints, i * d);
+        c += coefficient('cos', n, m) * Math.cos(angle);
+        s += coefficient('sin', n, m) * Math.sin(angle);
+      }
+      pointCos[l * P + i] = c;
+      pointSin[l * P + i] = s;
     }
   });
   const cross = new Float64Array(gridCount * P);
+  // v0(x_g) = Var(phi_low(x_g)): the same at every node for independent modes, not with a box mass.
+  const v0 = new Float64Array(gridCount);
+  let stationary = 0;
+  if (!correlated) for (const n of low) stationary += modes.variances[n]! / 2;
+  const gridCos = new Float64Array(low.length);
+  const gridSin = new Float64Array(low.length);
   for (let g = 0; g < gridCount; g++) {
     for (let l = 0; l < low.length; l++) {
       const angle = phase(low[l]!, weight.nodes, g * d);
       const c = Math.cos(angle);
       const s = Math.sin(angle);
+      gridCos[l] = c;
+      gridSin[l] = s;
       for (let i = 0; i < P; i++) cross[g * P + i]! += c * pointCos[l * P + i]! + s * pointSin[l * P + i]!;
     }
+    if (!correlated) {
+      v0[g] = stationary;
+      continue;
+    }
+    let variance = 0;
+    for (let l = 0; l < low.length; l++) {
+      let c = 0;
+      let s = 0;
+      for (let k = 0; k < low.length; k++) {
+        c += correlated.cos[low[l]! * modeCount + low[k]!]! * gridCos[k]!;
+        s += correlated.sin[low[l]! * modeCount + low[k]!]! * gridSin[k]!;
+      }
+      variance += gridCos[l]! * c + gridSin[l]! * s;
+    }
+    v0[g] = variance;
   }
-  let v0 = 0;
-  for (const n of low) v0 += half(n);
   // E_0 of a multiset of point indices: the exact moment of the whole field (1 for the empty set).
   const baseMoment = (indices: readonly number[]): number => {
     if (indices.length === 0) return 1;
     return exactMoments[table.indexOf([...indices].sort((a, b) => a - b))]!;
   };
-  let volume = 0;
-  for (let g = 0; g < gridCount; g++) volume += weight.weights[g]!;
 
   let meanLogWeight = 0;
   for (const term of weight.terms) {
     if (term.power % 2 === 1) continue;
-    meanLogWeight -= (term.coupling / factorial(term.power)) * volume * doubleFactorial(term.power - 1) * (v0 - term.wickConstant) ** (term.power / 2);
+    let integralOfPower = 0;
+    for (let g = 0; g < gridCount; g++) integralOfPower += weight.weights[g]! * (v0[g]! - term.wickConstant) ** (term.power / 2);
+    meanLogWeight -= (term.coupling / factorial(term.power)) * doubleFactorial(term.power - 1) * integralOfPower;
   }
 
-  // I(A) for multisets A of point indices (sorted key), memoised.
+  // omega_m(x_g) = w_g sum_t -g_t (v0(x_g) - c_t)^k / (k! 2^k), k = (n_t - m)/2: the Hermite variance
+  // shift of every term down to m legs on the points, per grid node.
+  const omegas = new Map<number, Float64Array | null>();
+  const omega = (m: number): Float64Array | null => {
+    const known = omegas.get(m);
+    if (known !== undefined) return known;
+    const values = new Float64Array(gridCount);
+    let any = false;
+    for (const term of weight.terms) {
+      const twiceK = term.power - m;
+      if (twiceK < 0 || twiceK % 2 === 1) continue;
+      const k = twiceK / 2;
+      any = true;
+      const scale = term.coupling / (factorial(k) * 2 ** k);
+      for (let g = 0; g < gridCount; g++) values[g]! -= weight.weights[g]! * scale * (v0[g]! - term.wickConstant) ** k;
+    }
+    omegas.set(m, any ? values : null);
+    return any ? values : null;
+  };
+
+  // I(A) = sum_g omega_|A|(x_g) prod_{i in A} K_low(x_g, a_i) for multisets A (sorted key), memoised.
   const integrals = new Map<string, number>();
   const integral = (subset: readonly number[]): number => {
     const key = [...subset].sort((a, b) => a - b).join(',');
     const cached = integrals.get(key);
     if (cached !== undefined) return cached;
+    const weights = omega(subset.length);
     let total = 0;
-    for (let g = 0; g < gridCount; g++) {
-      let product = weight.weights[g]!;
-      for (const i of subset) product *= cross[g * P + i]!;
-      total += product;
+    if (weights) {
+      for (let g = 0; g < gridCount; g++) {
+        let product = weights[g]!;
+        for (const i of subset) product *= cross[g * P + i]!;
+        total += product;
+      }
     }
     integrals.set(key, total);
     return total;
@@ -152,16 +216,8 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
       const rest: number[] = [];
       for (let position = 0; position < s; position++) (mask & (1 << position) ? chosen : rest).push(tuple[position]!);
       if (rest.length % 2 === 1) continue;
-      const m = chosen.length;
-      let coefficient = 0;
-      for (const term of weight.terms) {
-        const twiceK = term.power - m;
-        if (twiceK < 0 || twiceK % 2 === 1) continue;
-        const k = twiceK / 2;
-        coefficient -= (term.coupling * (v0 - term.wickConstant) ** k) / (factorial(k) * 2 ** k);
-      }
-      if (coefficient === 0) continue;
-      total += coefficient * integral(chosen) * baseMoment(rest);
+      if (!omega(chosen.length)) continue;
+      total += integral(chosen) * baseMoment(rest);
     }
     covariance[j] = total;
   });

@@ -24,6 +24,7 @@ export function architectureFromSpec(spec: NnftSpec): Architecture {
       sharedScale: architecture.sharedScale ?? null,
       momentumSampling: architecture.momentumSampling ?? 'independent',
       ...(architecture.splitMomentum !== undefined ? { splitMomentum: architecture.splitMomentum } : {}),
+      ...(architecture.boxMass !== undefined ? { boxMass: { side: architecture.boxMass.side, coupling: architecture.boxMass.coupling } } : {}),
     });
   }
   return hiddenLayerNet({

@@ -75,6 +75,12 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
     if (sampling !== 'split' && architecture.splitMomentum !== undefined) {
       error('architecture.splitMomentum', `is only used with momentumSampling "split" (momentumSampling is "${sampling}")`, 'remove it or set momentumSampling to "split"');
     }
+    if (architecture.boxMass !== undefined) {
+      const pairs = architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === 2;
+      if (sampling !== 'split' || !pairs || architecture.sharedScale) {
+        error('architecture.boxMass', 'is drawn into the law of fixed Gaussian nodes: it needs momentumSampling "split", amplitude law "kurtosis" with kurtosis 2, and no sharedScale', 'remove it and carry the mass term as a deformation term (power 2)');
+      }
+    }
     if (architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === undefined) {
       error('architecture.amplitude.kurtosis', 'is required when law is "kurtosis"');
     }

@@ -27,6 +27,11 @@ export interface CosNetSpec {
   readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature' | 'split';
   /** momentumSampling "split" only (required there): the momentum below which neurons sit on fixed nodes. */
   readonly splitMomentum?: number;
+  /**
+   * momentumSampling "split" with Gaussian amplitude pairs only: the box-local mass term
+   * exp(-(coupling/2) int_box phi_low^2) drawn exactly into the fixed nodes' law (architectures/box-mass.ts).
+   */
+  readonly boxMass?: { readonly side: number; readonly coupling: number };
 }
 
 export interface HiddenLayerNetSpec {

@@ -29,7 +29,18 @@ describe('design setup: the analytic construction', () => {
     expect(spec.architecture).toMatchObject({ momentumSampling: 'split', splitMomentum: 20 });
     expect(spec.deformation).toMatchObject({ modeCutoff: 20 });
     expect(initialValues(setup.model)).toEqual([1, 0.5, 0.125, 2]);
-    expect(spec.deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0.125]);
+    // The box-local phi^2 part is drawn exactly into the fixed nodes' law over the region; the weight's
+    // power-2 term carries only the trained change (0 at the start).
+    expect(setup.boxMass).toEqual({ side: setup.regionSide, coupling: 0.125 });
+    expect(spec.architecture).toMatchObject({ boxMass: { side: setup.regionSide, coupling: 0.125 } });
+    expect(spec.deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0]);
+    const moved = [...initialValues(setup.model)];
+    moved[2] = 0.2;
+    expect(specFromParameters(theory, setup, 64, moved, null).deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0.2 - 0.125]);
+    // Without Gaussian amplitude pairs the term stays a weight.
+    const fixed = designSetup(theory, { amplitudeLaw: 'fixed' });
+    expect(fixed.boxMass).toBeNull();
+    expect(specFromParameters(theory, fixed, 64, initialValues(fixed.model), null).deformation!.terms.map((term) => term.coupling)).toEqual([0.5, 0.125]);
   });
 
   it('puts d = 2 designs on quadrature momenta with Gaussian amplitude pairs (kurtosis 2, held) and writes it into the spec', async () => {

@@ -17,6 +17,7 @@ import { compileDeformation } from '../../src/densities/deformations.js';
 import { accumulateChunk, estimateEnsemble, exactMomentTable, monomialTables, tracksLinearResponse, type AccumulationSetup } from '../../src/ensemble/estimate-ensemble.js';
 import { planChunks } from '../../src/ensemble/chunk-plan.js';
 import { linearResponse } from '../../src/estimators/linear-response.js';
+import { cosNetConnected } from '../../src/architectures/cos-net-exact-moments.js';
 
 const GAUSSIAN_PAIRS = { kind: 'kurtosis', kurtosis: 2 } as const;
 const split = (width: number, splitMomentum: number, extra: Partial<CosNetOptions> = {}) =>
@@ -174,5 +175,85 @@ describe('split momenta (d = 1, no cutoff)', () => {
     expect(checkSpecSemantics(spec({ momentumSampling: 'split' })).map((issue) => issue.path)).toEqual(['architecture.splitMomentum']);
     expect(checkSpecSemantics(spec({ momentumSampling: 'split', splitMomentum: 20, width: 1 })).map((issue) => issue.path)).toEqual(['architecture.width']);
     expect(checkSpecSemantics(spec({ splitMomentum: 20 })).map((issue) => issue.path)).toEqual(['architecture.splitMomentum']);
+  });
+
+  describe('box mass drawn into the nodes\' law (box-mass.ts)', () => {
+    const points = [[0], [0.5], [1.4]];
+    const boxMass = { side: 3, coupling: 0.75 };
+
+    it('is the untilted ensemble reweighted by exp(-(g/2) int_box phi_low^2): exact tilted moments against importance sampling of the pipeline', async () => {
+      const tilted = split(16, 6, { boxMass });
+      const untilted = split(16, 6);
+      const deformation = compileDeformation(untilted, { regionSide: 3, terms: [{ kind: 'local', power: 2, coupling: boxMass.coupling }], modeCutoff: 6 });
+      const estimate = await estimateEnsemble({ architecture: untilted, deformation, points, orders: [2, 4], ensembleSize: 200_000, seed: 21, chunkSize: 2000, batchCount: 40, controlVariate: 'off' });
+      let tiltResolved = 0;
+      for (const order of estimate.summary.orders) {
+        order.indices.forEach((tuple, k) => {
+          const at = tuple.map((i) => points[i]!);
+          const exact = cosNetConnected(tilted, at);
+          const value = order.values[k]!;
+          const error = order.stderr[k]!;
+          expect(Math.abs(value - exact), `G_c${order.order}${tuple}: ${value} ± ${error} vs ${exact}`).toBeLessThan(4.5 * error);
+          if (Math.abs(cosNetConnected(untilted, at) - exact) > 10 * error) tiltResolved++;
+        });
+      }
+      // Teeth: the tilt itself is resolved (every G2 moves by many errors), so the agreement is not trivial.
+      expect(tiltResolved).toBeGreaterThanOrEqual(6);
+    });
+
+    it('draws what its exact moments say (Monte Carlo of the host forward pass), and the first-order correction has mean zero on a tilted base', async () => {
+      const net = split(16, 6, { boxMass });
+      const batches = 40;
+      const perBatch = 5000;
+      const tuples = [[0, 0], [0, 1], [0, 2], [1, 2]];
+      const values = tuples.map(() => [] as number[]);
+      for (let batch = 0; batch < batches; batch++) {
+        const phi = net.referenceAtPoints(net.sample(300 + batch, perBatch), points);
+        tuples.forEach(([a, b], t) => {
+          let total = 0;
+          for (let m = 0; m < perBatch; m++) total += phi[m * 3 + a!]! * phi[m * 3 + b!]!;
+          values[t]!.push(total / perBatch);
+        });
+      }
+      tuples.forEach((tuple, t) => {
+        const list = values[t]!;
+        const mean = list.reduce((sum, value) => sum + value, 0) / batches;
+        const error = Math.sqrt(list.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (batches - 1) / batches);
+        expect(Math.abs(mean - net.exactMoment(tuple.map((i) => points[i]!))!)).toBeLessThan(4.5 * error);
+      });
+
+      // The weight on a tilted base sees a non-stationary Gaussian field (v0 varies over the box).
+      const deformation = compileDeformation(net, { regionSide: 3, terms: [{ kind: 'local', power: 4, coupling: 1.5, wickOrdered: true, wickPropagatorAtZero: 0.4 }], modeCutoff: 6 });
+      const plan = planChunks(60_000, 1000, 60);
+      const setup: AccumulationSetup = { architecture: net, deformation, pointSets: [points], maxOrder: 4, seed: 7, plan };
+      const [table] = monomialTables(setup);
+      const response = linearResponse(net.gaussianModes!, deformation.localLogWeight()!, table!, points, exactMomentTable(net, table!, points))!;
+      const J = table!.tuples.length;
+      // Teeth: the stationary formula (every mode independent, v0 constant over the box) misses the tilt.
+      const stationary = linearResponse({ ...net.gaussianModes!, coefficientCovariance: null }, deformation.localLogWeight()!, table!, points, exactMomentTable(net, table!, points))!;
+      const pulls = (closedForm: typeof response): number[] => {
+        const perChunk: number[][] = Array.from({ length: J + 1 }, () => []);
+        for (const sums of chunkSums) {
+          const count = sums.count;
+          perChunk[J]!.push(sums.logWeightSum / count - closedForm.meanLogWeight);
+          for (let j = 0; j < J; j++) perChunk[j]!.push(sums.linear[j]! / count - (closedForm.meanLogWeight * sums.plain[j]!) / count - closedForm.covariance[j]!);
+        }
+        return perChunk.map((list) => {
+          const mean = list.reduce((sum, value) => sum + value, 0) / list.length;
+          const error = Math.sqrt(list.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (list.length - 1) / list.length);
+          return Math.abs(mean) / error;
+        });
+      };
+      const chunkSums = [];
+      for (let chunk = 0; chunk < plan.chunkCount; chunk++) chunkSums.push((await accumulateChunk(setup, [table!], chunk))[0]!);
+      expect(Math.max(...pulls(response))).toBeLessThan(4.5);
+      expect(Math.max(...pulls(stationary))).toBeGreaterThan(8);
+    });
+
+    it('is refused without Gaussian pairs on split momenta, and when a negative coupling makes the law improper', () => {
+      expect(() => split(16, 6, { boxMass, amplitude: { kind: 'kurtosis', kurtosis: 1.5 } })).toThrow(/box mass/);
+      expect(() => cosNet({ dimension: 1, width: 16, mass: 1, cutoff: null, amplitude: GAUSSIAN_PAIRS, momentumSampling: 'stratified', boxMass })).toThrow(/split/);
+      expect(() => split(16, 6, { boxMass: { side: 3, coupling: -50 } })).toThrow(/improper/);
+    });
   });
 });
