@@ -83,17 +83,28 @@ export interface FitOutcome {
   effectiveSampleSize: number;
 }
 
+/** Per term, the coupling the base carries: the box mass on the power-2 term (design-setup.ts), else 0. */
+export function baseCouplings(setup: DesignSetup): number[] {
+  return setup.terms.map((term) => (setup.boxMass && term.kind === 'local' && term.power === 2 ? setup.boxMass.coupling : 0));
+}
+
 function kurtosisOfLaw(setup: DesignSetup): number {
   return setup.amplitudeLaw === 'gaussian' ? 3 : 1;
 }
 
-/** Exact base moments at sigma = 1 for the monomials of `table`, at kurtosis 1 and 3. */
+/** Exact base moments at sigma = 1 for the monomials of `table`, at kurtosis 1 and 3 (2 only, with a box mass). */
 export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBaseMoments {
   const at = (kurtosis: number): Float64Array => {
     if (spec.architecture.kind !== 'cos-net') throw new NnftError('E_UNSUPPORTED', 'the sample-average design needs a cos-net');
     const architecture = architectureFromSpec({ ...spec, architecture: { ...spec.architecture, amplitude: { ...spec.architecture.amplitude!, law: 'kurtosis', kurtosis } } });
     return exactMonomialMoments(architecture, spec.observables.points, table);
   };
+  if (spec.architecture.kind === 'cos-net' && spec.architecture.boxMass) {
+    // A box mass is drawn into the law of Gaussian pairs, which exists only at kurtosis 2 (held in such
+    // designs): the moments do not move with the kurtosis, so both ends are the kurtosis-2 moments.
+    const atTwo = at(2);
+    return { kurtosisA: 2, momentsA: atTwo, kurtosisB: 3, momentsB: atTwo };
+  }
   return { kurtosisA: 1, momentsA: at(1), kurtosisB: 3, momentsB: at(3) };
 }
 
@@ -130,6 +141,7 @@ export async function fitOnSample(input: FitInput): Promise<FitOutcome> {
       evenOnly,
       sampleKurtosis: state.sampleKurtosis,
       table,
+      couplingBase: baseCouplings(setup),
     };
     const noise = sampleStandardErrors(context, state.start);
     const errors = chiSquaredErrors(target, (order) => noise.get(order), input.tolerance);

@@ -52,6 +52,11 @@ export interface SampleObjectiveContext {
   readonly sampleKurtosis: number;
   /** The monomials of the moments (the sample's own table when there is a sample). */
   readonly table: MonomialTable;
+  /**
+   * Per term, the part of its coupling the base carries (a box mass drawn into the nodes' law,
+   * architectures/box-mass.ts): the weight then uses g_t - base_t. Absent: all zero.
+   */
+  readonly couplingBase?: readonly number[];
 }
 
 /**
@@ -99,7 +104,7 @@ export function evaluateOnSample(context: SampleObjectiveContext, parameters: re
         value += part.coefficient * sigma ** part.power * raw;
         if (part.power > 0) derivative += part.coefficient * part.power * sigma ** (part.power - 1) * raw;
       }
-      const coupling = parameters[layout.couplings[t]!]!;
+      const coupling = parameters[layout.couplings[t]!]! - (context.couplingBase?.[t] ?? 0);
       logWeight -= coupling * value;
       sigmaTangent -= coupling * derivative;
       tangents[m * K + layout.couplings[t]!] = -value;

@@ -5,7 +5,7 @@ import { designSetup, specFromParameters } from '../../src/design/design-setup.j
 import { initialValues, parameterNames } from '../../src/design/design-model.js';
 import { drawDesignSample, functionalExpansions } from '../../src/design/design-sample.js';
 import { evaluateOnSample, sampleStandardErrors, type SampleObjectiveContext } from '../../src/design/sample-objective.js';
-import { exactBaseMoments } from '../../src/design/fit-on-sample.js';
+import { baseCouplings, exactBaseMoments } from '../../src/design/fit-on-sample.js';
 import { monomialTable } from '../../src/estimators/monomials.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
 
@@ -87,6 +87,42 @@ describe('design sample objective', () => {
         expect(Math.abs(onSample.values.get(order)![t]! - value)).toBeLessThan(5 * combined);
       });
     }
+  });
+});
+
+describe('design sample objective with a box mass (split momenta, the default in d = 1 without a cutoff)', () => {
+  it('reproduces the spec estimate with the phi^2 coupling moved off its base value: the weight carries only the change', async () => {
+    await initBackend('cpu');
+    const theory = (await loadTarget(TARGET)).theory;
+    const setup = designSetup(theory, { amplitudeLaw: 'tuned' });
+    expect(setup.boxMass).not.toBeNull();
+    const names = parameterNames(setup.model);
+    const unit = initialValues(setup.model);
+    const spec = specFromParameters(theory, setup, 16, unit, null);
+    const table = monomialTable(theory.points.length, 4);
+    const sample = await drawDesignSample(spec, setup.terms, 4, 7, 6000);
+    const ctx: SampleObjectiveContext = { sample, exact: exactBaseMoments(spec, table), layout: setup.model.layout, pointCount: theory.points.length, orders: [2, 4], evenOnly: true, sampleKurtosis: 2, table, couplingBase: baseCouplings(setup) };
+    const theta = unit.slice();
+    const quadratic = names.indexOf('coupling2');
+    // A move of the phi^2 coupling that shifts G2 by many errors (so a double-counted base would fail).
+    theta[quadratic] = theta[quadratic]! + 0.3;
+    const onSample = evaluateOnSample(ctx, theta);
+    const stderr = sampleStandardErrors(ctx, theta);
+    const estimate = await estimateSpec(specFromParameters(theory, setup, 16, theta, null), { ensembleSize: 6000, seed: 99 });
+    const two = estimate.correlators.find((candidate) => candidate.order === 2)!;
+    let moved = 0;
+    for (const order of [2, 4]) {
+      const block = estimate.correlators.find((candidate) => candidate.order === order)!;
+      block.values.forEach((value, t) => {
+        const combined = Math.hypot(block.stderr[t]!, stderr.get(order)![t]!);
+        expect(Math.abs(onSample.values.get(order)![t]! - value), `G_c${order}[${t}]`).toBeLessThan(5 * combined);
+      });
+    }
+    const atBase = evaluateOnSample(ctx, unit);
+    two.values.forEach((_, t) => {
+      if (Math.abs(atBase.values.get(2)![t]! - onSample.values.get(2)![t]!) > 10 * two.stderr[t]!) moved++;
+    });
+    expect(moved).toBeGreaterThan(5);
   });
 });
 
