@@ -101,7 +101,9 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     varianceReduction: summary.orders.map((order) => ({
       order: order.order,
       estimator: order.estimator,
-      factor: order.varianceReduction,
+      // An exact value (zero error left, e.g. a Gaussian design with no weight) has an infinite factor,
+      // which JSON cannot hold: null, rendered as "exact".
+      factor: order.varianceReduction.map((factor) => (Number.isFinite(factor) ? factor : null)),
       plainValues: order.plainValues,
       plainStderr: order.plainStderr,
     })),

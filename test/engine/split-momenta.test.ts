@@ -18,6 +18,8 @@ import { accumulateChunk, estimateEnsemble, exactMomentTable, monomialTables, tr
 import { planChunks } from '../../src/ensemble/chunk-plan.js';
 import { linearResponse } from '../../src/estimators/linear-response.js';
 import { cosNetConnected } from '../../src/architectures/cos-net-exact-moments.js';
+import { estimateSpec } from '../../src/spec/estimate-spec.js';
+import { canonicalJson } from '../../src/io/canonical-json.js';
 
 const GAUSSIAN_PAIRS = { kind: 'kurtosis', kurtosis: 2 } as const;
 const split = (width: number, splitMomentum: number, extra: Partial<CosNetOptions> = {}) =>
@@ -248,6 +250,28 @@ describe('split momenta (d = 1, no cutoff)', () => {
       for (let chunk = 0; chunk < plan.chunkCount; chunk++) chunkSums.push((await accumulateChunk(setup, [table!], chunk))[0]!);
       expect(Math.max(...pulls(response))).toBeLessThan(4.5);
       expect(Math.max(...pulls(stationary))).toBeGreaterThan(8);
+    });
+
+    it('a wholly Gaussian design (the mass term in the base, no weight left) estimates exactly and its result is valid JSON', async () => {
+      const spec = {
+        nnftSpec: 1,
+        name: 'box-mass-exact',
+        dimension: 1,
+        architecture: { kind: 'cos-net', width: 16, mass: 1, momentumCutoff: null, amplitude: { law: 'kurtosis', kurtosis: 2, scale: 1 }, momentumSampling: 'split', splitMomentum: 6, boxMass },
+        deformation: { region: { kind: 'box', side: 3 }, terms: [{ kind: 'local', power: 2, coupling: 0 }], modeCutoff: 6 },
+        observables: { points, connected: [2, 4] },
+      } as unknown as NnftSpec;
+      const result = await estimateSpec(spec, { ensembleSize: 2000, seed: 3 });
+      const two = result.correlators.find((block) => block.order === 2)!;
+      const net = split(16, 6, { boxMass });
+      two.indices.forEach((tuple, k) => {
+        expect(two.values[k]).toBeCloseTo(net.exactMoment(tuple.map((i) => points[i]!))!, 12);
+        expect(two.stderr[k]).toBeLessThan(1e-12);
+      });
+      // Zero error left: the variance-reduction factor is infinite, written as null (JSON has no Infinity).
+      const factors = (result.varianceReduction as { factor: (number | null)[] }[]).flatMap((entry) => entry.factor);
+      expect(factors.some((factor) => factor === null)).toBe(true);
+      expect(() => canonicalJson(result)).not.toThrow();
     });
 
     it('is refused without Gaussian pairs on split momenta, and when a negative coupling makes the law improper', () => {

@@ -110,13 +110,14 @@ function formatValue(value: number, error: number): string {
 export function renderEstimate(result: CorrelatorResult): string {
   const lines: string[] = [];
   lines.push(`${result.method}; backend ${result.backend}; seed ${result.seed}; ${result.ensembleSize} networks; ESS ${Math.round(result.effectiveSampleSize as number)}`);
-  const reductions = result.varianceReduction as { order: number; factor: number[]; estimator: string[] }[];
+  const reductions = result.varianceReduction as { order: number; factor: (number | null)[]; estimator: string[] }[];
   for (const block of result.correlators) {
     const reduction = reductions.find((entry) => entry.order === block.order);
     lines.push(`G_c${block.order}:`);
     block.indices.forEach((tuple, index) => {
       const where = tuple.map((point) => `x${point}`).join(',');
-      const factor = reduction && reduction.estimator[index] !== 'plain' ? `   (variance reduction ${reduction.factor[index]!.toFixed(1)}x)` : '';
+      const reductionFactor = reduction?.factor[index];
+      const factor = reduction && reduction.estimator[index] !== 'plain' ? `   (variance reduction ${reductionFactor === null || reductionFactor === undefined ? 'exact' : `${reductionFactor.toFixed(1)}x`})` : '';
       lines.push(`  (${where})  ${formatValue(block.values[index]!, block.stderr[index]!)}${factor}`);
     });
   }
