@@ -75,11 +75,12 @@ export interface CompiledDeformation {
   /** Log-weight per network, [count]; call inside tf.tidy. */
   logWeights(architecture: Architecture, chunk: ParameterChunk): tf.Tensor1D;
   /**
-   * The same log-weight as plain data when every term is local (grid, terms, mode cutoff), for the
-   * exact linear response of a Gaussian base (estimators/linear-response.ts); null otherwise.
+   * The same log-weight as plain data when every term is local or non-local quartic (grid, terms,
+   * kernel matrix, mode cutoff), for the exact linear response of a Gaussian base
+   * (estimators/linear-response.ts); null with a hook.
    */
   localLogWeight(): LocalLogWeight | null;
-  /** Every term is local (localLogWeight() is not null). */
+  /** Every term has an exact linear response: local or non-local quartic, no hooks (localLogWeight() is not null). */
   readonly local: boolean;
   /** Neurons at |p| >= this are not seen by the log-weight (null: all are). */
   readonly modeCutoff: number | null;
@@ -114,10 +115,15 @@ export function belowModeCutoff(chunk: ParameterChunk, dimension: number, modeCu
  * quadrature weights of both points folded in (float32, [G, G]): phi^2 . K . phi^2 is the double integral.
  */
 export function gaussianKernelMatrix(grid: ProductGrid, dimension: number, kernelWidth: number): Float32Array {
+  return Float32Array.from(gaussianKernelMatrix64(grid, dimension, kernelWidth));
+}
+
+/** The same kernel matrix in float64 (the exact linear response of estimators/linear-response.ts). */
+export function gaussianKernelMatrix64(grid: ProductGrid, dimension: number, kernelWidth: number): Float64Array {
   const points = gridPoints(grid);
   const size = points.length;
   const normalisation = (2 * Math.PI * kernelWidth * kernelWidth) ** (-dimension / 2);
-  const matrix = new Float32Array(size * size);
+  const matrix = new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) {
       let squared = 0;
@@ -168,17 +174,21 @@ export function compileDeformation(architecture: Architecture, options: Deformat
 
   const evenInPhi = options.terms.every((term) => (term.kind === 'local' ? term.power % 2 === 0 : term.kind === 'hook' ? term.evenInPhi === true : true));
 
-  const allLocal = options.terms.every((term) => term.kind === 'local');
+  // Local polynomial terms and the non-local quartic term have an exact linear response; hooks do not.
+  const allLocal = options.terms.every((term) => term.kind === 'local' || term.kind === 'nonlocal-quartic');
   // Built on request (the grid's node list is large in d = 3).
-  const localLogWeight = (): LocalLogWeight | null =>
-    allLocal
-      ? {
-          nodes: Float64Array.from(gridPoints(grid).flat()),
-          weights: Float64Array.from(grid.weights),
-          terms: options.terms.map((term, index) => ({ power: (term as LocalTerm).power, coupling: (term as LocalTerm).coupling, wickConstant: (term as LocalTerm).wickOrdered ? wickValues[index]! : 0 })),
-          modeCutoff: options.modeCutoff ?? null,
-        }
-      : null;
+  const localLogWeight = (): LocalLogWeight | null => {
+    if (!allLocal) return null;
+    const localTerms = options.terms.flatMap((term, index) => (term.kind === 'local' ? [{ power: term.power, coupling: term.coupling, wickConstant: term.wickOrdered ? wickValues[index]! : 0 }] : []));
+    const nonlocalCoupling = nonlocal.reduce((sum, term) => sum + term.coupling, 0);
+    return {
+      nodes: Float64Array.from(gridPoints(grid).flat()),
+      weights: Float64Array.from(grid.weights),
+      terms: localTerms,
+      modeCutoff: options.modeCutoff ?? null,
+      ...(nonlocal.length > 0 ? { nonlocalQuartic: { coupling: nonlocalCoupling, matrix: gaussianKernelMatrix64(grid, architecture.dimension, kernelWidths[0]!) } } : {}),
+    };
+  };
 
   return {
     grid,

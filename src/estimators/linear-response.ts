@@ -61,6 +61,11 @@ export interface LocalLogWeight {
   readonly terms: readonly { readonly power: number; readonly coupling: number; readonly wickConstant: number }[];
   /** Modes at |p| >= modeCutoff are not seen by the log-weight (null: all are). */
   readonly modeCutoff: number | null;
+  /**
+   * The non-local quartic term -(g/4!) sum_{g,h} M_gh phi(x_g)^2 phi(x_h)^2, M the kernel with both
+   * quadrature weights folded in (densities/deformations.ts), [nodes * nodes]; absent: none.
+   */
+  readonly nonlocalQuartic?: { readonly coupling: number; readonly matrix: Float64Array } | null;
 }
 
 export interface LinearResponse {
@@ -90,7 +95,9 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
     if (weight.modeCutoff === null || squared < weight.modeCutoff * weight.modeCutoff) low.push(n);
   }
   const correlated = modes.coefficientCovariance ?? null;
-  const work = gridCount * low.length * (1 + points.length / 4) + (correlated ? gridCount * low.length * low.length : 0);
+  const nonlocal = weight.nonlocalQuartic ?? null;
+  const work =
+    gridCount * low.length * (1 + points.length / 4) + (correlated ? gridCount * low.length * low.length : 0) + (nonlocal ? gridCount * gridCount * (low.length + 8) : 0);
   if (work > LINEAR_RESPONSE_BUDGET) return null;
   const P = points.length;
   // Coefficient covariance of the cos (and the sin) coefficients of modes n, m: v_n/2 on the diagonal
@@ -153,6 +160,41 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
     }
     v0[g] = variance;
   }
+  // K_low(x_g, x_h) on the grid (the non-local term only): sum_l f_l(x_g) sum_k C_lk f_k(x_h).
+  const gridCovariance = (): Float64Array => {
+    const trig = new Float64Array(gridCount * low.length * 2);
+    for (let g = 0; g < gridCount; g++) {
+      for (let l = 0; l < low.length; l++) {
+        const angle = phase(low[l]!, weight.nodes, g * d);
+        trig[(g * low.length + l) * 2] = Math.cos(angle);
+        trig[(g * low.length + l) * 2 + 1] = Math.sin(angle);
+      }
+    }
+    // Right factor R[h, l] = sum_k C_lk f_k(x_h) (cos and sin blocks).
+    const right = new Float64Array(gridCount * low.length * 2);
+    for (let h = 0; h < gridCount; h++) {
+      for (let l = 0; l < low.length; l++) {
+        let c = 0;
+        let s = 0;
+        for (let k = 0; k < low.length; k++) {
+          if (!correlated && k !== l) continue;
+          c += coefficient('cos', low[l]!, low[k]!) * trig[(h * low.length + k) * 2]!;
+          s += coefficient('sin', low[l]!, low[k]!) * trig[(h * low.length + k) * 2 + 1]!;
+        }
+        right[(h * low.length + l) * 2] = c;
+        right[(h * low.length + l) * 2 + 1] = s;
+      }
+    }
+    const out = new Float64Array(gridCount * gridCount);
+    for (let g = 0; g < gridCount; g++) {
+      for (let h = g; h < gridCount; h++) {
+        let total = 0;
+        for (let k = 0; k < 2 * low.length; k++) total += trig[g * low.length * 2 + k]! * right[h * low.length * 2 + k]!;
+        out[g * gridCount + h] = out[h * gridCount + g] = total;
+      }
+    }
+    return out;
+  };
   // E_0 of a multiset of point indices: the exact moment of the whole field (1 for the empty set).
   const baseMoment = (indices: readonly number[]): number => {
     if (indices.length === 0) return 1;
@@ -221,7 +263,115 @@ export function linearResponse(modes: GaussianModes, weight: LocalLogWeight, tab
     }
     covariance[j] = total;
   });
+  if (nonlocal) {
+    const response = nonlocalResponse(nonlocal, table, cross, v0, gridCovariance(), P, baseMoment);
+    meanLogWeight += response.mean;
+    response.covariance.forEach((value, j) => (covariance[j]! += value));
+  }
   // An unknown exact moment (NaN) leaves the response unknown: no control variate rather than a wrong one.
   if (!covariance.every(Number.isFinite)) return null;
   return { meanLogWeight, covariance };
+}
+
+/**
+ * E_0[h] and Cov_0(h, O_j) of the non-local quartic term h = -(g/4!) sum_gh M_gh X_g^2 X_h^2 (X the
+ * low field on the grid). With v = Var X, C = Cov(X_g, X_h), the Wick decomposition
+ *   X^2 Y^2 = :X^2 Y^2: + v_Y :X^2: + v_X :Y^2: + 4 C :X Y: + v_X v_Y + 2 C^2
+ * and E[:X^a Y^b: prod_S phi] = a! b! sum over disjoint A_X, A_Y in S (|A_X| = a, |A_Y| = b) of
+ * prod_{A_X} K(x, .) prod_{A_Y} K(y, .) E_0[prod_{rest} phi] (Stein's lemma, as for the local terms):
+ *   E_0[h] = -(g/24) sum_gh M_gh (v_g v_h + 2 C_gh^2),
+ *   Cov_0(h, O_S) = -(g/24) sum_{A_X, A_Y} c(|A_X|, |A_Y|) Q(A_X, A_Y) E_0[rest],
+ * c(2,2) = 4 with Q = u_X^T M u_Y; c(2,0) = c(0,2) = 2 with Q = u^T M v; c(1,1) = 4 with
+ * Q = u_X^T (M o C) u_Y; u_B(x_g) = prod_{i in B} K_low(x_g, a_i).
+ */
+function nonlocalResponse(
+  term: { readonly coupling: number; readonly matrix: Float64Array },
+  table: MonomialTable,
+  cross: Float64Array,
+  v0: Float64Array,
+  gridCovariance: Float64Array,
+  P: number,
+  baseMoment: (indices: readonly number[]) => number,
+): { mean: number; covariance: Float64Array } {
+  const G = v0.length;
+  const M = term.matrix;
+  const prefactor = -term.coupling / 24;
+  let mean = 0;
+  const Mv = new Float64Array(G);
+  const MC = new Float64Array(G * G);
+  for (let g = 0; g < G; g++) {
+    for (let h = 0; h < G; h++) {
+      const m = M[g * G + h]!;
+      const c = gridCovariance[g * G + h]!;
+      mean += m * (v0[g]! * v0[h]! + 2 * c * c);
+      Mv[g]! += m * v0[h]!;
+      MC[g * G + h] = m * c;
+    }
+  }
+  mean *= prefactor;
+  const products = new Map<string, Float64Array>();
+  const product = (subset: readonly number[]): Float64Array => {
+    const key = [...subset].sort((a, b) => a - b).join(',');
+    let values = products.get(key);
+    if (values) return values;
+    values = new Float64Array(G);
+    for (let g = 0; g < G; g++) {
+      let value = 1;
+      for (const i of subset) value *= cross[g * P + i]!;
+      values[g] = value;
+    }
+    products.set(key, values);
+    return values;
+  };
+  const forms = new Map<string, number>();
+  const quadratic = (left: readonly number[], right: readonly number[], matrix: Float64Array, tag: string): number => {
+    const key = `${tag}|${[...left].sort((a, b) => a - b).join(',')}|${[...right].sort((a, b) => a - b).join(',')}`;
+    const known = forms.get(key);
+    if (known !== undefined) return known;
+    const u = product(left);
+    const w = product(right);
+    let total = 0;
+    for (let g = 0; g < G; g++) {
+      if (u[g] === 0) continue;
+      let row = 0;
+      for (let h = 0; h < G; h++) row += matrix[g * G + h]! * w[h]!;
+      total += u[g]! * row;
+    }
+    forms.set(key, total);
+    return total;
+  };
+  const linear = (subset: readonly number[]): number => {
+    const u = product(subset);
+    let total = 0;
+    for (let g = 0; g < G; g++) total += u[g]! * Mv[g]!;
+    return total;
+  };
+  const covariance = new Float64Array(table.tuples.length);
+  table.tuples.forEach((tuple, j) => {
+    const s = tuple.length;
+    let total = 0;
+    // Each position to X (1), Y (2) or the rest (0): 3^s assignments.
+    const assignment = new Array<number>(s).fill(0);
+    const count = 3 ** s;
+    for (let code = 0; code < count; code++) {
+      let rest = code;
+      for (let position = 0; position < s; position++) {
+        assignment[position] = rest % 3;
+        rest = Math.floor(rest / 3);
+      }
+      const onX = tuple.filter((_, position) => assignment[position] === 1);
+      const onY = tuple.filter((_, position) => assignment[position] === 2);
+      const others = tuple.filter((_, position) => assignment[position] === 0);
+      if (others.length % 2 === 1) continue;
+      let value: number;
+      if (onX.length === 2 && onY.length === 2) value = 4 * quadratic(onX, onY, M, 'M');
+      else if (onX.length === 2 && onY.length === 0) value = 2 * linear(onX);
+      else if (onX.length === 0 && onY.length === 2) value = 2 * linear(onY);
+      else if (onX.length === 1 && onY.length === 1) value = 4 * quadratic(onX, onY, MC, 'MC');
+      else continue;
+      total += value * baseMoment(others);
+    }
+    covariance[j] = prefactor * total;
+  });
+  return { mean, covariance };
 }

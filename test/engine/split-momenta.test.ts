@@ -163,6 +163,43 @@ describe('split momenta (d = 1, no cutoff)', () => {
     expect(medianReduction).toBeGreaterThan(100);
   });
 
+  it('the non-local quartic term gets the first-order control variate too: its correction has mean zero on the ensemble', async () => {
+    const net = split(48, 6);
+    const points = [[0], [0.4], [1.1]];
+    const deformation = compileDeformation(net, {
+      regionSide: 4,
+      terms: [
+        { kind: 'nonlocal-quartic', coupling: 2, kernelWidth: 0.5 },
+        { kind: 'local', power: 2, coupling: 0.1, wickOrdered: true, wickPropagatorAtZero: 0.45 },
+      ],
+      modeCutoff: 6,
+    });
+    expect(tracksLinearResponse({ architecture: net, deformation })).toBe(true);
+    const plan = planChunks(40_000, 1000, 40);
+    const setup: AccumulationSetup = { architecture: net, deformation, pointSets: [points], maxOrder: 4, seed: 9, plan };
+    const [table] = monomialTables(setup);
+    const response = linearResponse(net.gaussianModes!, deformation.localLogWeight()!, table!, points, exactMomentTable(net, table!, points))!;
+    const J = table!.tuples.length;
+    const perChunk: number[][] = Array.from({ length: J + 1 }, () => []);
+    for (let chunk = 0; chunk < plan.chunkCount; chunk++) {
+      const [sums] = await accumulateChunk(setup, [table!], chunk);
+      const count = sums!.count;
+      perChunk[J]!.push(sums!.logWeightSum / count - response.meanLogWeight);
+      for (let j = 0; j < J; j++) perChunk[j]!.push(sums!.linear[j]! / count - (response.meanLogWeight * sums!.plain[j]!) / count - response.covariance[j]!);
+    }
+    let worst = 0;
+    let resolved = 0;
+    for (let j = 0; j <= J; j++) {
+      const list = perChunk[j]!;
+      const mean = list.reduce((sum, value) => sum + value, 0) / list.length;
+      const error = Math.sqrt(list.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (list.length - 1) / list.length);
+      worst = Math.max(worst, Math.abs(mean) / error);
+      if (j < J && Math.abs(response.covariance[j]!) > 10 * error) resolved++;
+    }
+    expect(worst).toBeLessThan(4.5);
+    expect(resolved).toBeGreaterThan(8);
+  });
+
   it('spec checks: split needs d = 1, no cutoff, a split momentum and width >= 2; splitMomentum alone is refused', () => {
     const spec = (architecture: Record<string, unknown>, dimension = 1) =>
       ({

@@ -80,14 +80,20 @@ function checkAgainstMonteCarlo(
         b[n] = sd * rng.normal();
       }
       let h = 0;
-      weight.nodes.forEach((x, g) => {
-        const value = phiAt(x, true);
+      const lowValues = Array.from(weight.nodes, (x) => phiAt(x, true));
+      weight.nodes.forEach((_, g) => {
+        const value = lowValues[g]!;
         for (const term of weight.terms) {
           let f = 1;
           for (let k = 2; k <= term.power; k++) f *= k;
           h -= (term.coupling / f) * weight.weights[g]! * hermite(value, term.power, term.wickConstant);
         }
       });
+      if (weight.nonlocalQuartic) {
+        // The double sum directly, -(g/24) sum_gh M_gh phi_g^2 phi_h^2.
+        const G = lowValues.length;
+        for (let g = 0; g < G; g++) for (let k = 0; k < G; k++) h -= (weight.nonlocalQuartic.coupling / 24) * weight.nonlocalQuartic.matrix[g * G + k]! * lowValues[g]! ** 2 * lowValues[k]! ** 2;
+      }
       hs[m] = h;
       let highMomentum = 0;
       let highA = 0;
@@ -189,6 +195,23 @@ describe('linear response of a Gaussian base (E_0[h], Cov_0(h, O))', () => {
     // A weight that could see the random neuron gets no response at all.
     expect(linearResponse(modes, { ...weight, modeCutoff: 5 }, table, points, whole)).toBeNull();
     expect(linearResponse(modes, { ...weight, modeCutoff: null }, table, points, whole)).toBeNull();
+  });
+
+  it('matches a direct Monte Carlo for the non-local quartic term (beside a local phi^2 term)', () => {
+    const modes: GaussianModes = { dimension: 1, momenta: Float64Array.from([0.3, 1.1, 2.0, 3.5]), variances: Float64Array.from([0.5, 0.4, 0.3, 0.2]) };
+    const nodes = Float64Array.from([-1, -0.4, 0.1, 0.7, 1.2]);
+    const weights = Float64Array.from([0.3, 0.5, 0.6, 0.5, 0.4]);
+    const G = nodes.length;
+    const matrix = new Float64Array(G * G);
+    for (let g = 0; g < G; g++) for (let k = 0; k < G; k++) matrix[g * G + k] = weights[g]! * weights[k]! * Math.exp(-((nodes[g]! - nodes[k]!) ** 2) / 0.5);
+    const weight: LocalLogWeight = { nodes, weights, terms: [{ power: 2, coupling: -0.3, wickConstant: 0.1 }], modeCutoff: 3, nonlocalQuartic: { coupling: 2.5, matrix } };
+    const points = [[0], [0.5], [1.4]];
+    const table = monomialTable(points.length, 4);
+    const exact = linearResponse(modes, weight, table, points, gaussianMomentTable(table, points, modes.momenta, modes.variances))!;
+    checkAgainstMonteCarlo(modes, weight, points, table, exact, null);
+    // Teeth: without the non-local part the response is far off (the check would fail).
+    const localOnly = linearResponse(modes, { ...weight, nonlocalQuartic: null }, table, points, gaussianMomentTable(table, points, modes.momenta, modes.variances))!;
+    expect(Math.max(...exact.covariance.map((value, j) => Math.abs(value - localOnly.covariance[j]!)))).toBeGreaterThan(0.05);
   });
 
   it('refuses work beyond its budget (the caller then estimates without the first-order control variate)', () => {
