@@ -41,3 +41,29 @@ export function chunkLength(plan: ChunkPlan, chunkIndex: number): number {
 }
 
 export const PARAMETER_STREAM = 'ensemble/parameters';
+
+/**
+ * One slice of an estimate for a job array (`nnft estimate --shard i/n`): shard i owns the batches
+ * b with b mod n = i, and so every chunk c with (c mod B) mod n = i. A batch's sums are formed whole
+ * inside one shard, in the same chunk order as an unsharded run, so joining the shards' batches
+ * (mergeEstimateShards) gives the unsharded estimate to the bit. Needs n <= B.
+ */
+export interface EstimateShard {
+  /** 0-based, 0 <= index < count (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX). */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The batches shard (i, n) owns, in increasing order (every batch when shard is null). */
+export function shardBatches(plan: ChunkPlan, shard: EstimateShard | null): number[] {
+  const batches: number[] = [];
+  for (let batch = 0; batch < plan.batchCount; batch++) if (!shard || batch % shard.count === shard.index) batches.push(batch);
+  return batches;
+}
+
+/** The chunks shard (i, n) draws, in increasing order (every chunk when shard is null). */
+export function shardChunks(plan: ChunkPlan, shard: EstimateShard | null): number[] {
+  const chunks: number[] = [];
+  for (let chunk = 0; chunk < plan.chunkCount; chunk++) if (!shard || (chunk % plan.batchCount) % shard.count === shard.index) chunks.push(chunk);
+  return chunks;
+}

@@ -1,7 +1,7 @@
 /**
- * worker_threads entry for sharded ensembles: rebuild the ensemble from the spec, draw the chunks
- * c = workerIndex, workerIndex + workerCount, ... in order, and post each chunk's moment sums back.
- * The main thread merges them in chunk order, so results do not depend on the worker count.
+ * worker_threads entry for sharded ensembles: rebuild the ensemble from the spec, list the chunks to
+ * draw (every chunk, or one --shard's), draw the entries workerIndex, workerIndex + workerCount, ...
+ * of that list in order, and post each chunk's moment sums back. The main thread merges them in chunk order, so results do not depend on the worker count.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendRequest } from '../backend/index.js';
@@ -9,7 +9,7 @@ import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensembl
 import type { NnftSpec } from '../spec/spec.js';
 import type { Points } from '../architectures/architecture.js';
 import { accumulateChunk, monomialTables, type AccumulationSetup } from './estimate-ensemble.js';
-import type { ChunkPlan } from './chunk-plan.js';
+import { shardChunks, type ChunkPlan, type EstimateShard } from './chunk-plan.js';
 
 export interface WorkerInput {
   readonly spec: NnftSpec;
@@ -18,6 +18,8 @@ export interface WorkerInput {
   readonly maxOrder: number;
   readonly seed: number;
   readonly plan: ChunkPlan;
+  /** Draw only this shard's chunks (null: every chunk). */
+  readonly shard: EstimateShard | null;
   readonly workerIndex: number;
   readonly workerCount: number;
 }
@@ -39,7 +41,9 @@ async function run(input: WorkerInput): Promise<void> {
     plan: input.plan,
   };
   const tables = monomialTables(setup);
-  for (let chunkIndex = input.workerIndex; chunkIndex < input.plan.chunkCount; chunkIndex += input.workerCount) {
+  const chunks = shardChunks(input.plan, input.shard);
+  for (let position = input.workerIndex; position < chunks.length; position += input.workerCount) {
+    const chunkIndex = chunks[position]!;
     const sums = await accumulateChunk(setup, tables, chunkIndex);
     parentPort!.postMessage({ type: 'chunk', chunkIndex, sums: sums.map((entry) => entry.toJSON()) } satisfies WorkerMessage);
   }

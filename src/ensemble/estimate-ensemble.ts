@@ -13,7 +13,7 @@ import { MomentSums } from '../estimators/moment-sums.js';
 import { linearResponse } from '../estimators/linear-response.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
-import { chunkBudget, chunkLength, planChunks, type ChunkPlan } from './chunk-plan.js';
+import { chunkBudget, chunkLength, planChunks, shardBatches, shardChunks, type ChunkPlan, type EstimateShard } from './chunk-plan.js';
 import { drawChunk, type DrawnChunk } from './draw-chunk.js';
 
 export type ControlVariateMode = 'auto' | 'on' | 'off';
@@ -198,11 +198,44 @@ export function finishEstimate(
   };
 }
 
-export async function estimateEnsemble(options: EnsembleEstimateOptions): Promise<EnsembleEstimate> {
+/** The chunk plan of an estimate: the requested chunk size capped for the deformation's grid, and the batch count. */
+export function planEstimate(options: Pick<EnsembleEstimateOptions, 'ensembleSize' | 'chunkSize' | 'batchCount' | 'deformation'>): ChunkPlan {
+  return planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
+}
+
+/** Refuse a shard the plan cannot hold: 0 <= i < n <= B (a shard owns whole batches). */
+export function checkShardPlan(plan: ChunkPlan, shard: EstimateShard | null): void {
+  if (!shard) return;
+  if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    throw new NnftError('E_USAGE', `shard ${shard.index}/${shard.count}: need 0 <= i < n`, { hint: `shards of ${shard.count} are numbered 0..${Math.max(0, shard.count - 1)}` });
+  }
+  if (shard.count > plan.batchCount) {
+    throw new NnftError('E_USAGE', `${shard.count} shards, but the estimate has only ${plan.batchCount} batches: a shard owns whole batches, so n <= ${plan.batchCount}`, {
+      hint: `set estimation.batches in the spec to ${shard.count} or more (a multiple of ${shard.count} balances the shards), or use fewer shards`,
+    });
+  }
+}
+
+/**
+ * The per-batch moment sums of an estimate (or of one shard of it), before they are turned into
+ * correlators: batches[b][image]. Batches outside the shard stay empty.
+ */
+export interface AccumulatedBatches {
+  readonly plan: ChunkPlan;
+  readonly tables: MonomialTable[];
+  readonly batches: MomentSums[][];
+  /** The batches this run filled (every batch when unsharded). */
+  readonly filled: number[];
+  readonly run: RunRecord;
+}
+
+/** Draw the chunks of `shard` (every chunk when null) in order and add each to its batch. */
+export async function accumulateEnsemble(options: EnsembleEstimateOptions, shard: EstimateShard | null = null): Promise<AccumulatedBatches> {
   validateEstimateOptions(options);
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
-  const plan = planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
+  const plan = planEstimate(options);
+  checkShardPlan(plan, shard);
   const pointSets = [options.points, ...(options.images ?? [])];
   const setup: AccumulationSetup = {
     architecture: options.architecture,
@@ -214,27 +247,36 @@ export async function estimateEnsemble(options: EnsembleEstimateOptions): Promis
   };
   const tables = monomialTables(setup);
   const batches: MomentSums[][] = Array.from({ length: plan.batchCount }, () => tables.map((table) => new MomentSums(table)));
+  const chunks = shardChunks(plan, shard);
+  const total = chunks.reduce((sum, chunk) => sum + chunkLength(plan, chunk), 0);
   const tensorsBefore = tf.memory().numTensors;
   let tensorGrowth = 0;
   let lastReport = 0;
   let lastYield = performance.now();
-  for (let chunkIndex = 0; chunkIndex < plan.chunkCount; chunkIndex++) {
+  let done = 0;
+  for (let position = 0; position < chunks.length; position++) {
+    const chunkIndex = chunks[position]!;
     if (options.signal && performance.now() - lastYield > 50) {
       await yieldToEventLoop();
       lastYield = performance.now();
     }
-    throwIfInterrupted(options.signal, `the ensemble estimate (chunk ${chunkIndex + 1} of ${plan.chunkCount})`);
+    throwIfInterrupted(options.signal, `the ensemble estimate (chunk ${position + 1} of ${chunks.length})`);
     const sums = await accumulateChunk(setup, tables, chunkIndex);
     const batch = batches[chunkIndex % plan.batchCount]!;
     sums.forEach((chunkSums, image) => batch[image]!.merge(chunkSums));
     tensorGrowth = Math.max(tensorGrowth, tf.memory().numTensors - tensorsBefore);
+    done += chunkLength(plan, chunkIndex);
     const now = performance.now();
-    if (now - lastReport > 500 || chunkIndex === plan.chunkCount - 1) {
+    if (now - lastReport > 500 || position === chunks.length - 1) {
       lastReport = now;
-      const done = Math.min(options.ensembleSize, (chunkIndex + 1) * plan.chunkSize);
       const elapsed = (now - started) / 1000;
-      onEvent({ type: 'progress', task: 'networks', done, total: options.ensembleSize, etaSeconds: (elapsed * (options.ensembleSize - done)) / done });
+      onEvent({ type: 'progress', task: 'networks', done, total, etaSeconds: (elapsed * (total - done)) / done });
     }
   }
-  return finishEstimate(options, plan, tables, batches, { started, tensorsBefore, tensorGrowth });
+  return { plan, tables, batches, filled: shardBatches(plan, shard), run: { started, tensorsBefore, tensorGrowth } };
+}
+
+export async function estimateEnsemble(options: EnsembleEstimateOptions): Promise<EnsembleEstimate> {
+  const { plan, tables, batches, run } = await accumulateEnsemble(options);
+  return finishEstimate(options, plan, tables, batches, run);
 }

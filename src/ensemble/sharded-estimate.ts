@@ -1,6 +1,6 @@
 /**
- * Shard an ensemble over worker_threads. Chunk c goes to worker c mod K, but its seed, its batch
- * (c mod B) and the order in which its sums are merged (increasing c) are fixed by the chunk plan,
+ * Shard an ensemble over worker_threads. Chunk c goes to worker c mod K (entry k of a --shard's chunk
+ * list to worker k mod K), but its seed, its batch (c mod B) and the order in which its sums are merged (increasing c) are fixed by the chunk plan,
  * so for a given seed the result is bit-for-bit the same for any worker count on the same backend.
  * Sums arriving early wait in a buffer until every earlier chunk has been merged.
  */
@@ -12,9 +12,18 @@ import { NnftError, interruptedError, throwIfInterrupted, type ErrorCode } from 
 import { MomentSums } from '../estimators/moment-sums.js';
 import { ignoreEvents } from '../io/events.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { chunkBudget, planChunks } from './chunk-plan.js';
+import { chunkLength, shardBatches, shardChunks, type EstimateShard } from './chunk-plan.js';
 import type { WorkerInput, WorkerMessage } from './ensemble-worker.js';
-import { finishEstimate, monomialTables, validateEstimateOptions, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
+import {
+  checkShardPlan,
+  finishEstimate,
+  monomialTables,
+  planEstimate,
+  validateEstimateOptions,
+  type AccumulatedBatches,
+  type EnsembleEstimate,
+  type EnsembleEstimateOptions,
+} from './estimate-ensemble.js';
 
 /** The compiled worker script; from the TypeScript sources (tests) fall back to the built copy in dist/. */
 export function workerScript(): URL {
@@ -29,30 +38,50 @@ export async function estimateEnsembleSharded(
   options: EnsembleEstimateOptions,
   sharding: { workers: number; backend: BackendRequest; spec: NnftSpec },
 ): Promise<EnsembleEstimate> {
+  const { plan, tables, batches, run } = await accumulateEnsembleSharded(options, sharding);
+  return finishEstimate(options, plan, tables, batches, run);
+}
+
+/**
+ * The per-batch sums of an estimate, or of one shard of it (`shard`: only the chunks of batches
+ * b mod n = i), drawn over worker threads; merged in chunk order, as accumulateEnsemble does.
+ */
+export async function accumulateEnsembleSharded(
+  options: EnsembleEstimateOptions,
+  sharding: { workers: number; backend: BackendRequest; spec: NnftSpec },
+  shard: EstimateShard | null = null,
+): Promise<AccumulatedBatches> {
   validateEstimateOptions(options);
   const started = performance.now();
   const onEvent = options.onEvent ?? ignoreEvents;
-  const plan = planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
+  const plan = planEstimate(options);
+  checkShardPlan(plan, shard);
+  const chunks = shardChunks(plan, shard);
+  const total = chunks.reduce((sum, chunk) => sum + chunkLength(plan, chunk), 0);
   const pointSets = [options.points, ...(options.images ?? [])].map((set) => set.map((point) => [...point]));
   const maxOrder = Math.max(...options.orders);
   const tables = monomialTables({ pointSets, maxOrder });
   const batches: MomentSums[][] = Array.from({ length: plan.batchCount }, () => tables.map((table) => new MomentSums(table)));
-  const workerCount = Math.max(1, Math.min(sharding.workers, plan.chunkCount));
+  const workerCount = Math.max(1, Math.min(sharding.workers, chunks.length));
   const pending = new Map<number, MomentSums[]>();
+  // Position in `chunks` of the next chunk to merge.
   let nextChunk = 0;
+  let done = 0;
   const script = workerScript();
   const workers: Worker[] = [];
 
   const mergeReady = () => {
-    for (let sums = pending.get(nextChunk); sums; sums = pending.get(nextChunk)) {
-      pending.delete(nextChunk);
-      const batch = batches[nextChunk % plan.batchCount]!;
+    while (nextChunk < chunks.length && pending.has(chunks[nextChunk]!)) {
+      const chunkIndex = chunks[nextChunk]!;
+      const sums = pending.get(chunkIndex)!;
+      pending.delete(chunkIndex);
+      const batch = batches[chunkIndex % plan.batchCount]!;
       sums.forEach((chunkSums, image) => batch[image]!.merge(chunkSums));
       nextChunk++;
-      const done = Math.min(options.ensembleSize, nextChunk * plan.chunkSize);
-      if (nextChunk % Math.max(1, Math.floor(plan.chunkCount / 100)) === 0 || nextChunk === plan.chunkCount) {
+      done += chunkLength(plan, chunkIndex);
+      if (nextChunk % Math.max(1, Math.floor(chunks.length / 100)) === 0 || nextChunk === chunks.length) {
         const elapsed = (performance.now() - started) / 1000;
-        onEvent({ type: 'progress', task: 'networks', done, total: options.ensembleSize, etaSeconds: (elapsed * (options.ensembleSize - done)) / done });
+        onEvent({ type: 'progress', task: 'networks', done, total, etaSeconds: (elapsed * (total - done)) / done });
       }
     }
   };
@@ -64,12 +93,12 @@ export async function estimateEnsembleSharded(
     rejectAborted = reject;
   });
   aborted.catch(() => {});
-  const onAbort = (): void => rejectAborted(interruptedError(options.signal, `the ensemble estimate (${nextChunk} of ${plan.chunkCount} chunks merged)`));
+  const onAbort = (): void => rejectAborted(interruptedError(options.signal, `the ensemble estimate (${nextChunk} of ${chunks.length} chunks merged)`));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const run = Promise.all(
       Array.from({ length: workerCount }, (_, workerIndex) => {
-        const input: WorkerInput = { spec: sharding.spec, backend: sharding.backend, pointSets, maxOrder, seed: options.seed, plan, workerIndex, workerCount };
+        const input: WorkerInput = { spec: sharding.spec, backend: sharding.backend, pointSets, maxOrder, seed: options.seed, plan, shard, workerIndex, workerCount };
         const worker = new Worker(script, { workerData: input });
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
@@ -94,7 +123,7 @@ export async function estimateEnsembleSharded(
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  if (nextChunk !== plan.chunkCount) throw new NnftError('E_INTERNAL', `only ${nextChunk} of ${plan.chunkCount} chunks arrived from the workers`);
+  if (nextChunk !== chunks.length) throw new NnftError('E_INTERNAL', `only ${nextChunk} of ${chunks.length} chunks arrived from the workers`);
   // The tensors live in the workers: the main thread's count is reported unchanged.
-  return finishEstimate(options, plan, tables, batches, { started, tensorGrowth: 0 });
+  return { plan, tables, batches, filled: shardBatches(plan, shard), run: { started, tensorGrowth: 0 } };
 }

@@ -11,6 +11,8 @@ import { estimateEnsemble, type EnsembleEstimate, type EnsembleEstimateOptions }
 import { estimateEnsembleMcmc, type McmcDiagnostics } from '../ensemble/mcmc-estimate.js';
 import { estimateEnsembleSharded } from '../ensemble/sharded-estimate.js';
 import { architectureFromSpec, deformationFromSpec, symmetryImages } from './build-ensemble.js';
+import type { Architecture, Points } from '../architectures/architecture.js';
+import type { CompiledDeformation } from '../densities/deformations.js';
 import type { NnftSpec } from './spec.js';
 
 export interface EstimateSpecOptions {
@@ -32,8 +34,24 @@ export interface EstimateSpecOptions {
 export const DEFAULT_ENSEMBLE_SIZE = 100_000;
 export const DEFAULT_SEED = 1;
 
-export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions = {}): Promise<CorrelatorResult> {
-  const backend = await initBackend(options.backend ?? 'auto');
+/** Everything an estimate of a spec is made of, before any network is drawn (plain inputs resolved). */
+export interface PreparedEstimate {
+  readonly spec: NnftSpec;
+  readonly points: readonly (readonly number[])[];
+  readonly ensembleSize: number;
+  readonly seed: number;
+  readonly architecture: Architecture;
+  readonly deformation: CompiledDeformation | null;
+  readonly images: Points[];
+  readonly options: EnsembleEstimateOptions;
+}
+
+/**
+ * Resolve a spec and the overrides (ensemble size, seed, points) into the ensemble estimate's
+ * options: the architecture, the deformation, the symmetry images and the chunk settings. Shared by
+ * estimateSpec, estimateSpecShard and mergeEstimateShards, so the three cannot differ.
+ */
+export function prepareEstimate(spec: NnftSpec, options: Pick<EstimateSpecOptions, 'ensembleSize' | 'seed' | 'points' | 'onEvent' | 'signal'> = {}): PreparedEstimate {
   const points = options.points ?? spec.observables.points;
   points.forEach((point, index) => {
     if (point.length !== spec.dimension) throw new NnftError('E_SEMANTIC', `point ${index} has ${point.length} coordinates, the spec's dimension is ${spec.dimension}`);
@@ -67,16 +85,17 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     onEvent: options.onEvent ?? ignoreEvents,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const workers = Math.max(1, Math.floor(options.workers ?? 1));
-  let estimate: EnsembleEstimate & { mcmc?: McmcDiagnostics };
-  try {
-    estimate = workers > 1 ? await estimateEnsembleSharded(estimateOptions, { workers, backend: backend.name, spec }) : await estimateEnsemble(estimateOptions);
-  } catch (error) {
-    if (!(isNnftError(error) && error.code === 'E_ESS_COLLAPSE' && deformation && spec.estimation?.mcmc !== 'off')) throw error;
-    (options.onEvent ?? ignoreEvents)({ type: 'warning', message: `${error.message}; sampling the deformed density by MCMC in parameter space instead`, path: 'deformation' });
-    estimate = await estimateEnsembleMcmc({ ...estimateOptions, images: [] });
-  }
+  return { spec, points, ensembleSize, seed, architecture, deformation, images, options: estimateOptions };
+}
+
+/** The `ensemble-correlators` result of a finished estimate (estimateSpec's, and a merge's). */
+export function ensembleCorrelatorResult(
+  prepared: PreparedEstimate,
+  estimate: EnsembleEstimate & { mcmc?: McmcDiagnostics },
+  run: { backend: string; device: string; workers: number; seconds: number },
+): CorrelatorResult {
   const { summary, diagnostics } = estimate;
+  const { spec, points, architecture, deformation, images, seed } = prepared;
   return {
     nnftResult: RESULT_VERSION,
     kind: 'ensemble-correlators',
@@ -91,8 +110,8 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
     spec: spec.name,
     architecture: architecture.description,
     deformation: deformation?.description ?? null,
-    backend: backend.name,
-    device: backend.device,
+    backend: run.backend,
+    device: run.device,
     seed,
     ensembleSize: summary.ensembleSize,
     effectiveSampleSize: summary.effectiveSampleSize,
@@ -108,9 +127,25 @@ export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions 
       plainStderr: order.plainStderr,
     })),
     symmetryImages: estimate.mcmc ? 0 : images.length,
-    workers,
+    workers: run.workers,
     chunkSize: diagnostics.plan.chunkSize,
     chunks: diagnostics.plan.chunkCount,
-    seconds: diagnostics.seconds,
+    seconds: run.seconds,
   };
+}
+
+export async function estimateSpec(spec: NnftSpec, options: EstimateSpecOptions = {}): Promise<CorrelatorResult> {
+  const backend = await initBackend(options.backend ?? 'auto');
+  const prepared = prepareEstimate(spec, options);
+  const { options: estimateOptions, deformation } = prepared;
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  let estimate: EnsembleEstimate & { mcmc?: McmcDiagnostics };
+  try {
+    estimate = workers > 1 ? await estimateEnsembleSharded(estimateOptions, { workers, backend: backend.name, spec }) : await estimateEnsemble(estimateOptions);
+  } catch (error) {
+    if (!(isNnftError(error) && error.code === 'E_ESS_COLLAPSE' && deformation && spec.estimation?.mcmc !== 'off')) throw error;
+    (options.onEvent ?? ignoreEvents)({ type: 'warning', message: `${error.message}; sampling the deformed density by MCMC in parameter space instead`, path: 'deformation' });
+    estimate = await estimateEnsembleMcmc({ ...estimateOptions, images: [] });
+  }
+  return ensembleCorrelatorResult(prepared, estimate, { backend: backend.name, device: backend.device, workers, seconds: estimate.diagnostics.seconds });
 }
