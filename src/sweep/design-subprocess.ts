@@ -15,7 +15,10 @@ function designFlag(key: string): string {
   return rule ? flagOf(key, rule) : `--${kebabCase(key)}`;
 }
 
-/** The `nnft design` arguments for one point: target file, option flags, and --out or --resume. */
+/**
+ * The `nnft design` arguments for one point: target file, option flags, --workers (the point's share
+ * of the cores, unless its options set workers), and --out or --resume.
+ */
 export function designCommandArguments(input: SweepPointInput, runDirectory: string): string[] {
   const args = ['design', input.targetFile];
   for (const [key, value] of Object.entries(input.options)) {
@@ -27,6 +30,7 @@ export function designCommandArguments(input: SweepPointInput, runDirectory: str
       args.push(flag, typeof value === 'object' ? JSON.stringify(value) : String(value));
     }
   }
+  if ((input.options.workers === undefined || input.options.workers === null) && input.workers !== undefined) args.push('--workers', String(input.workers));
   args.push(...(input.resume ? ['--resume', runDirectory] : ['--out', runDirectory]));
   return args;
 }

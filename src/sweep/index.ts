@@ -3,7 +3,7 @@ export { SWEEP_VERSION, type SweepFile, type SweepParameterSpec, type SweepRange
 export { loadSweep, type LoadedSweep } from './load-sweep.js';
 export { expandSweep, type SweepPlan, type SweepPoint, type SweepParameter } from './expand-sweep.js';
 export { validateSweepDocument, sweepSchemaPath } from './validate-sweep.js';
-export { runSweep, collectRows, type RunSweepOptions, type SweepRunSummary, type SweepPointInput, type SweepPointRunner } from './run-sweep.js';
+export { runSweep, collectRows, pointWorkers, type RunSweepOptions, type SweepRunSummary, type SweepPointInput, type SweepPointRunner } from './run-sweep.js';
 export { mergeSweepShards, type MergeResult } from './merge-shards.js';
 export { parseShard, inShard, type SweepShard } from './shard.js';
 export { extrapolateToInfiniteWidth, extrapolateSummary, type WidthExtrapolation, type ExtrapolationTable, type ObservableExtrapolation } from './extrapolate.js';

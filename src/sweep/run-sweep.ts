@@ -6,6 +6,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { NnftError, isNnftError } from '../errors.js';
 import { writeJsonAtomic } from '../io/atomic-write.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
@@ -47,6 +48,12 @@ export interface SweepPointInput {
   options: Record<string, unknown>;
   /** True when the run directory already holds a started run (config.json): resume it. */
   resume: boolean;
+  /**
+   * Worker threads this point may use: the sweep's cores shared over the points that run at once,
+   * max(1, floor(cores / parallel)) (pointWorkers). A runner passes it on (the design subprocess
+   * runner as --workers) unless the point's options set workers themselves.
+   */
+  workers: number;
 }
 
 /**
@@ -65,6 +72,8 @@ export interface RunSweepOptions {
   out: string;
   /** Points run concurrently (default 1). */
   parallel?: number;
+  /** Cores the sweep shares among its running points (default: os.availableParallelism()). */
+  cores?: number;
   shard?: SweepShard | null;
   runPoint: SweepPointRunner;
   onEvent?: EventSink;
@@ -134,7 +143,7 @@ function describeError(error: unknown): { code: string; message: string } {
 }
 
 /** Write the point's inputs where its runner (in-process or a subprocess) can read them. */
-async function preparePoint(plan: SweepPlan, point: SweepPoint, directory: string, baseTargetFile: string): Promise<SweepPointInput> {
+async function preparePoint(plan: SweepPlan, point: SweepPoint, directory: string, baseTargetFile: string, workers: number): Promise<SweepPointInput> {
   await mkdir(directory, { recursive: true });
   const targetFile = join(directory, POINT_TARGET_FILE);
   // A data target's file is relative to the original target file: point the copy at it absolutely.
@@ -159,7 +168,13 @@ async function preparePoint(plan: SweepPlan, point: SweepPoint, directory: strin
     targetFile,
     options: point.options,
     resume: await pathExists(join(directory, 'config.json')),
+    workers,
   };
+}
+
+/** Worker threads per point when `parallel` points share `cores` cores: max(1, floor(cores / parallel)). */
+export function pointWorkers(cores: number, parallel: number): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, parallel)));
 }
 
 export async function runSweep(sweepFile: string, options: RunSweepOptions): Promise<SweepRunSummary> {
@@ -167,6 +182,8 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
   const parallel = options.parallel ?? 1;
   if (!Number.isInteger(parallel) || parallel < 1) throw new NnftError('E_USAGE', `--parallel must be a positive integer, got ${parallel}`);
   const shard = options.shard ?? null;
+  const cores = options.cores ?? availableParallelism();
+  if (!Number.isInteger(cores) || cores < 1) throw new NnftError('E_USAGE', `cores must be a positive integer, got ${cores}`);
   const loaded = await loadSweep(sweepFile);
   // One invalid point refuses the whole run before the output directory is created.
   await checkSweepPoints(loaded, options.optionRules === undefined ? {} : { optionRules: options.optionRules });
@@ -226,7 +243,7 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
 
   const runOne = async (point: SweepPoint): Promise<void> => {
     const directory = pointDirectory(out, point.id);
-    const input = await preparePoint(plan, point, directory, loaded.targetFile);
+    const input = await preparePoint(plan, point, directory, loaded.targetFile, pointWorkers(cores, Math.min(parallel, pending.length)));
     try {
       const results = await options.runPoint(input, directory, options.signal ? { signal: options.signal } : {});
       await writeJsonAtomic(join(directory, POINT_ROW_FILE), { nnftSweepRow: 1, inputHash: point.inputHash, results } satisfies StoredRow);

@@ -97,6 +97,24 @@ describe('runSweep', () => {
     expect(await readFile(join(out, 'summary.jsonl'), 'utf8')).toBe(before);
   });
 
+  it('gives each point cores / K worker threads with parallel K (at least 1; fewer points than K share the cores)', async () => {
+    const { directory, file } = await sweepFile();
+    const shared = fakeRunner();
+    await runSweep(file, { out: join(directory, 'k3'), parallel: 3, cores: 8, runPoint: shared.runPoint });
+    expect(shared.calls.map((call) => call.input.workers)).toEqual(new Array(9).fill(2));
+    const alone = fakeRunner();
+    await runSweep(file, { out: join(directory, 'k1'), cores: 8, runPoint: alone.runPoint });
+    expect(alone.calls.map((call) => call.input.workers)).toEqual(new Array(9).fill(8));
+    const crowded = fakeRunner();
+    await runSweep(file, { out: join(directory, 'k16'), parallel: 16, cores: 8, runPoint: crowded.runPoint });
+    // 9 points at once on 8 cores: one thread each, never 0.
+    expect(crowded.calls.map((call) => call.input.workers)).toEqual(new Array(9).fill(1));
+    const few = fakeRunner();
+    await runSweep(file, { out: join(directory, 'few'), parallel: 4, cores: 8, shard: { index: 0, count: 4 }, runPoint: few.runPoint });
+    // Shard 0/4 holds points 0, 4, 8: three at once, so 8 / 3 = 2 threads each.
+    expect(few.calls.map((call) => call.input.workers)).toEqual([2, 2, 2]);
+  });
+
   it('runs at most K points at once with parallel K, and gives the same summary as a sequential run', async () => {
     const { directory, file } = await sweepFile();
     const sequential = fakeRunner({ delayMs: 20 });

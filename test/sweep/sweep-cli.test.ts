@@ -209,4 +209,12 @@ describe('nnft design as a subprocess', () => {
     ]);
     expect(designCommandArguments({ ...input, options: {}, resume: true }, '/runs/p')).toEqual(['design', '/runs/p/sweep-target.json', '--resume', '/runs/p']);
   });
+
+  it("passes the point's share of the cores as --workers, unless the point's options set workers", async () => {
+    const { designCommandArguments } = await import('../../src/sweep/design-subprocess.js');
+    const input = { sweepName: 's', index: 0, id: 'p', values: {}, target: {}, targetFile: '/t.json', options: { width: 8 }, resume: false, workers: 3 };
+    expect(designCommandArguments(input, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '3', '--out', '/r']);
+    expect(designCommandArguments({ ...input, options: { width: 8, workers: 5 } }, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '5', '--out', '/r']);
+    expect(designCommandArguments({ ...input, resume: true }, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '3', '--resume', '/r']);
+  });
 });

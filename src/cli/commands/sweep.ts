@@ -59,7 +59,7 @@ function describePlan(plan: SweepPlan, points: { index: number; id: string; valu
 
 const SWEEP_FLAG_HELP: Record<string, string> = {
   out: 'output directory (one run directory per point under points/); required unless --dry-run',
-  parallel: 'points run at once',
+  parallel: 'points run at once; each gets cores / K worker threads (nnft design --workers) unless its options set workers',
   shard: 'run one slice i/n (0-based): point k runs in shard k mod n',
 };
 
