@@ -29,6 +29,8 @@ export interface SweepData {
   extrapolation: ExtrapolationTable | null;
   /** Ids of the points whose run directory has its own report.html (linked from the table). */
   pointReports: Set<string>;
+  /** Each finished point's tolerance: its sweep-point.json options, else its config.json settings. */
+  tolerances: Map<string, number>;
   notes: string[];
 }
 
@@ -82,6 +84,22 @@ export async function readRunData(directory: string): Promise<RunData> {
   return { directory, config: configFile?.config ?? null, metrics, result, point, notes };
 }
 
+const positiveNumber = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+
+/**
+ * The tolerance a sweep point was designed to: the option the sweep gave it (sweep-point.json), the
+ * design's resolved settings (config.json, which hold the default when no option was given), or a
+ * tolerance in its summary row; null when none of them says.
+ */
+async function pointTolerance(pointDirectory: string, row: SweepSummaryRow): Promise<number | null> {
+  const ignored: string[] = [];
+  const input = await readJson<{ options?: Record<string, unknown> }>(join(pointDirectory, 'sweep-point.json'), ignored, 'sweep-point.json');
+  const fromOptions = positiveNumber(input?.options?.tolerance);
+  if (fromOptions !== null) return fromOptions;
+  const config = await readJson<{ config?: { settings?: Record<string, unknown> } }>(join(pointDirectory, 'config.json'), ignored, 'config.json');
+  return positiveNumber(config?.config?.settings?.tolerance) ?? positiveNumber(row.results.tolerance);
+}
+
 export async function readSweepData(directory: string): Promise<SweepData> {
   const notes: string[] = [];
   const manifest = (await readManifest(directory))!;
@@ -98,8 +116,12 @@ export async function readSweepData(directory: string): Promise<SweepData> {
     notes.push(`${finished} of ${manifest.points.length} points finished${failed ? `, ${failed} failed` : ''}${manifest.shard ? ` (this directory is shard ${manifest.shard.index}/${manifest.shard.count})` : ''}.`);
   }
   const pointReports = new Set<string>();
+  const tolerances = new Map<string, number>();
   for (const row of rows) {
     if ((await readText(join(directory, 'points', row.id, 'report.html'))) !== null) pointReports.add(row.id);
+    if (row.status !== 'finished') continue;
+    const tolerance = await pointTolerance(join(directory, 'points', row.id), row);
+    if (tolerance !== null) tolerances.set(row.id, tolerance);
   }
-  return { directory, manifest, rows, extrapolation, pointReports, notes };
+  return { directory, manifest, rows, extrapolation, pointReports, tolerances, notes };
 }

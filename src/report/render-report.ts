@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { NNFT_VERSION } from '../version.js';
 import { escapeHtml } from './escape.js';
 import { isSweepDirectory, readRunData, readSweepData } from './read-directory.js';
-import { runSections, type ReportSection } from './run-plots.js';
+import { runHeadline, runSections, type ReportSection } from './run-plots.js';
 import { sweepSections } from './sweep-plots.js';
 
 const STYLE = `
@@ -27,6 +27,24 @@ tr.failed td { color: #a00; }
 .note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 6px 10px; font-size: 13px; }
 pre { background: #f6f6f6; padding: 10px; overflow-x: auto; font-size: 12px; }
 nav a { margin-right: 12px; }
+.headline { border: 1px solid #ddd; border-left: 8px solid #888; padding: 8px 14px; margin: 12px 0; background: #fafafa; }
+.headline.status-met { border-left-color: #2ca02c; }
+.headline.status-not-met { border-left-color: #d62728; }
+.headline.status-unresolved { border-left-color: #f0b400; }
+.headline .verdict { font-size: 17px; margin: 4px 0 8px; }
+.headline .badge { font-weight: bold; padding: 2px 10px; border-radius: 4px; color: #fff; background: #888; }
+.headline.status-met .badge { background: #2ca02c; }
+.headline.status-not-met .badge { background: #d62728; }
+.headline.status-unresolved .badge { background: #c99700; }
+.headline .sep { color: #aaa; }
+.headline dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; font-size: 13px; }
+.headline dl div { display: contents; }
+.headline dt { color: #555; }
+.headline dd { margin: 0; }
+.headline ul.reasons { font-size: 13px; color: #444; margin: 8px 0 2px; }
+td.met { color: #1a7a1a; font-weight: bold; }
+td.not-met, td.failed { color: #a00; font-weight: bold; }
+td.unresolved { color: #a67c00; font-weight: bold; }
 `;
 
 export interface RenderedReport {
@@ -34,7 +52,7 @@ export interface RenderedReport {
   html: string;
 }
 
-function page(title: string, subtitle: string, notes: string[], sections: ReportSection[]): string {
+function page(title: string, subtitle: string, notes: string[], sections: ReportSection[], headline = ''): string {
   const nav = sections.map((section) => `<a href="#${escapeHtml(section.id)}">${escapeHtml(section.title)}</a>`).join('');
   const body = sections.map((section) => `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.title)}</h2>${section.html}</section>`).join('\n');
   return [
@@ -44,6 +62,7 @@ function page(title: string, subtitle: string, notes: string[], sections: Report
     `<style>${STYLE}</style></head><body>`,
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="subtitle">${escapeHtml(subtitle)}</p>`,
+    headline,
     notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join(''),
     `<nav>${nav}</nav>`,
     body,
@@ -78,7 +97,7 @@ export async function renderReportDetailed(directory: string): Promise<RenderedR
     });
   }
   const name = typeof data.result?.name === 'string' ? data.result.name : directory;
-  return { kind: 'run', html: page(`nnft run report: ${name}`, `Run directory ${directory}`, data.notes, runSections(data)) };
+  return { kind: 'run', html: page(`nnft run report: ${name}`, `Run directory ${directory}`, data.notes, runSections(data), runHeadline(data)) };
 }
 
 export async function renderReport(directory: string): Promise<string> {

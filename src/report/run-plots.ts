@@ -1,5 +1,5 @@
-/** The plots and tables of one design run: correlators, and the optimisation history. */
-import type { CorrelatorBlock, CorrelatorResult } from '../io/result.js';
+/** The plots and tables of one design run: headline, correlators, and the optimisation history. */
+import { comparisonTable, correlatorPlots, headline } from './correlator-plots.js';
 import { escapeHtml } from './escape.js';
 import { formatNumber } from './ticks.js';
 import type { RunData } from './read-directory.js';
@@ -9,98 +9,6 @@ export interface ReportSection {
   id: string;
   title: string;
   html: string;
-}
-
-function blocksOf(result: unknown): CorrelatorBlock[] {
-  const correlators = (result as CorrelatorResult | null | undefined)?.correlators;
-  return Array.isArray(correlators) ? correlators : [];
-}
-
-function distance(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
-  if (!a || !b) return NaN;
-  return Math.sqrt(a.reduce((sum, value, k) => sum + (value - (b[k] ?? 0)) ** 2, 0));
-}
-
-interface CorrelatorSets {
-  points: number[][];
-  target: CorrelatorBlock[];
-  achieved: CorrelatorBlock[];
-}
-
-function correlatorSets(result: CorrelatorResult): CorrelatorSets {
-  const achieved = blocksOf(result.achieved).length ? blocksOf(result.achieved) : result.kind === 'design' || result.kind === 'ensemble-correlators' ? blocksOf(result) : [];
-  const target = blocksOf(result.target).length ? blocksOf(result.target) : result.kind === 'target-correlators' ? blocksOf(result) : [];
-  const points = (Array.isArray(result.points) ? result.points : (result.target as CorrelatorResult | undefined)?.points) ?? [];
-  return { points, target, achieved };
-}
-
-function seriesFrom(label: string, block: CorrelatorBlock | undefined, select: (indices: number[]) => number | null, dashed = false): PlotSeries | null {
-  if (!block) return null;
-  const points: PlotPoint[] = [];
-  block.indices.forEach((indices, k) => {
-    const x = select(indices);
-    if (x === null) return;
-    points.push({ x, y: block.values[k]!, yError: block.stderr[k] ?? 0 });
-  });
-  return points.length ? { label, points, mode: 'markers', dashed } : null;
-}
-
-function present(series: (PlotSeries | null)[]): PlotSeries[] {
-  return series.filter((entry): entry is PlotSeries => entry !== null);
-}
-
-function tupleLabel(indices: number[]): string {
-  return indices.join('');
-}
-
-/** Correlator plots: G_c2 against separation, G_c4 on coincident pairs, every tuple per order. */
-export function correlatorPlots(result: CorrelatorResult): string[] {
-  const { points, target, achieved } = correlatorSets(result);
-  const plots: string[] = [];
-  const byOrder = (blocks: CorrelatorBlock[], order: number) => blocks.find((block) => block.order === order);
-  const separation = (indices: number[]) => distance(points[indices[0]!], points[indices[1]!]);
-  plots.push(
-    renderPlot({
-      id: 'g2-separation',
-      title: 'Connected 2-point function against separation',
-      xLabel: 'separation |x_i − x_j|',
-      yLabel: 'G_c2(x_i, x_j)',
-      series: present([seriesFrom('target', byOrder(target, 2), separation), seriesFrom('achieved', byOrder(achieved, 2), separation)]),
-      caption: 'Every point pair; error bars are one standard error (0 for exact targets).',
-    }),
-  );
-  const orders = [...new Set([...target, ...achieved].map((block) => block.order))].filter((order) => order >= 3).sort((a, b) => a - b);
-  for (const order of orders) {
-    if (order === 4) {
-      // Slice through coincident pairs (a, a, b, b): how G_c4 falls off with the pairs' separation.
-      const pairs = (indices: number[]) => (indices[0] === indices[1] && indices[2] === indices[3] ? distance(points[indices[0]!], points[indices[2]!]) : null);
-      plots.push(
-        renderPlot({
-          id: 'gc4-pairs',
-          title: 'G_c4(a, a, b, b) against separation |x_a − x_b|',
-          xLabel: 'separation |x_a − x_b|',
-          yLabel: 'G_c4(a, a, b, b)',
-          series: present([seriesFrom('target', byOrder(target, 4), pairs), seriesFrom('achieved', byOrder(achieved, 4), pairs)]),
-        }),
-      );
-    }
-    const reference = byOrder(target, order) ?? byOrder(achieved, order)!;
-    const position = new Map(reference.indices.map((indices, k) => [tupleLabel(indices), k]));
-    const tuplePosition = (indices: number[]) => position.get(tupleLabel(indices)) ?? null;
-    const labels = reference.indices.length <= 16 ? reference.indices.map((indices, k) => ({ value: k, label: tupleLabel(indices) })) : undefined;
-    plots.push(
-      renderPlot({
-        id: `gc${order}-tuples`,
-        title: `Connected ${order}-point function over all index tuples`,
-        xLabel: labels ? 'point-index tuple' : 'tuple number (lexicographic order of the index tuples)',
-        yLabel: `G_c${order}`,
-        series: present([seriesFrom('target', byOrder(target, order), tuplePosition), seriesFrom('achieved', byOrder(achieved, order), tuplePosition)]),
-        ...(labels ? { xTickLabels: labels } : {}),
-        width: 720,
-      }),
-    );
-  }
-  return plots;
 }
 
 function numberAt(record: Record<string, unknown>, keys: string[]): number | undefined {
@@ -208,25 +116,9 @@ export function keyValueTable(record: Record<string, unknown>, caption: string):
   return `<table class="key-value"><caption>${escapeHtml(caption)}</caption>${rows}</table>`;
 }
 
-/** Target and achieved side by side, with pulls, per order. */
-export function comparisonTable(result: CorrelatorResult): string {
-  const { target, achieved } = correlatorSets(result);
-  const rows: string[] = [];
-  for (const block of achieved) {
-    const targetBlock = target.find((candidate) => candidate.order === block.order);
-    block.indices.forEach((indices, k) => {
-      const position = targetBlock ? targetBlock.indices.findIndex((tuple) => tupleLabel(tuple) === tupleLabel(indices)) : -1;
-      const targetValue = position >= 0 ? targetBlock!.values[position]! : undefined;
-      const targetError = position >= 0 ? targetBlock!.stderr[position] ?? 0 : 0;
-      const combined = Math.hypot(block.stderr[k] ?? 0, targetError);
-      const pull = targetValue !== undefined && combined > 0 ? (block.values[k]! - targetValue) / combined : undefined;
-      rows.push(
-        `<tr><td>G_c${block.order}(${indices.join(',')})</td><td>${targetValue === undefined ? '' : `${formatNumber(targetValue)} ± ${formatNumber(targetError)}`}</td><td>${formatNumber(block.values[k]!)} ± ${formatNumber(block.stderr[k] ?? 0)}</td><td>${pull === undefined ? '' : pull.toFixed(2)}</td></tr>`,
-      );
-    });
-  }
-  if (!rows.length) return '';
-  return `<table class="comparison"><caption>Target and achieved connected correlators</caption><tr><th>correlator</th><th>target</th><th>achieved</th><th>pull</th></tr>${rows.join('')}</table>`;
+/** The run's headline (status, tolerance, relative error, validation chi^2/dof and p-value), or ''. */
+export function runHeadline(data: RunData): string {
+  return data.result ? headline(data.result, data.config) : '';
 }
 
 export function runSections(data: RunData): ReportSection[] {
@@ -234,11 +126,17 @@ export function runSections(data: RunData): ReportSection[] {
   if (data.result) {
     const parameters = data.result.parameters && typeof data.result.parameters === 'object' ? (data.result.parameters as Record<string, unknown>) : null;
     const facts: Record<string, unknown> = {};
-    for (const key of ['kind', 'status', 'width', 'chiSquaredPerDof', 'ess', 'ensembleSize', 'backend', 'seed', 'method']) if (data.result[key] !== undefined) facts[key] = data.result[key];
+    for (const key of ['kind', 'status', 'tolerance', 'relativeError', 'width', 'chiSquaredPerDof', 'ess', 'ensembleSize', 'validationEnsembleSize', 'backend', 'seed', 'method']) if (data.result[key] !== undefined) facts[key] = data.result[key];
+    const correlators = correlatorPlots(data.result, data.config);
     sections.push({
       id: 'correlators',
       title: 'Target and achieved correlators',
-      html: correlatorPlots(data.result).join('') + comparisonTable(data.result) + keyValueTable(facts, 'Result') + (parameters ? keyValueTable(parameters, 'Fitted parameters') : ''),
+      html:
+        correlators.plots.join('') +
+        correlators.notes.map((note) => `<p class="note">${escapeHtml(note)}</p>`).join('') +
+        comparisonTable(data.result) +
+        keyValueTable(facts, 'Result') +
+        (parameters ? keyValueTable(parameters, 'Fitted parameters') : ''),
     });
   }
   if (data.metrics.length) {

@@ -8,7 +8,7 @@ import type { CorrelatorSummary } from '../sweep/summarize-design.js';
 import { escapeHtml } from './escape.js';
 import type { SweepData } from './read-directory.js';
 import type { ReportSection } from './run-plots.js';
-import { renderPlot, type PlotSeries } from './svg-plot.js';
+import { renderPlot, type MarkerKind, type PlotReferenceLine, type PlotSeries } from './svg-plot.js';
 import { formatNumber } from './ticks.js';
 
 const MAX_SERIES = 10;
@@ -55,6 +55,24 @@ function correlatorsOf(row: SweepSummaryRow): Record<string, CorrelatorSummary> 
   return correlators && typeof correlators === 'object' ? (correlators as Record<string, CorrelatorSummary>) : {};
 }
 
+/** A point's verdict: the design's status (met, not-met, unresolved) when it has one, else finished / failed. */
+export function verdictOf(row: SweepSummaryRow): string {
+  if (row.status === 'failed') return 'failed';
+  return typeof row.results.status === 'string' && row.results.status ? row.results.status : row.status;
+}
+
+/** met: filled dot; not met: cross; unresolved: ring. */
+function markerOf(row: SweepSummaryRow): MarkerKind {
+  const verdict = verdictOf(row);
+  return verdict === 'not-met' ? 'cross' : verdict === 'unresolved' ? 'open' : 'filled';
+}
+
+const MARKER_KEY = 'Markers give each point’s verdict: dot met, cross not met, ring unresolved.';
+
+function hasVerdicts(groups: Map<string, SweepSummaryRow[]>): boolean {
+  return [...groups.values()].some((rows) => rows.some((row) => verdictOf(row) !== row.status));
+}
+
 function withGroup(label: string, group: string): string {
   return group ? `${label} (${group})` : label;
 }
@@ -74,7 +92,7 @@ function correlatorPlot(order: number, groups: Map<string, SweepSummaryRow[]>, a
     for (const [group, rows] of groups) {
       const achieved = rows.flatMap((row) => {
         const entry = correlatorsOf(row)[key];
-        return entry ? [{ x: row.values[axis.name] as number, y: entry.value, yError: entry.stderr }] : [];
+        return entry ? [{ x: row.values[axis.name] as number, y: entry.value, yError: entry.stderr, marker: markerOf(row) }] : [];
       });
       const target = rows.flatMap((row) => {
         const entry = correlatorsOf(row)[key];
@@ -94,11 +112,20 @@ function correlatorPlot(order: number, groups: Map<string, SweepSummaryRow[]>, a
     series: capped(series, notes, `G_c${order} against ${axis.name}`),
     width: 720,
     height: 400,
-    caption: 'Solid: achieved ± one standard error; dashed: target.',
+    caption: `Solid: achieved ± one standard error; dashed: target.${hasVerdicts(groups) ? ` ${MARKER_KEY}` : ''}`,
   });
 }
 
-function scalarPlot(id: string, title: string, yLabel: string, pick: (row: SweepSummaryRow) => Record<string, number>, groups: Map<string, SweepSummaryRow[]>, axis: Axis, notes: string[]): string {
+interface ScalarExtras {
+  referenceLines?: PlotReferenceLine[];
+  /** Plain dots on the picked series; the verdict goes on the series of verdictValue instead. */
+  verdictSeries?: { label: string; value: (row: SweepSummaryRow) => number | undefined };
+  /** Reference values per point (a tolerance that varies), drawn as a dashed curve per group. */
+  perPointReference?: { label: string; value: (row: SweepSummaryRow) => number | undefined };
+  caption?: string;
+}
+
+function scalarPlot(id: string, title: string, yLabel: string, pick: (row: SweepSummaryRow) => Record<string, number>, groups: Map<string, SweepSummaryRow[]>, axis: Axis, notes: string[], extras: ScalarExtras = {}): string {
   const series: PlotSeries[] = [];
   const names: string[] = [];
   for (const rows of groups.values()) for (const row of rows) for (const name of Object.keys(pick(row))) if (!names.includes(name)) names.push(name);
@@ -106,16 +133,45 @@ function scalarPlot(id: string, title: string, yLabel: string, pick: (row: Sweep
     for (const [group, rows] of groups) {
       const points = rows.flatMap((row) => {
         const value = pick(row)[name];
-        return typeof value === 'number' && Number.isFinite(value) ? [{ x: row.values[axis.name] as number, y: value }] : [];
+        return typeof value === 'number' && Number.isFinite(value) ? [{ x: row.values[axis.name] as number, y: value, ...(extras.verdictSeries ? {} : { marker: markerOf(row) }) }] : [];
       });
       if (points.length) series.push({ label: withGroup(name, group), points, mode: 'line+markers' });
     }
   }
   const shown = capped(series, notes, title);
-  const ys = shown.flatMap((entry) => entry.points.map((point) => point.y));
+  if (extras.verdictSeries && hasVerdicts(groups)) {
+    const verdict = extras.verdictSeries;
+    for (const [group, rows] of groups) {
+      const points = rows.flatMap((row) => {
+        const value = verdict.value(row);
+        return value === undefined ? [] : [{ x: row.values[axis.name] as number, y: value, marker: markerOf(row) }];
+      });
+      if (points.length) shown.push({ label: withGroup(verdict.label, group), points, mode: 'markers', colorIndex: 8 });
+    }
+  }
+  if (extras.perPointReference) {
+    const reference = extras.perPointReference;
+    for (const [group, rows] of groups) {
+      const points = rows.flatMap((row) => {
+        const value = reference.value(row);
+        return value === undefined ? [] : [{ x: row.values[axis.name] as number, y: value }];
+      });
+      if (points.length) shown.push({ label: withGroup(reference.label, group), points, mode: 'line', dashed: true, colorIndex: 2 });
+    }
+  }
+  const ys = [...shown.flatMap((entry) => entry.points.map((point) => point.y)), ...(extras.referenceLines ?? []).map((line) => line.y)];
   // Positive values spread over more than a factor 20 (chi^2/dof from 1 to 1000s): log axis.
   const yScale = ys.length > 1 && ys.every((y) => y > 0) && Math.max(...ys) / Math.min(...ys) >= 20 ? 'log' : 'linear';
-  return renderPlot({ id, title, xLabel: axis.name, xScale: axis.scale, yLabel, yScale, series: shown });
+  const caption = [extras.caption ?? '', hasVerdicts(groups) ? MARKER_KEY : ''].filter(Boolean).join(' ');
+  return renderPlot({ id, title, xLabel: axis.name, xScale: axis.scale, yLabel, yScale, series: shown, referenceLines: extras.referenceLines ?? [], ...(caption ? { caption } : {}) });
+}
+
+/** The tolerance as one line when every point shares it, else per point. */
+function toleranceReference(data: SweepData, groups: Map<string, SweepSummaryRow[]>): ScalarExtras {
+  const values = [...groups.values()].flatMap((rows) => rows.flatMap((row) => (data.tolerances.has(row.id) ? [data.tolerances.get(row.id)!] : [])));
+  if (!values.length) return { caption: 'No tolerance is recorded for these points (sweep-point.json options, config.json settings), so no tolerance line is drawn.' };
+  if (values.every((value) => value === values[0])) return { referenceLines: [{ y: values[0]!, label: `tolerance ${formatNumber(values[0]!)}`, color: '#2ca02c' }] };
+  return { perPointReference: { label: 'tolerance', value: (row) => data.tolerances.get(row.id) } };
 }
 
 function numericEntries(record: unknown): Record<string, number> {
@@ -150,14 +206,21 @@ function extrapolationPlot(observable: ObservableExtrapolation, group: string, p
 
 function summaryTable(data: SweepData): string {
   const names = data.manifest.parameters.map((parameter) => parameter.name);
-  const header = `<tr><th>#</th><th>id</th><th>status</th>${names.map((name) => `<th>${escapeHtml(name)}</th>`).join('')}<th>χ²/dof</th></tr>`;
+  const header = `<tr><th>#</th><th>id</th><th>status</th>${names.map((name) => `<th>${escapeHtml(name)}</th>`).join('')}<th>relative error</th><th>tolerance</th><th>χ²/dof</th></tr>`;
+  const counts = new Map<string, number>();
   const rows = data.rows
     .map((row) => {
       const chi = row.results.chiSquaredPerDof;
-      return `<tr class="${row.status}"><td>${row.index}</td><td>${data.pointReports.has(row.id) ? `<a href="points/${encodeURIComponent(row.id)}/report.html"><code>${escapeHtml(row.id)}</code></a>` : `<code>${escapeHtml(row.id)}</code>`}</td><td>${escapeHtml(row.status)}${row.error ? `: ${escapeHtml(row.error.message)}` : ''}</td>${names.map((name) => `<td>${escapeHtml(typeof row.values[name] === 'number' ? formatNumber(row.values[name] as number) : JSON.stringify(row.values[name]))}</td>`).join('')}<td>${typeof chi === 'number' ? escapeHtml(formatNumber(chi)) : ''}</td></tr>`;
+      const verdict = verdictOf(row);
+      counts.set(verdict, (counts.get(verdict) ?? 0) + 1);
+      const relative = row.results.relativeError;
+      const tolerance = data.tolerances.get(row.id);
+      const className = verdict === row.status ? row.status : `${row.status} ${verdict}`;
+      return `<tr class="${escapeHtml(className)}"><td>${row.index}</td><td>${data.pointReports.has(row.id) ? `<a href="points/${encodeURIComponent(row.id)}/report.html"><code>${escapeHtml(row.id)}</code></a>` : `<code>${escapeHtml(row.id)}</code>`}</td><td class="${escapeHtml(verdict)}">${escapeHtml(verdict.replace(/-/g, ' '))}${row.error ? `: ${escapeHtml(row.error.message)}` : ''}</td>${names.map((name) => `<td>${escapeHtml(typeof row.values[name] === 'number' ? formatNumber(row.values[name] as number) : JSON.stringify(row.values[name]))}</td>`).join('')}<td>${typeof relative === 'number' ? escapeHtml(formatNumber(relative)) : ''}</td><td>${tolerance === undefined ? '' : escapeHtml(formatNumber(tolerance))}</td><td>${typeof chi === 'number' ? escapeHtml(formatNumber(chi)) : ''}</td></tr>`;
     })
     .join('');
-  return `<table class="summary"><caption>Points (${data.rows.length} of ${data.manifest.points.length} with results)</caption>${header}${rows}</table>`;
+  const tally = [...counts].map(([verdict, count]) => `${count} ${verdict.replace(/-/g, ' ')}`).join(', ');
+  return `<table class="summary"><caption>Points (${data.rows.length} of ${data.manifest.points.length} with results${tally ? `: ${escapeHtml(tally)}` : ''})</caption>${header}${rows}</table>`;
 }
 
 function extrapolationTable(data: SweepData): string {
@@ -200,12 +263,27 @@ export function sweepSections(data: SweepData): ReportSection[] {
         groups,
         axis,
         notes,
+        { referenceLines: [{ y: 1, label: 'χ²/dof = 1' }] },
       ),
     );
-    const relative = (row: SweepSummaryRow): Record<string, number> =>
-      Object.fromEntries(Object.entries(numericEntries(row.results.relativeErrors)).map(([order, value]) => [`G_c${order}`, value]));
+    // Per order when the rows have it, else the design's worst-order relative error.
+    const relative = (row: SweepSummaryRow): Record<string, number> => {
+      const perOrder = Object.fromEntries(Object.entries(numericEntries(row.results.relativeErrors)).map(([order, value]) => [`G_c${order}`, value]));
+      if (Object.keys(perOrder).length) return perOrder;
+      return typeof row.results.relativeError === 'number' && Number.isFinite(row.results.relativeError) ? { 'relative error (worst order)': row.results.relativeError } : {};
+    };
     if ([...groups.values()].some((rows) => rows.some((row) => Object.keys(relative(row)).length > 0))) {
-      plots.push(scalarPlot('sweep-relative-error', `Relative error per order against ${axis.name}`, 'relative error', relative, groups, axis, notes));
+      const tolerance = toleranceReference(data, groups);
+      plots.push(
+        scalarPlot('sweep-relative-error', `Relative error per order against ${axis.name}, with the tolerance`, 'relative error', relative, groups, axis, notes, {
+          ...tolerance,
+          verdictSeries: {
+            label: 'point verdict, at its worst order',
+            value: (row) => (typeof row.results.relativeError === 'number' && Number.isFinite(row.results.relativeError) ? row.results.relativeError : undefined),
+          },
+          caption: [`Met when every order is at or below the tolerance (and the validation is consistent).`, tolerance.caption ?? ''].filter(Boolean).join(' '),
+        }),
+      );
     }
     sections.push({ id: 'sweep-plots', title: `Results against ${axis.name}`, html: plots.join('') });
   }
