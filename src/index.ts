@@ -2,10 +2,13 @@
 export * from './errors.js';
 export * from './random/index.js';
 export * from './theory/theory.js';
-export { loadTarget, parseTargetText, type LoadedTarget, type LoadTargetOptions } from './theory/load-target.js';
+export { loadTarget, loadTargetObject, parseTargetText, type LoadedTarget, type LoadTargetOptions, type LoadTargetObjectOptions } from './theory/load-target.js';
+export { targetDocument } from './theory/target-document.js';
 export { validateAgainstSchema, loadSchema, schemaFile, parseJsonSource, SourceLocations, type SourcePosition, formatPath, parsePath, didYouMean } from './schema/index.js';
 export { analysePotential, methodProblems, perturbativeSupportsOrder, CONCRETE_METHODS, type PotentialShape, type MethodProblem } from './theory/method-support.js';
 export * from './backend/index.js';
+export { design, designFile, resumeDesign, readDesignRunConfig, headline, type DesignResult, type DesignRun, type TargetDocument, type WidthTrial, type DesignRunConfig } from './design/design.js';
+export { DESIGN_DEFAULTS, resolveDesignSettings, splitDesignOptions, type DesignSettings, type ResolvedDesignSettings, type DesignRunOptions } from './design/design-settings.js';
 export { runDoctor, type DoctorReport } from './backend/doctor.js';
 export * from './io/result.js';
 export * from './io/events.js';

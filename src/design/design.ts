@@ -1,32 +1,38 @@
 /**
- * nnft design: from a target file to an architecture spec whose ensemble reproduces the target's
- * connected correlators. The orchestration, as plain data in and out:
+ * The design, as a library function on plain data:
  *
- *   target file -> Theory -> target correlators (auto method)
+ *   design(theory or target object, settings, run?) -> DesignResult
+ *
+ *   Theory -> target correlators (auto method)
  *   -> setup (region, deformation terms, analytic initial parameters)
  *   -> per width: one fixed sample of networks (fit-on-sample.ts: Levenberg-Marquardt on cached
  *      per-network numbers, minimax polish, kurtosis redraws) -> validation estimate with a fresh
  *      seed (closed form for free designs) -> relative error per order vs tolerance
  *   -> width search (fixed width, or the smallest passing width)
  *   -> spec.json + result.json in the run directory (atomic writes; resumable).
+ *
+ * `settings` say what the design is (design-settings.ts; stored in the run's config.json); `run` says
+ * where and how it runs: the run directory, the backend (started once, in a ComputeContext that every
+ * estimate of the run uses: backend/compute-context.ts), workers, a time limit, events and an abort
+ * signal. designFile(path, ...) reads a target file first; resumeDesign(dir) continues a run from its
+ * directory alone. `nnft design` parses its flags into these and renders the result.
  */
-import { resolve as resolvePath } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { loadTarget } from '../theory/load-target.js';
-import type { CorrelatorMethod, Theory } from '../theory/theory.js';
+import { loadTarget, loadTargetObject } from '../theory/load-target.js';
+import type { Theory } from '../theory/theory.js';
+import type { RawTarget } from '../theory/raw-target.js';
 import { computeTargetCorrelators } from '../correlators/index.js';
-import { initBackend, type BackendRequest } from '../backend/index.js';
+import { contextBackend, expectContextBackend, openComputeContext, type ComputeContext, type ComputeRequest } from '../backend/index.js';
 import { NnftError, isNnftError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
-import { openRunDirectory, readRunConfig, type RunDirectory } from '../io/run-directory.js';
+import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import { gridResolution } from '../densities/interaction-grid.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
-import { designSetup, largestWeightPower, specFromParameters, type AmplitudeLawName, type DesignSetup, type MomentaChoice } from './design-setup.js';
+import { designSetup, largestWeightPower, specFromParameters } from './design-setup.js';
 import type { CorrelatorComparison } from './compare-correlators.js';
 import { fitOnSample, type FitState } from './fit-on-sample.js';
 import type { StopReason } from './optimise-saa.js';
@@ -35,55 +41,30 @@ import { targetSystematics } from './target-systematics.js';
 import { isConsistent, type Consistency } from './consistency.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 import { networkReference } from './network-reference.js';
+import { resolveDesignSettings, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
+import { designRunConfig, readDesignRunConfig, theorySummary } from './design-run-config.js';
 
-export interface DesignOptions {
-  /** A width, or 'auto' for the smallest width meeting the tolerance. */
-  width?: number | 'auto';
-  /** Networks per optimisation step. */
-  ensembleSize?: number;
-  /** Networks in each validation estimate (a pilot: grown to resolve the tolerance). */
-  validationEnsembleSize?: number;
-  /** Largest validation estimate per width; beyond it the verdict is "unresolved". */
-  maxValidationEnsembleSize?: number;
-  seed?: number;
-  tolerance?: number;
-  maxSteps?: number;
-  /** Wall-clock limit for the whole run, seconds. */
-  timeLimitSeconds?: number;
-  amplitudeLaw?: AmplitudeLawName;
-  /** How neurons draw momenta (auto: quadrature in d = 2 unless the amplitude law is gaussian). */
-  momenta?: MomentaChoice;
-  /**
-   * How the target's correlators are computed: the target file's method (auto), one of nnft target's
-   * methods, or network (network-reference.ts: the analytic construction at large width on
-   * quadrature momenta, the file's own regulator, for couplings where first order is not enough).
-   */
-  targetMethod?: CorrelatorMethod | 'network';
-  minWidth?: number;
-  maxWidth?: number;
-  /** Run directory; created (or resumed with `resume`). */
+export { DESIGN_DEFAULTS, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
+export { readDesignRunConfig, type DesignRunConfig } from './design-run-config.js';
+
+/**
+ * Where and how a design runs (none of it changes what the design is, so none of it is stored as a
+ * setting): the run directory, the compute context's request (backend, or an already started one,
+ * workers, events, abort signal) and a wall-clock limit.
+ */
+export interface DesignRun extends ComputeRequest {
+  /** Run directory; created (or continued with `resume`). Absent: nothing is written. */
   out?: string | null;
   resume?: boolean;
-  backend?: BackendRequest;
-  workers?: number;
-  onEvent?: EventSink;
-  signal?: AbortSignal;
+  /** Wall-clock limit for the whole run, seconds (stops the optimisation, then validates). */
+  timeLimitSeconds?: number;
 }
+
+/** A target as data: the document a target file holds ("nnftTarget": 1, ...), validated by design(). */
+export type TargetDocument = RawTarget | { readonly [key: string]: unknown };
 
 /** Smallest chunk of a validation estimate (see validationBatches). */
 const VALIDATION_CHUNK = 200;
-
-export const DESIGN_DEFAULTS = {
-  /** Networks in the fixed design sample. */
-  ensembleSize: 100_000,
-  validationEnsembleSize: 100_000,
-  maxValidationEnsembleSize: 1_000_000,
-  seed: 1,
-  tolerance: 0.05,
-  maxSteps: 40,
-  minWidth: 32,
-  maxWidth: 1024,
-} as const;
 
 export interface WidthTrial extends WidthTrialOutcome {
   /** met / not-met / unresolved (validate-design.ts). */
@@ -132,61 +113,71 @@ interface DesignCheckpoint {
   current: { width: number; fit: FitState } | null;
 }
 
-function theorySummary(theory: Theory): Record<string, unknown> {
-  return {
-    name: theory.name,
-    dimension: theory.dimension,
-    mass: theory.mass,
-    interactions: theory.interactions,
-    momentumCutoff: theory.momentumCutoff,
-    interactionRegion: theory.interactionRegion,
-    points: theory.points,
-    connectedOrders: theory.connectedOrders,
-  };
+function isTheory(value: unknown): value is Theory {
+  return typeof value === 'object' && value !== null && !('nnftTarget' in value) && 'source' in value && 'connectedOrders' in value && 'points' in value;
 }
 
-/** The target file and settings a run directory was started with (for `nnft design --resume DIR`). */
-export async function readDesignRunConfig(directory: string): Promise<{ targetFile: string; settings: Record<string, unknown> }> {
-  // readRunConfig checks the file against its hash and names it when damaged (io/run-directory.ts).
-  const stored = await readRunConfig<{ nnftDesign?: number; targetFile?: string; settings?: Record<string, unknown> }>(directory, (value) => {
-    const config = value as Record<string, unknown> | null;
-    const problems: string[] = [];
-    if (!config || config.nnftDesign !== 1) problems.push('config.nnftDesign must be 1 (this is not a design run)');
-    if (typeof config?.targetFile !== 'string') problems.push('config.targetFile must be a string');
-    if (config?.settings !== undefined && (typeof config.settings !== 'object' || config.settings === null)) problems.push('config.settings must be an object');
-    return problems;
-  });
-  return { targetFile: stored.config.targetFile!, settings: stored.config.settings ?? {} };
-}
-
-export async function design(targetFile: string, options: DesignOptions = {}): Promise<DesignResult> {
-  const onEvent = options.onEvent ?? ignoreEvents;
-  const started = Date.now();
-  const settings = {
-    ensembleSize: options.ensembleSize ?? DESIGN_DEFAULTS.ensembleSize,
-    validationEnsembleSize: options.validationEnsembleSize ?? DESIGN_DEFAULTS.validationEnsembleSize,
-    maxValidationEnsembleSize: Math.max(options.validationEnsembleSize ?? DESIGN_DEFAULTS.validationEnsembleSize, options.maxValidationEnsembleSize ?? DESIGN_DEFAULTS.maxValidationEnsembleSize),
-    seed: options.seed ?? DESIGN_DEFAULTS.seed,
-    tolerance: options.tolerance ?? DESIGN_DEFAULTS.tolerance,
-    maxSteps: options.maxSteps ?? DESIGN_DEFAULTS.maxSteps,
-    amplitudeLaw: options.amplitudeLaw ?? 'tuned',
-    momenta: options.momenta ?? 'auto',
-    targetMethod: options.targetMethod ?? 'auto',
-    width: options.width ?? 'auto',
-    minWidth: options.minWidth ?? DESIGN_DEFAULTS.minWidth,
-    maxWidth: options.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
-  };
-  if (!(settings.tolerance > 0)) throw new NnftError('E_USAGE', `--tolerance must be positive, got ${settings.tolerance}`);
-  if (settings.width !== 'auto' && !(Number.isInteger(settings.width) && settings.width >= 1)) {
-    throw new NnftError('E_USAGE', `--width must be a positive integer or auto, got ${settings.width}`);
+/**
+ * Design a network ensemble realising `target`: a Theory (loadTarget, loadTargetObject) or a target
+ * document given as data, which is validated as a target file would be (its warnings become events).
+ * Settings are checked against DESIGN_OPTION_RULES (E_USAGE at "settings.<key>"). The backend is
+ * started once (run.backend, default auto) and every estimate of the run uses it; the result, the
+ * spec's provenance and each stage's own record name it.
+ */
+export async function design(target: Theory | TargetDocument, settings: DesignSettings = {}, run: DesignRun = {}): Promise<DesignResult> {
+  const resolved = resolveDesignSettings(settings);
+  const onEvent = run.onEvent ?? ignoreEvents;
+  let theory: Theory;
+  if (isTheory(target)) theory = target;
+  else {
+    const loaded = await loadTargetObject(target);
+    for (const warning of loaded.warnings) onEvent({ type: 'warning', message: warning.message, path: warning.path, ...(warning.hint ? { hint: warning.hint } : {}) });
+    theory = loaded.theory;
   }
-  const loaded = await loadTarget(targetFile);
-  for (const warning of loaded.warnings) onEvent({ type: 'warning', message: warning.message, path: warning.path, ...(warning.hint ? { hint: warning.hint } : {}) });
-  const theory = loaded.theory;
+  return designTheory(theory, resolved, run);
+}
+
+/** design() on a target file: read and validated with loadTarget (its warnings become events), then designed. */
+export async function designFile(file: string, settings: DesignSettings = {}, run: DesignRun = {}): Promise<DesignResult> {
+  const resolved = resolveDesignSettings(settings);
+  const loaded = await loadTarget(file);
+  for (const warning of loaded.warnings) run.onEvent?.({ type: 'warning', message: warning.message, path: warning.path, ...(warning.hint ? { hint: warning.hint } : {}) });
+  return designTheory(loaded.theory, resolved, run);
+}
+
+/**
+ * Continue the run in `directory` from its config.json alone: the target (the file it names, or the
+ * target it stores when it was given as data) and the stored settings, checked again (E_SCHEMA at
+ * "config.settings.<key>": the file's hash guards against damage, not against a config rewritten
+ * with a fresh hash). `given` is what a caller states again (a command line's target and flags): a
+ * value that differs from the stored one is refused with the run directory's E_USAGE.
+ */
+export async function resumeDesign(
+  directory: string,
+  run: Omit<DesignRun, 'out' | 'resume'> = {},
+  given: { targetFile?: string; settings?: DesignSettings } = {},
+): Promise<DesignResult> {
+  const stored = await readDesignRunConfig(directory);
+  const settings = { ...stored.settings, ...definedEntries(given.settings ?? {}) } as DesignSettings;
+  const resumeRun: DesignRun = { ...run, out: directory, resume: true };
+  if (given.targetFile !== undefined || stored.targetFile !== null) return designFile(given.targetFile ?? stored.targetFile!, settings, resumeRun);
+  const loaded = await loadTargetObject(stored.targetDocument, { sha256: stored.targetSha256 });
+  return designTheory(loaded.theory, resolveDesignSettings(settings), resumeRun);
+}
+
+function definedEntries(record: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+async function designTheory(theory: Theory, settings: ResolvedDesignSettings, options: DesignRun): Promise<DesignResult> {
+  const started = Date.now();
   if (theory.connectedOrders.some((order) => order > 4)) {
     throw new NnftError('E_UNSUPPORTED', 'nnft design matches connected orders up to 4', { hint: 'remove 6 from observables.connected (nnft estimate still measures it)' });
   }
-  const backend = await initBackend(options.backend ?? 'auto');
+  // The backend is started here, once; every stage below estimates on context.backend.
+  const context: ComputeContext = await openComputeContext(options);
+  const onEvent: EventSink = context.onEvent;
+  const { backend } = context;
   onEvent({ type: 'info', message: `backend ${backend.name}: ${backend.device}` });
 
   const target =
@@ -194,10 +185,13 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
       ? await networkReference(theory, {
           ensembleSize: settings.validationEnsembleSize,
           seed: deriveSeed(settings.seed, 'design/network-reference', 0),
-          ...(options.workers ? { workers: options.workers } : {}),
+          backend: contextBackend(context),
+          ...(context.workers ? { workers: context.workers } : {}),
           onEvent,
         })
-      : await computeTargetCorrelators(theory, { onEvent, ...(options.signal ? { signal: options.signal } : {}), ...(settings.targetMethod !== 'auto' ? { method: settings.targetMethod } : {}) });
+      : await computeTargetCorrelators(theory, { onEvent, ...(context.signal ? { signal: context.signal } : {}), ...(settings.targetMethod !== 'auto' ? { method: settings.targetMethod } : {}) });
+  // A network reference is an estimate: it must have run on the run's backend (the others are host float64).
+  if (settings.targetMethod === 'network') expectContextBackend(context, target.backend, 'the network reference of the target');
   onEvent({ type: 'info', message: `target correlators by ${String(target.method)}` });
 
   const setup = designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
@@ -206,14 +200,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
   const orders: number[] = [...theory.connectedOrders];
   const evenOnly = setup.terms.every((term) => term.kind !== 'local' || term.power % 2 === 0);
 
-  const config = {
-    nnftDesign: 1,
-    targetFile: resolvePath(targetFile),
-    target: theorySummary(theory),
-    targetSha256: theory.source.sha256,
-    settings,
-    version: NNFT_VERSION,
-  };
+  const config = designRunConfig(theory, settings, NNFT_VERSION);
   let run: RunDirectory<typeof config> | null = null;
   if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
   try {
@@ -255,10 +242,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         width,
         systematics,
         free: setup.terms.length === 0,
-        ...(options.workers ? { workers: options.workers } : {}),
-        backend: backend.name as BackendRequest,
-        ...(options.signal ? { signal: options.signal } : {}),
-        onEvent,
+        context,
       });
       const { comparison, consistency: check } = outcome;
       const relativeErrorStderr = Math.max(...comparison.orders.map((order) => order.relativeErrorStderr));
@@ -325,7 +309,7 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
         frozen,
         deadline,
         onEvent,
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(context.signal ? { signal: context.signal } : {}),
         recordStep: async (record) => {
           if (run) await run.appendMetrics({ width, ...record });
         },
@@ -334,8 +318,8 @@ export async function design(targetFile: string, options: DesignOptions = {}): P
           if (run) await run.writeCheckpoint(checkpoint);
         },
         resumeFrom: checkpoint.current && checkpoint.current.width === width && 'fit' in checkpoint.current ? checkpoint.current.fit : null,
-        workers: options.workers ?? 1,
-        backend: backend.name as BackendRequest,
+        workers: context.workers ?? 1,
+        backend: contextBackend(context),
       });
       if (fit.stopReason === 'interrupted') {
         interrupted = true;

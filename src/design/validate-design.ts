@@ -22,8 +22,8 @@
  * judged on them (resolved by construction) and the fresh estimate's consistency with the closed
  * form is the check reported.
  */
-import type { BackendRequest } from '../backend/index.js';
-import { renameProgress, type EventSink } from '../io/events.js';
+import { contextBackend, expectContextBackend, type ComputeContext } from '../backend/index.js';
+import { renameProgress } from '../io/events.js';
 import type { CorrelatorResult } from '../io/result.js';
 import { deriveSeed } from '../random/index.js';
 import { estimateSpec } from '../spec/estimate-spec.js';
@@ -61,10 +61,8 @@ export interface ValidationSettings {
   readonly width: number;
   readonly systematics: readonly NamedSystematic[];
   readonly free: boolean;
-  readonly workers?: number;
-  readonly backend?: BackendRequest;
-  readonly signal?: AbortSignal;
-  readonly onEvent: EventSink;
+  /** The run's backend, workers, events and signal: every validation estimate runs on context.backend. */
+  readonly context: ComputeContext;
 }
 
 export interface OrderResolution {
@@ -132,18 +130,21 @@ function resolutionOf(estimate: CorrelatorResult, target: CorrelatorResult, orde
 }
 
 export async function validateDesign(settings: ValidationSettings): Promise<ValidationOutcome> {
-  const { spec, target, orders, tolerance, onEvent, width } = settings;
+  const { spec, target, orders, tolerance, width, context } = settings;
+  const onEvent = context.onEvent;
   const run = async (ensembleSize: number, seed: number, label: string): Promise<CorrelatorResult> => {
     onEvent({ type: 'info', message: `width ${width}: validating on ${ensembleSize} fresh networks${label}` });
-    return estimateSpec(spec, {
+    const estimate = await estimateSpec(spec, {
       ensembleSize,
       seed,
-      ...(settings.workers ? { workers: settings.workers } : {}),
-      ...(settings.backend ? { backend: settings.backend } : {}),
-      ...(settings.signal ? { signal: settings.signal } : {}),
+      ...(context.workers ? { workers: context.workers } : {}),
+      backend: contextBackend(context),
+      ...(context.signal ? { signal: context.signal } : {}),
       // The estimate's progress ("networks") named as this width's validation.
       onEvent: renameProgress(onEvent, 'networks', `width ${width}: validation networks`),
     });
+    expectContextBackend(context, estimate.backend, `the validation estimate of width ${width}`);
+    return estimate;
   };
   let ensembleSize = settings.ensembleSize;
   let seed = deriveSeed(settings.rootSeed, 'design/validation', width);

@@ -20,6 +20,7 @@ import type { RawCorrelatorBlock, RawTarget } from './raw-target.js';
 import { normaliseCorrelatorBlocks, normaliseTarget } from './normalise-target.js';
 import { checkCorrelatorBlocks, checkSemantics } from './check-semantics.js';
 import { deepFreeze } from './deep-freeze.js';
+import { contentHash } from '../io/canonical-json.js';
 
 export interface LoadedTarget {
   theory: Theory;
@@ -92,25 +93,37 @@ function parseUnfrozen(text: string, source: { file: string | null; sha256: stri
     const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
     throw new NnftError('E_JSON_SYNTAX', `invalid JSON${where}`, { file, issues: [{ ...parsed.issue, severity: 'error' }], hint: SYNTAX_HINT });
   }
-  const otherFormat = recogniseOtherFormat(parsed.value);
+  const checked = checkTargetDocument(parsed.value, source, parsed.locations, parsed.duplicateKeys);
+  return { ...checked, locations: parsed.locations };
+}
+
+/**
+ * Schema, normalisation and semantics of a parsed target document. `locations` (from the source
+ * text) puts line:column on the issues; a document given as an object has none.
+ */
+function checkTargetDocument(document: unknown, source: { file: string | null; sha256: string | null }, locations: SourceLocations | null, duplicateKeys: readonly InputIssue[] = []): LoadedTarget {
+  const file = source.file ?? undefined;
+  const what = source.file !== null ? 'target file' : 'target';
+  const otherFormat = recogniseOtherFormat(document);
   if (otherFormat) {
-    throw new NnftError('E_SCHEMA', `not a target file: it is an nnft ${otherFormat.kind}`, {
+    throw new NnftError('E_SCHEMA', `not a ${what}: it is an nnft ${otherFormat.kind}`, {
       file,
-      issues: [{ path: otherFormat.key, message: `marks an nnft ${otherFormat.kind}, not a target (a target starts with "nnftTarget": 1)`, severity: 'error', ...parsed.locations.locate([otherFormat.key]) }],
+      issues: [{ path: otherFormat.key, message: `marks an nnft ${otherFormat.kind}, not a target (a target starts with "nnftTarget": 1)`, severity: 'error', ...locations?.locate([otherFormat.key]) }],
       hint: otherFormat.hint,
     });
   }
   const schemaIssues = sortByPosition([
-    ...parsed.duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })),
-    ...validateAgainstSchema('target', parsed.value, { locations: parsed.locations }),
+    ...duplicateKeys.map((issue) => ({ ...issue, severity: 'error' as const })),
+    ...validateAgainstSchema('target', document, locations ? { locations } : {}),
   ]);
   if (schemaIssues.length > 0) {
-    throw new NnftError('E_SCHEMA', `not a valid target file (${countProblems(schemaIssues)})`, { file, issues: schemaIssues, hint: SCHEMA_HINT });
+    throw new NnftError('E_SCHEMA', `not a valid ${what} (${countProblems(schemaIssues)})`, { file, issues: schemaIssues, hint: SCHEMA_HINT });
   }
-  const theory = normaliseTarget(parsed.value as RawTarget, source);
-  const issues = sortByPosition(withPositions(checkSemantics(theory, parsed.value), parsed.locations));
+  const theory = normaliseTarget(document as RawTarget, source);
+  const semantic = checkSemantics(theory, document);
+  const issues = sortByPosition(locations ? withPositions(semantic, locations) : semantic);
   failOnErrors(issues, file);
-  return { theory, warnings: issues, locations: parsed.locations };
+  return { theory, warnings: issues };
 }
 
 /** Other nnft formats people hand to `validate` by mistake, recognised by their version key. */
@@ -200,12 +213,46 @@ export async function loadTarget(file: string, options: LoadTargetOptions = {}):
 export async function loadTargetText(text: string, source: { file: string; sha256: string | null; absolutePath: string }): Promise<LoadedTarget> {
   const { file, absolutePath } = source;
   const loaded = parseUnfrozen(text, { file, sha256: source.sha256 });
+  return withDataFile(loaded, file, absolutePath, loaded.locations);
+}
+
+export interface LoadTargetObjectOptions {
+  /** Names the target in errors and in theory.source.file (default null: a target given as data). */
+  file?: string | null;
+  /** The target's sha256 for provenance (default: the SHA-256 of its canonical JSON, io/canonical-json.ts). */
+  sha256?: string | null;
+  /** Directory a data file named by method "data" is read from (default: the process's working directory). */
+  cwd?: string;
+}
+
+/**
+ * Validate a target given as a plain object (the document a target file holds: "nnftTarget": 1,
+ * ...) exactly as loadTarget validates a file (schema, semantics, a data file named by method
+ * "data"), without line:column positions, and return the frozen Theory with its warnings.
+ */
+export async function loadTargetObject(document: unknown, options: LoadTargetObjectOptions = {}): Promise<LoadedTarget> {
+  const file = options.file ?? null;
+  let sha256 = options.sha256;
+  if (sha256 === undefined) {
+    try {
+      sha256 = contentHash(document);
+    } catch {
+      sha256 = null; // not plain JSON (a non-finite number): the schema check below names the value
+    }
+  }
+  const loaded = checkTargetDocument(document, { file, sha256 }, null);
+  return withDataFile(loaded, file ?? undefined, resolve(options.cwd ?? process.cwd(), 'target.json'), null);
+}
+
+/** Read the data file a "data" target names (relative to `targetPath`'s directory), then freeze. */
+async function withDataFile(loaded: LoadedTarget, file: string | undefined, targetPath: string, locations: SourceLocations | null): Promise<LoadedTarget> {
   let theory = loaded.theory;
   const settings = theory.targetCorrelators;
   const dataFile = settings.method === 'data' ? (settings.options as { file?: string }).file : undefined;
   if (dataFile !== undefined) {
-    const data = await loadDataFile(theory, absolutePath, dataFile);
-    const issues = sortByPosition(withPositions([...loaded.warnings, ...data.issues], loaded.locations));
+    const data = await loadDataFile(theory, targetPath, dataFile);
+    const all = [...loaded.warnings, ...data.issues];
+    const issues = sortByPosition(locations ? withPositions(all, locations) : all);
     failOnErrors(issues, file);
     theory = { ...theory, targetCorrelators: { method: 'data', options: { file: dataFile, correlators: data.blocks } } };
   }

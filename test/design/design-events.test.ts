@@ -8,13 +8,14 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import { design } from '../../src/design/design.js';
+import { designFile } from '../../src/design/design.js';
 import type { NnftEvent } from '../../src/io/events.js';
 
 const TARGET = 'targets/phi4-strong-1d.json';
 // Small settings at which the significance test holds one parameter and refits the others
 // ("resetting and holding ..."); a few seeds are tried in case the numerics move.
-const SMALL = { width: 16, ensembleSize: 1500, validationEnsembleSize: 1000, maxValidationEnsembleSize: 1000, maxSteps: 6, backend: 'wasm' as const, workers: 1 };
+const SMALL = { width: 16, ensembleSize: 1500, validationEnsembleSize: 1000, maxValidationEnsembleSize: 1000, maxSteps: 6 };
+const RUN = { backend: 'wasm' as const, workers: 1 };
 const SEEDS = [1, 3, 2, 4];
 
 type Progress = Extract<NnftEvent, { type: 'progress' }>;
@@ -29,7 +30,7 @@ describe('design progress, events and metrics.jsonl', () => {
     for (const seed of SEEDS) {
       const out = join(await mkdtemp(join(tmpdir(), 'nnft-design-events-')), 'run');
       const events: NnftEvent[] = [];
-      await design(TARGET, { ...SMALL, seed, out, onEvent: (event) => events.push(event) });
+      await designFile(TARGET, { ...SMALL, seed }, { ...RUN, out, onEvent: (event) => events.push(event) });
       const metrics = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
       const fitProgress = events.filter((event): event is Progress => event.type === 'progress' && / round \d+ (fit|refit)$/.test(event.task));
       const stepLines = metrics.filter((line) => line.stage === undefined || line.stage === 'refit');

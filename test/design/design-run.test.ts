@@ -3,12 +3,13 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../../src/backend/index.js';
-import { design } from '../../src/design/design.js';
+import { designFile, resumeDesign } from '../../src/design/design.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
 
 const TARGET = 'test/design/fixtures/phi4-cutoff-1d.json';
-const SMALL = { width: 16, ensembleSize: 1200, validationEnsembleSize: 6000, maxValidationEnsembleSize: 6000, maxSteps: 3, seed: 5, backend: 'wasm' as const };
+const SMALL = { width: 16, ensembleSize: 1200, validationEnsembleSize: 6000, maxValidationEnsembleSize: 6000, maxSteps: 3, seed: 5 };
+const RUN = { backend: 'wasm' as const };
 
 describe('nnft design (small, fast settings)', () => {
   beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('nnft design (small, fast settings)', () => {
 
   it('writes a run directory whose spec nnft estimate accepts and reproduces', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'nnft-design-')), 'run');
-    const result = await design(TARGET, { ...SMALL, out });
+    const result = await designFile(TARGET, SMALL, { ...RUN, out });
     expect(result.kind).toBe('design');
     expect(result.width).toBe(16);
     expect(Object.keys(result.parameters!)).toEqual(['amplitudeScale', 'coupling4', 'coupling2', 'amplitudeKurtosis']);
@@ -45,7 +46,7 @@ describe('nnft design (small, fast settings)', () => {
     // Width 8 with Gaussian amplitudes, unoptimised: the base's own 1/N four-point function puts G_c4
     // 196% off, which 6,000 networks resolve at a loose tolerance of 2.1; at the tolerance's resolution
     // (errors floored at 2.1/8 of the scale) that deviation is still a 4-sigma pull over 8 values.
-    const result = await design(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 2.1 });
+    const result = await designFile(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 2.1 }, RUN);
     expect(result.relativeError!).toBeLessThan(2.1);
     expect(result.status).toBe('not-met');
     expect(Math.min(result.consistency!.pValue, result.consistency!.worstPullPValue)).toBeLessThan(0.01);
@@ -55,26 +56,26 @@ describe('nnft design (small, fast settings)', () => {
   it('reports not-met, not unresolved, when an unresolved validation already rejects the design', async () => {
     // The same width-8 Gaussian base at the default tolerance: 6,000 networks cannot resolve 0.05,
     // but they do show the design is far outside it and inconsistent, so the verdict is decided.
-    const result = await design(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 0.05 });
+    const result = await designFile(TARGET, { ...SMALL, width: 8, maxSteps: 0, amplitudeLaw: 'gaussian', tolerance: 0.05 }, RUN);
     expect(result.status).toBe('not-met');
     expect(result.reasons.join(' ')).toMatch(/exceeds the tolerance 0.05 by more than 3 standard errors|inconsistent with the target/);
     expect(result.reasons.join(' ')).toMatch(/is also unresolved/);
   });
 
   it('reports unresolved when the target cannot be resolved at any size', async () => {
-    const result = await design(TARGET, { ...SMALL, maxSteps: 1, tolerance: 1e-9, maxValidationEnsembleSize: 12000 });
+    const result = await designFile(TARGET, { ...SMALL, maxSteps: 1, tolerance: 1e-9, maxValidationEnsembleSize: 12000 }, RUN);
     expect(result.status).toBe('unresolved');
     expect(result.width).toBe(16);
   });
 
   it('an interrupted run resumes to exactly the uninterrupted result, and refuses a changed config', async () => {
     const root = await mkdtemp(join(tmpdir(), 'nnft-design-'));
-    const full = await design(TARGET, { ...SMALL, out: join(root, 'full') });
+    const full = await designFile(TARGET, SMALL, { ...RUN, out: join(root, 'full') });
 
     const controller = new AbortController();
     let iterations = 0;
-    const interrupted = await design(TARGET, {
-      ...SMALL,
+    const interrupted = await designFile(TARGET, SMALL, {
+      ...RUN,
       out: join(root, 'killed'),
       signal: controller.signal,
       onEvent: (event) => {
@@ -83,8 +84,10 @@ describe('nnft design (small, fast settings)', () => {
     });
     expect(interrupted.status).toBe('interrupted');
     expect((await readdir(join(root, 'killed'))).includes('result.json')).toBe(false);
-    await expect(design(TARGET, { ...SMALL, seed: 6, out: join(root, 'killed'), resume: true })).rejects.toMatchObject({ code: 'E_USAGE' });
-    const resumed = await design(TARGET, { ...SMALL, out: join(root, 'killed'), resume: true });
+    await expect(designFile(TARGET, { ...SMALL, seed: 6 }, { ...RUN, out: join(root, 'killed'), resume: true })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(resumeDesign(join(root, 'killed'), RUN, { settings: { seed: 6 } })).rejects.toMatchObject({ code: 'E_USAGE' });
+    // The directory alone: its config names the target file and holds the settings.
+    const resumed = await resumeDesign(join(root, 'killed'), RUN);
     expect(resumed.status).toBe(full.status);
     expect(resumed.parameters).toEqual(full.parameters);
     expect(resumed.achieved!.correlators).toEqual(full.achieved!.correlators);

@@ -5,7 +5,7 @@ import { loadTarget } from '../../src/theory/load-target.js';
 import { computeTargetCorrelators } from '../../src/correlators/index.js';
 import { loadSpec } from '../../src/spec/load-spec.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
-import { design } from '../../src/design/design.js';
+import { designFile } from '../../src/design/design.js';
 
 // The --json results are a public interface (shared/targets/README.md): every kind must conform.
 describe('result schema', () => {
@@ -21,7 +21,7 @@ describe('result schema', () => {
     const estimate = await estimateSpec(await loadSpec('examples/specs/cos-net-free-1d.json'), { ensembleSize: 2000 });
     expect(validateAgainstSchema('result', JSON.parse(JSON.stringify(estimate)))).toEqual([]);
 
-    const designed = await design('test/design/fixtures/phi4-cutoff-1d.json', { width: 8, ensembleSize: 600, validationEnsembleSize: 2000, maxSteps: 1, backend: 'wasm' });
+    const designed = await designFile('test/design/fixtures/phi4-cutoff-1d.json', { width: 8, ensembleSize: 600, validationEnsembleSize: 2000, maxSteps: 1 }, { backend: 'wasm' });
     expect(validateAgainstSchema('result', JSON.parse(JSON.stringify(designed)))).toEqual([]);
 
     const broken = { ...target, correlators: [{ order: 2, indices: [[0, 0]], values: [1], stderr: [-1] }] };

@@ -1,19 +1,20 @@
 /**
  * `nnft design <target.json>`: gradient-based design of a network ensemble that realises the target
- * theory; writes a run directory with spec.json and prints target vs achieved correlators.
+ * theory; writes a run directory with spec.json and prints target vs achieved correlators. Parses the
+ * flags into the library's settings and run (designFile / resumeDesign, src/design/design.ts) and
+ * renders the result; with --json every outcome, an error included, is one JSON object on stdout.
  */
 import type { Argv, Options } from 'yargs';
 import type { CliContext } from '../context.js';
 import { eventRenderer } from '../context.js';
 import { commandSignal } from '../interrupts.js';
-import { design, headline, readDesignRunConfig, DESIGN_DEFAULTS, type DesignResult, type DesignOptions } from '../../design/design.js';
+import { availableParallelism } from 'node:os';
+import { designFile, headline, resumeDesign, type DesignResult, type DesignRun } from '../../design/design.js';
+import { DESIGN_DEFAULTS, DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES, splitDesignOptions } from '../../design/design-settings.js';
 import type { BackendRequest } from '../../backend/index.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
-import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from '../../sweep/design-options.js';
-import { NnftError } from '../../errors.js';
-import { EXIT } from '../../errors.js';
-import { checkOptionValues } from '../../io/option-rules.js';
-import { join } from 'node:path';
+import { withJsonErrors } from '../json-errors.js';
+import { NnftError, EXIT } from '../../errors.js';
 
 interface DesignArgs {
   target?: string;
@@ -122,24 +123,6 @@ const DESIGN_FLAG_DEFAULTS: Record<string, Options> = {
   workers: { defaultDescription: 'every core' },
 };
 
-/**
- * The settings a resumed run takes from its config.json, checked with the rules of the flags they
- * stood for (the file's hash guards against damage, not against a config rewritten with a fresh
- * hash): an ensemble of 1e12 or a tolerance of -1 there is refused at its JSON path, exit 2, before
- * the run directory is opened.
- */
-function checkStoredSettings(settings: Record<string, unknown>, file: string): void {
-  const rules = Object.fromEntries(Object.entries(DESIGN_OPTION_RULES).filter(([key]) => key !== 'backend' && key !== 'workers' && key !== 'timeLimitSeconds'));
-  const { issues } = checkOptionValues(settings, rules, { where: (key) => `config.settings.${key}`, fromText: false, ordered: DESIGN_OPTION_ORDER });
-  if (issues.length > 0) {
-    throw new NnftError('E_SCHEMA', `the run's stored settings are out of range (${issues.length} problem${issues.length === 1 ? '' : 's'}); the run cannot be resumed`, {
-      file,
-      issues,
-      hint: 'config.json was rewritten by hand: restore it, or start a new run directory with the settings as flags',
-    });
-  }
-}
-
 export function designCommand(context: CliContext) {
   return {
     command: 'design [target]',
@@ -153,55 +136,40 @@ export function designCommand(context: CliContext) {
         DESIGN_OPTION_RULES,
         DESIGN_FLAG_HELP,
         DESIGN_FLAG_DEFAULTS,
-      ).option('json', { type: 'boolean', default: false, describe: 'print the result object on stdout, NDJSON events on stderr' }),
+      ).option('json', { type: 'boolean', default: false, describe: 'print the result (or the error) as one JSON object on stdout, NDJSON events on stderr' }),
     handler: async (args: DesignArgs) => {
-      // Every flag is checked before the run directory (or anything else) is touched.
-      const flags = checkFlags(args as unknown as Record<string, unknown>, DESIGN_OPTION_RULES, DESIGN_OPTION_ORDER) as DesignFlags;
-      let targetFile = args.target;
-      let stored: Record<string, unknown> = {};
-      if (args.resume) {
-        const config = await readDesignRunConfig(args.resume);
-        targetFile ??= config.targetFile;
-        stored = config.settings;
-        checkStoredSettings(stored, join(args.resume, 'config.json'));
-      }
-      if (!targetFile) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
-      const pick = <T>(given: T | undefined, key: string): T | undefined => (given !== undefined ? given : (stored[key] as T | undefined));
-      const width = args.resume && flags.width === 'auto' && stored.width !== undefined ? (stored.width as number | 'auto') : (flags.width ?? 'auto');
-      const name = targetFile.replace(/^.*\//, '').replace(/\.json$/, '');
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-      const interrupt = commandSignal(context);
-      const options: DesignOptions = {
-        width,
-        out: args.resume ?? args.out ?? `runs/${name}-${stamp}`,
-        resume: Boolean(args.resume),
-        backend: flags.backend ?? 'auto',
-        workers: flags.workers ?? (await import('node:os')).availableParallelism(),
-        onEvent: eventRenderer(context, args.json),
-        signal: interrupt.signal,
-      };
-      const setIf = <K extends keyof DesignOptions>(key: K, value: DesignOptions[K] | undefined) => {
-        if (value !== undefined) options[key] = value;
-      };
-      setIf('ensembleSize', pick(flags.ensembleSize, 'ensembleSize'));
-      setIf('minWidth', pick(flags.minWidth, 'minWidth'));
-      setIf('maxWidth', pick(flags.maxWidth, 'maxWidth'));
-      setIf('validationEnsembleSize', pick(flags.validationEnsembleSize, 'validationEnsembleSize'));
-      setIf('maxValidationEnsembleSize', pick(flags.maxValidationEnsembleSize, 'maxValidationEnsembleSize'));
-      setIf('seed', pick(flags.seed, 'seed'));
-      setIf('tolerance', pick(flags.tolerance, 'tolerance'));
-      setIf('maxSteps', pick(flags.maxSteps, 'maxSteps'));
-      setIf('amplitudeLaw', pick(flags.amplitudeLaw, 'amplitudeLaw'));
-      setIf('momenta', pick(flags.momenta, 'momenta'));
-      setIf('targetMethod', pick(flags.targetMethod, 'targetMethod'));
-      setIf('timeLimitSeconds', flags.timeLimitSeconds);
-      try {
-        const result = await design(targetFile, options);
-        context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
-        context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : result.status === 'unresolved' ? EXIT.unresolved : EXIT.failure;
-      } finally {
-        interrupt.dispose();
-      }
+      await withJsonErrors(context, args.json, async () => {
+        // Every flag is checked before the run directory (or anything else) is touched.
+        const flags = checkFlags(args as unknown as Record<string, unknown>, DESIGN_OPTION_RULES, DESIGN_OPTION_ORDER) as DesignFlags;
+        const { settings, run: given } = splitDesignOptions(flags as Record<string, unknown>);
+        // --width has the yargs default auto: on --resume it stands for the stored width.
+        if (args.resume && settings.width === 'auto') delete settings.width;
+        if (!args.resume && !args.target) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
+        const interrupt = commandSignal(context);
+        const run: DesignRun = {
+          backend: given.backend ?? 'auto',
+          workers: given.workers ?? availableParallelism(),
+          ...(given.timeLimitSeconds !== undefined ? { timeLimitSeconds: given.timeLimitSeconds } : {}),
+          onEvent: eventRenderer(context, args.json),
+          signal: interrupt.signal,
+        };
+        try {
+          const result = args.resume
+            ? await resumeDesign(args.resume, run, { ...(args.target !== undefined ? { targetFile: args.target } : {}), settings })
+            : await designFile(args.target!, settings, { ...run, out: args.out ?? defaultRunDirectory(args.target!) });
+          context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
+          context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : result.status === 'unresolved' ? EXIT.unresolved : EXIT.failure;
+        } finally {
+          interrupt.dispose();
+        }
+      });
     },
   };
+}
+
+/** runs/<target name>-<time>, the run directory when --out is not given. */
+function defaultRunDirectory(targetFile: string): string {
+  const name = targetFile.replace(/^.*\//, '').replace(/\.json$/, '');
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `runs/${name}-${stamp}`;
 }

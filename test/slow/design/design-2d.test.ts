@@ -13,7 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { design, type DesignResult } from '../../../src/design/design.js';
+import { designFile, type DesignResult } from '../../../src/design/design.js';
 import { loadTarget } from '../../../src/theory/load-target.js';
 import { secondOrderEstimate } from '../../../src/correlators/weak-coupling.js';
 import { propagatorAtZero } from '../../../src/correlators/free-propagator.js';
@@ -41,7 +41,7 @@ describe('nnft design in d = 2 (issue 5)', () => {
     const theory = (await loadTarget(file)).theory;
     const r = secondOrderEstimate(theory);
     const g0 = propagatorAtZero(2, theory.mass, theory.momentumCutoff);
-    const result = await design(file, { width: 128, ensembleSize: 20_000, validationEnsembleSize: 100_000, tolerance: 0.2, seed: 3, workers, out: join(mkdtempSync(join(tmpdir(), 'nnft-2d-')), 'weak') });
+    const result = await designFile(file, { width: 128, ensembleSize: 20_000, validationEnsembleSize: 100_000, tolerance: 0.2, seed: 3 }, { workers, out: join(mkdtempSync(join(tmpdir(), 'nnft-2d-')), 'weak') });
     const worst = worstRatio(result, (order, reference) => (order === 4 ? 3 * r * Math.abs(reference) : 3 * r * r * g0));
     console.log(`phi4-local-2d-weak width 128: worst |dev| / allowed: G2 ${worst.get(2)}, G_c4 ${worst.get(4)}; parameters ${JSON.stringify(result.parameters)}`);
     expect(result.achieved!.method).not.toBe('closed form');
@@ -50,7 +50,7 @@ describe('nnft design in d = 2 (issue 5)', () => {
   }, 30 * minutes);
 
   it('phi4-local-2d (lambda = 1): matches the same-regulator network reference within errors', async () => {
-    const result = await design('targets/phi4-local-2d.json', { width: 128, ensembleSize: 20_000, validationEnsembleSize: 40_000, tolerance: 0.2, seed: 4, workers, targetMethod: 'network', out: join(mkdtempSync(join(tmpdir(), 'nnft-2d-')), 'strong') });
+    const result = await designFile('targets/phi4-local-2d.json', { width: 128, ensembleSize: 20_000, validationEnsembleSize: 40_000, tolerance: 0.2, seed: 4, targetMethod: 'network' }, { workers, out: join(mkdtempSync(join(tmpdir(), 'nnft-2d-')), 'strong') });
     expect(result.target.method).toBe('network');
     const worst = worstRatio(result, () => 0);
     console.log(`phi4-local-2d width 128 vs network reference: worst |dev| / 4 sigma: G2 ${worst.get(2)}, G_c4 ${worst.get(4)}; parameters ${JSON.stringify(result.parameters)}`);
