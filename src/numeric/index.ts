@@ -11,3 +11,4 @@ export { besselK, besselK0, besselK1, besselJ0, besselJ1, logGamma, erf, erfc, f
 export { fftNd, isPowerOfTwo } from './fft.js';
 export { setPartitions } from './set-partitions.js';
 export { chiSquaredSurvival, fSurvival, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './distributions.js';
+export { covarianceFromCorrelation, matrixRows, shrinkageIntensity, shrinkTowardsDiagonal, shrunkCorrelation, shrunkJackknifeCovariance, type ShrunkCorrelation, type ShrunkCovariance } from './shrunk-covariance.js';

@@ -14,6 +14,7 @@ import { NnftError } from '../errors.js';
 import type { CorrelatorBlock } from '../io/result.js';
 import { fitLinearCouplings, type MeasuredValues } from './linear-fit.js';
 import { levenbergMarquardt } from './nonlinear-fit.js';
+import { DIAGONAL_WEIGHTS, type FitWeights } from './correlated-weights.js';
 
 export interface ClusterCurve {
   readonly separations: number[];
@@ -22,6 +23,10 @@ export interface ClusterCurve {
   readonly stderr: number[];
   /** G(0) used for the normalisation (mean of G_c2(a,a)). */
   readonly propagatorAtZero: number;
+  /** Covariance of the values (rows), for a correlated fit (cluster-jackknife.ts builds it from batches). */
+  readonly covariance?: number[][];
+  /** How the fit weights the values (default: diagonal). */
+  readonly weights?: FitWeights;
 }
 
 export interface ClusterFit {
@@ -41,6 +46,8 @@ export interface ClusterFit {
   readonly pValue: number;
   /** sqrt(chi^2/dof) applied to the errors when the model fits poorly (p < 1e-3), else 1. */
   readonly errorScale: number;
+  /** How the values were weighted: the correlated chi^2 (with batches) or each value by its own error. */
+  readonly weights: FitWeights;
   /** true: |B| > 3 sigma_B; false: consistent with 0; 'undetermined': decay and plateau not separable. */
   readonly violatesClustering: boolean | 'undetermined';
   readonly message: string;
@@ -159,7 +166,7 @@ export const CLUSTER_MISFIT_P_VALUE = 1e-3;
 
 export function fitClusterCurve(curve: ClusterCurve): ClusterFit {
   const { separations } = curve;
-  const data: MeasuredValues = { values: curve.values, stderr: curve.stderr };
+  const data: MeasuredValues = { values: curve.values, stderr: curve.stderr, ...(curve.covariance ? { covariance: curve.covariance } : {}) };
   const distinct = new Set(separations.map((r) => r.toPrecision(12))).size;
   if (distinct < 5) {
     throw new NnftError('E_SEMANTIC', `a cluster curve needs at least 5 distinct separations, got ${distinct}`, {
@@ -211,6 +218,7 @@ export function fitClusterCurve(curve: ClusterCurve): ClusterFit {
     dof: chosen.dof,
     pValue: chosen.pValue,
     errorScale: scale,
+    weights: curve.weights && (curve.weights.kind === 'diagonal' || curve.covariance) ? curve.weights : DIAGONAL_WEIGHTS,
     violatesClustering,
     message,
   };

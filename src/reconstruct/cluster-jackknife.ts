@@ -7,7 +7,8 @@
  * (A, mu, B) replaces the fit errors; the verdict on B is then re-taken with those errors.
  */
 import type { CorrelatorBlock } from '../io/result.js';
-import { clusterCurveFromCorrelators, CLUSTER_SIGMA_THRESHOLD, type ClusterFit } from './cluster-curve.js';
+import { clusterCurveFromCorrelators, CLUSTER_SIGMA_THRESHOLD, type ClusterCurve, type ClusterFit } from './cluster-curve.js';
+import { withBatchCorrelation } from './correlated-weights.js';
 import { jackknifeStatistic } from './jackknife.js';
 import { fitLinearCouplings, type MeasuredValues } from './linear-fit.js';
 import { levenbergMarquardt } from './nonlinear-fit.js';
@@ -52,6 +53,24 @@ function leaveOneOutMeans(batches: readonly BatchBlocks[], select: (batch: Batch
   });
 }
 
+/** The cluster curve of each leave-one-batch-out mean. */
+function leaveOneOutCurves(points: readonly (readonly number[])[], central: BatchBlocks, batches: readonly BatchBlocks[]): ClusterCurve[] {
+  const two = leaveOneOutMeans(batches, (batch) => batch.twoPoint.values);
+  const four = leaveOneOutMeans(batches, (batch) => batch.fourPoint.values);
+  return batches.map((_, k) => clusterCurveFromCorrelators(points, { ...central.twoPoint, values: two[k]! }, { ...central.fourPoint, values: four[k]! }));
+}
+
+/**
+ * The cluster curve of the central blocks with the covariance of its values for a correlated fit:
+ * the stated errors and the shrunk correlation of the leave-one-batch-out curves (correlated-weights.ts).
+ */
+export function correlatedClusterCurve(points: readonly (readonly number[])[], central: BatchBlocks, batches: readonly BatchBlocks[]): ClusterCurve {
+  const curve = clusterCurveFromCorrelators(points, central.twoPoint, central.fourPoint);
+  if (batches.length < 3) return curve;
+  const { data, weights } = withBatchCorrelation(curve, leaveOneOutCurves(points, central, batches).map((sample) => sample.values));
+  return { ...curve, ...(data.covariance ? { covariance: data.covariance as number[][] } : {}), weights };
+}
+
 /**
  * The central fit with its amplitude, decay-rate and plateau errors replaced by delete-one jackknife
  * errors over the batches, and violatesClustering/significance/message re-taken with them.
@@ -61,15 +80,14 @@ export function jackknifeClusterFit(
   central: { readonly twoPoint: CorrelatorBlock; readonly fourPoint: CorrelatorBlock },
   fit: ClusterFit,
   batches: readonly BatchBlocks[],
+  /** The central curve's covariance (a correlated fit): every refit keeps it. */
+  covariance?: number[][],
 ): ClusterFit {
   if (batches.length < 2) return fit;
   const withPrefactor = fit.model.includes('A1');
-  const two = leaveOneOutMeans(batches, (batch) => batch.twoPoint.values);
-  const four = leaveOneOutMeans(batches, (batch) => batch.fourPoint.values);
-  const samples = batches.map((_, k) => {
-    const curve = clusterCurveFromCorrelators(points, { ...central.twoPoint, values: two[k]! }, { ...central.fourPoint, values: four[k]! });
-    return refitSameModel(curve.separations, { values: curve.values, stderr: curve.stderr }, withPrefactor, fit.decayRate.value, curve.propagatorAtZero ** 2);
-  });
+  const samples = leaveOneOutCurves(points, central, batches).map((curve) =>
+    refitSameModel(curve.separations, { values: curve.values, stderr: curve.stderr, ...(covariance ? { covariance } : {}) }, withPrefactor, fit.decayRate.value, curve.propagatorAtZero ** 2),
+  );
   const { stderr } = jackknifeStatistic(samples);
   const [amplitudeError, decayRateError, plateauError, plateauOfCorrelatorError] = Array.from(stderr) as [number, number, number, number];
   const significance = Math.abs(fit.plateau.value) / plateauError;

@@ -14,6 +14,7 @@ import type { CorrelatorBlock } from '../io/result.js';
 import { fitCouplings, type CouplingFit, type QuadraticTerm } from './coupling-fit.js';
 import { correlatedGoodnessOfFit, type CorrelatedGoodnessOfFit, type FitErrorMethod, jackknifeCovariance, leaveOneOutMeans } from './fit-jackknife.js';
 import { chiSquaredPValue } from './fit-statistics.js';
+import { DIAGONAL_WEIGHTS, type FitWeights, withBatchCorrelation } from './correlated-weights.js';
 import { fitLinearCouplings, type FitTerm, type FittedCoupling, type MeasuredValues } from './linear-fit.js';
 import { profileScan, type ProfilePoint } from './profile-scan.js';
 import {
@@ -57,6 +58,11 @@ export interface ForwardFitInput1d {
   readonly batches?: readonly { readonly fourPoint: readonly number[]; readonly sixPoint?: readonly number[] }[];
   /** Increasing trial widths for the non-local kernel; default 24 log-spaced values in [0.02, 4]/m. */
   readonly widthGrid?: readonly number[];
+  /**
+   * With batches: minimise the correlated chi^2 (default true; correlated-weights.ts), the values'
+   * correlation estimated from the batches. false: each value weighted by its own error.
+   */
+  readonly correlated?: boolean;
 }
 
 export interface CandidateFit {
@@ -74,13 +80,15 @@ export interface CandidateFit {
   /** Width: stderr per `errors`; lower/upper the Delta chi^2 = 1 interval of the weighted fit. */
   readonly width?: { value: number; stderr: number; fitStderr: number; lower: number | null; upper: number | null; scan: ProfilePoint[] };
   readonly errors: FitErrorMethod;
-  /** chi^2 with each value weighted by its own error (correlations ignored). */
+  /** How the values were weighted: the correlated chi^2 (with batches) or each value by its own error. */
+  readonly weights: FitWeights;
+  /** chi^2 = r^T C^-1 r with the weights' C (diagonal: each value by its own error). */
   readonly chiSquared: number;
   readonly dof: number;
   readonly reducedChiSquared: number;
   /** Goodness of fit: the correlated p-value with batches, else P(chi^2_dof >= chi^2). */
   readonly pValue: number;
-  /** P(chi^2_dof >= chi^2), as if the values were independent. */
+  /** P(chi^2_dof >= chi^2), as if the weights' C were the exact covariance (diagonal weights: as if the values were independent). */
   readonly pValueUncorrelated: number;
   readonly goodnessOfFit?: CorrelatedGoodnessOfFit;
   /**
@@ -141,7 +149,7 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
   checkBlock(input.fourPoint, 4);
   const four = input.fourPoint;
   const local4 = predictorColumn(four.indices, x, (p) => localQuarticTree1d(p, mass));
-  const data4: MeasuredValues = { values: four.values, stderr: four.stderr };
+  let data4: MeasuredValues = { values: four.values, stderr: four.stderr };
   const background4 = input.background?.fourPoint ? [...input.background.fourPoint] : undefined;
   const requested = input.candidates ?? (['local', 'local-one-loop', 'local+derivative', 'nonlocal-gaussian', 'local+sextic'] as CandidateName[]);
   const fits: CandidateFit[] = [];
@@ -153,6 +161,9 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
     }
   }
   const leaveOneOut4 = batches ? leaveOneOutMeans(batches.map((batch) => batch.fourPoint)) : null;
+  const correlated = input.correlated !== false;
+  let weights4: FitWeights = DIAGONAL_WEIGHTS;
+  if (leaveOneOut4 && correlated) ({ data: data4, weights: weights4 } = withBatchCorrelation(data4, leaveOneOut4));
 
   const record = (
     name: CandidateName,
@@ -161,6 +172,7 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
     extraParameters = 0,
     width?: { value: number; stderr: number; lower: number | null; upper: number | null; scan: ProfilePoint[] },
     refit?: { leaveOneOut: number[][]; run: Refit },
+    weights: FitWeights = weights4,
   ): void => {
     const parameterCount = fit.couplings.length + extraParameters;
     const dof = fit.dof - extraParameters;
@@ -202,9 +214,9 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
         couplings = fit.couplings.map((c) => ({ ...c, stderr: c.stderr * scale }));
         covariance = fit.covariance.map((row) => row.map((value) => value * scale * scale));
         if (widthOut) widthOut = { ...widthOut, stderr: widthOut.stderr * scale };
-        errors = { method: 'scaled', scale, description: `${prefix}the weighted fit's errors scaled by sqrt(chi^2/dof) = ${scale.toPrecision(3)}; they ignore the correlations between values` };
+        errors = { method: 'scaled', scale, description: `${prefix}the weighted fit's errors scaled by sqrt(chi^2/dof) = ${scale.toPrecision(3)}${weights.kind === 'diagonal' ? '; they ignore the correlations between values' : ''}` };
       } else {
-        errors = { method: 'fit', description: `${prefix}the weighted fit's errors (chi^2/dof <= 1); they ignore the correlations between values` };
+        errors = { method: 'fit', description: `${prefix}the weighted fit's errors (chi^2/dof <= 1)${weights.kind === 'diagonal' ? '; they ignore the correlations between values' : ''}` };
       }
     }
     fits.push({
@@ -217,6 +229,7 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
       fitStderr,
       ...(widthOut ? { width: widthOut } : {}),
       errors: errors!,
+      weights,
       chiSquared: fit.chiSquared,
       dof,
       reducedChiSquared,
@@ -237,12 +250,13 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
     }
   };
   /** Jackknife refit of a fit that is polynomial in its couplings, on G_c4 (or G_c4 + G_c6) values. */
-  const couplingRefit = (leaveOneOut: number[][] | null, stderr: readonly number[], terms: FitTerm[], quadratic: QuadraticTerm[], background: number[] | undefined) =>
+  const couplingRefit = (leaveOneOut: number[][] | null, weighting: MeasuredValues, terms: FitTerm[], quadratic: QuadraticTerm[], background: number[] | undefined) =>
     leaveOneOut
       ? {
           leaveOneOut,
           run: (values: readonly number[]) => {
-            const refitted = fitCouplings({ values, stderr }, terms, quadratic, { background });
+            // the same weights (errors and covariance) as the central fit
+            const refitted = fitCouplings({ ...weighting, values }, terms, quadratic, { background });
             return { couplings: refitted.couplings.map((c) => c.value), pulls: refitted.pulls };
           },
         }
@@ -251,14 +265,14 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
   if (requested.includes('local')) {
     attempt('local', ['G_c4'], () => {
       const terms: FitTerm[] = [{ name: 'lambda', predictor: local4 }];
-      record('local', ['G_c4'], fitCouplings(data4, terms, [], { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, four.stderr, terms, [], background4));
+      record('local', ['G_c4'], fitCouplings(data4, terms, [], { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, data4, terms, [], background4));
     });
   }
   if (requested.includes('local-one-loop')) {
     attempt('local-one-loop', ['G_c4'], () => {
       const terms: FitTerm[] = [{ name: 'lambda', predictor: local4 }];
       const quadratic: QuadraticTerm[] = [{ first: 'lambda', second: 'lambda', predictor: predictorColumn(four.indices, x, (p) => quarticBubbleOneLoop1d(p, mass)) }];
-      record('local-one-loop', ['G_c4'], fitCouplings(data4, terms, quadratic, { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, four.stderr, terms, quadratic, background4));
+      record('local-one-loop', ['G_c4'], fitCouplings(data4, terms, quadratic, { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, data4, terms, quadratic, background4));
       const tree = fits.find((fit) => fit.name === 'local' && fit.dataUsed.length === 1);
       const loop = fits[fits.length - 1]!;
       const treeLambda = tree ? tree.couplings[0]!.value : fitCouplings(data4, terms, [], { background: background4 }).couplings[0]!.value;
@@ -272,7 +286,7 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
         { name: 'lambda', predictor: local4 },
         { name: 'kappa', predictor: derivative },
       ];
-      record('local+derivative', ['G_c4'], fitCouplings(data4, terms, [], { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, four.stderr, terms, [], background4));
+      record('local+derivative', ['G_c4'], fitCouplings(data4, terms, [], { background: background4 }), 0, undefined, couplingRefit(leaveOneOut4, data4, terms, [], background4));
     });
   }
   if (requested.includes('nonlocal-gaussian')) {
@@ -292,7 +306,7 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
         refit = {
           leaveOneOut: leaveOneOut4,
           run: (values) => {
-            const linear = fitLinearCouplings({ values, stderr: four.stderr }, [
+            const linear = fitLinearCouplings({ ...data4, values }, [
               { name: 'g', predictor: centre },
               { name: 'gShift', predictor: slope },
             ], background4);
@@ -314,21 +328,23 @@ export function fitCandidateActions1d(input: ForwardFitInput1d): ForwardFitRepor
         const zeros4 = four.values.map(() => 0);
         const zeros6 = six.values.map(() => 0);
         const exchange = predictorColumn(six.indices, x, (p) => quarticExchangeTree1d(p, mass));
-        const data: MeasuredValues = { values: [...four.values, ...six.values], stderr: [...four.stderr, ...six.stderr] };
+        let data: MeasuredValues = { values: [...four.values, ...six.values], stderr: [...four.stderr, ...six.stderr] };
         const background = [...(background4 ?? zeros4), ...(input.background?.sixPoint ?? zeros6)];
         const leaveOneOut = batches && batches.every((batch) => batch.sixPoint && batch.sixPoint.length === six.values.length)
           ? leaveOneOutMeans(batches.map((batch) => [...batch.fourPoint, ...batch.sixPoint!]))
           : null;
+        let weights: FitWeights = DIAGONAL_WEIGHTS;
+        if (leaveOneOut && correlated) ({ data, weights } = withBatchCorrelation(data, leaveOneOut));
         const lambdaColumn = [...local4, ...zeros6];
         const quadratic: QuadraticTerm[] = [{ first: 'lambda', second: 'lambda', predictor: [...zeros4, ...exchange] }];
         const localTerms: FitTerm[] = [{ name: 'lambda', predictor: lambdaColumn }];
-        record('local', ['G_c4', 'G_c6'], fitCouplings(data, localTerms, quadratic, { background }), 0, undefined, couplingRefit(leaveOneOut, data.stderr, localTerms, quadratic, background));
+        record('local', ['G_c4', 'G_c6'], fitCouplings(data, localTerms, quadratic, { background }), 0, undefined, couplingRefit(leaveOneOut, data, localTerms, quadratic, background), weights);
         const sextic: FitTerm = {
           name: 'g6',
           predictor: [...predictorColumn(four.indices, x, (p) => sexticTadpoleTree1d(p, mass)), ...predictorColumn(six.indices, x, (p) => sexticTree1d(p, mass))],
         };
         const sexticTerms: FitTerm[] = [{ name: 'lambda', predictor: lambdaColumn }, sextic];
-        record('local+sextic', ['G_c4', 'G_c6'], fitCouplings(data, sexticTerms, quadratic, { background }), 0, undefined, couplingRefit(leaveOneOut, data.stderr, sexticTerms, quadratic, background));
+        record('local+sextic', ['G_c4', 'G_c6'], fitCouplings(data, sexticTerms, quadratic, { background }), 0, undefined, couplingRefit(leaveOneOut, data, sexticTerms, quadratic, background), weights);
       });
     }
   }

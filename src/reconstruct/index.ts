@@ -54,3 +54,5 @@ export { massFromTwoPoint, type MeasuredMass } from './measured-mass.js';
 export { correlatedGoodnessOfFit, jackknifeCovariance, leaveOneOutMeans, type CorrelatedGoodnessOfFit, type FitErrorMethod } from './fit-jackknife.js';
 export { applyRelativeErrorFloor, errorFloorReport, EXACT_INPUT_RELATIVE_ERROR_FLOOR, type ErrorFloorReport, type RaisedErrors } from './error-floor.js';
 export { forwardFitMassForResult, type ForwardFitMass, type ForwardFitMassOptions, type ForwardFitMassSource } from './forward-fit-mass.js';
+export { BATCHES_PER_CORRELATED_VALUE, DIAGONAL_WEIGHTS, withBatchCorrelation, type FitWeights } from './correlated-weights.js';
+export { correlatedClusterCurve, jackknifeClusterFit } from './cluster-jackknife.js';

@@ -1,19 +1,63 @@
 /**
  * Weighted least squares for couplings that enter the predicted correlators linearly (tree level,
  * first order in each coupling): data_r = offset_r + sum_t coupling_t * predictor_t(r) + noise_r with
- * independent Gaussian noise of standard deviation stderr_r. Returns couplings with their covariance,
- * chi^2/dof and the p-value. Columns are scaled to unit norm before solving so couplings of very
+ * independent Gaussian noise of standard deviation stderr_r, or, when the data carry a covariance C,
+ * correlated Gaussian noise (generalised least squares: chi^2 = r^T C^-1 r, whitened with the Cholesky
+ * factor C = L L^T, pulls L^-1 r). Returns couplings with their covariance, chi^2/dof and the p-value. Columns are scaled to unit norm before solving so couplings of very
  * different sizes do not spoil the conditioning; a degenerate design (two terms that predict the same
  * shape) is reported, not silently solved.
  */
 import { NnftError } from '../errors.js';
 import { choleskyFactor, choleskySolve, identityMatrix, symmetricEigenvalues } from './dense-linear-algebra.js';
 import { chiSquaredPValue } from './fit-statistics.js';
+import { choleskyFactor as choleskyFactorRows } from '../numeric/cholesky.js';
 
 export interface MeasuredValues {
   readonly values: readonly number[];
   /** One standard error per value; must be positive. */
   readonly stderr: readonly number[];
+  /**
+   * The full covariance of the values (rows), positive definite; when given the fit is correlated
+   * (chi^2 = r^T C^-1 r) and `stderr` is only displayed. Build it with correlatedWeights
+   * (correlated-weights.ts): a shrunk jackknife covariance with the error floor on its diagonal.
+   */
+  readonly covariance?: readonly (readonly number[])[];
+}
+
+const factors = new WeakMap<object, Float64Array>();
+
+/** Lower Cholesky factor of the data's covariance (cached per covariance object). */
+function covarianceFactor(covariance: readonly (readonly number[])[]): Float64Array {
+  const cached = factors.get(covariance);
+  if (cached) return cached;
+  const factor = choleskyFactorRows(covariance as number[][]).lower;
+  factors.set(covariance, factor);
+  return factor;
+}
+
+/**
+ * The whitening map of the data: v -> v / stderr (independent errors) or L^-1 v (correlated, C = L L^T),
+ * so that chi^2 = |whiten(data - model)|^2.
+ */
+export function whitener(data: MeasuredValues): (vector: ArrayLike<number>) => Float64Array {
+  const rows = data.values.length;
+  if (!data.covariance) {
+    return (vector) => {
+      const out = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) out[r] = vector[r]! / data.stderr[r]!;
+      return out;
+    };
+  }
+  const lower = covarianceFactor(data.covariance);
+  return (vector) => {
+    const out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let value = vector[i]!;
+      for (let k = 0; k < i; k++) value -= lower[i * rows + k]! * out[k]!;
+      out[i] = value / lower[i * rows + i]!;
+    }
+    return out;
+  };
 }
 
 export interface FitTerm {
@@ -55,6 +99,11 @@ export function checkMeasured(data: MeasuredValues): void {
       });
     }
   });
+  if (data.covariance) {
+    if (data.covariance.length !== data.values.length || data.covariance.some((row) => row.length !== data.values.length)) {
+      throw new NnftError('E_SEMANTIC', `the covariance is not ${data.values.length} x ${data.values.length} (one row and column per value)`);
+    }
+  }
 }
 
 export function fitLinearCouplings(data: MeasuredValues, terms: readonly FitTerm[], offset?: readonly number[]): LinearFit {
@@ -71,8 +120,9 @@ export function fitLinearCouplings(data: MeasuredValues, terms: readonly FitTerm
     throw new NnftError('E_SEMANTIC', `${rows} data points cannot determine ${termCount} couplings`);
   }
   // whitened design and data
-  const design = terms.map((term) => term.predictor.map((value, r) => value / data.stderr[r]));
-  const target = data.values.map((value, r) => (value - (offset ? offset[r] : 0)) / data.stderr[r]);
+  const whiten = whitener(data);
+  const design = terms.map((term) => Array.from(whiten(term.predictor)));
+  const target = Array.from(whiten(data.values.map((value, r) => value - (offset ? offset[r] : 0))));
   const columnScale = design.map((column) => Math.sqrt(column.reduce((sum, value) => sum + value * value, 0)) || 1);
   const normal = new Float64Array(termCount * termCount);
   const rhs = new Float64Array(termCount);

@@ -1,12 +1,13 @@
 /**
  * Weighted non-linear least squares by Levenberg-Marquardt in float64, for small models (a handful
  * of parameters) with analytic Jacobians. Returns the parameters, their covariance (J^T W J)^{-1} at
- * the minimum, chi^2, dof and the p-value.
+ * the minimum, chi^2, dof and the p-value. W is diag(1/stderr^2), or C^-1 when the data carry a
+ * covariance (a correlated fit: chi^2 = r^T C^-1 r).
  */
 import { NnftError } from '../errors.js';
 import { choleskyFactor, choleskySolve, identityMatrix } from './dense-linear-algebra.js';
 import { chiSquaredPValue } from './fit-statistics.js';
-import { checkMeasured, type MeasuredValues } from './linear-fit.js';
+import { checkMeasured, type MeasuredValues, whitener } from './linear-fit.js';
 
 export interface NonlinearModel {
   /** Model value at data point r for parameters theta. */
@@ -26,10 +27,9 @@ export interface NonlinearFit {
   readonly converged: boolean;
 }
 
-function chiSquaredOf(model: NonlinearModel, data: MeasuredValues, theta: readonly number[]): number {
-  let sum = 0;
-  for (let r = 0; r < data.values.length; r++) sum += ((data.values[r] - model.value(theta, r)) / data.stderr[r]) ** 2;
-  return sum;
+function chiSquaredOf(model: NonlinearModel, data: MeasuredValues, theta: readonly number[], whiten: (vector: ArrayLike<number>) => Float64Array): number {
+  const residual = data.values.map((value, r) => value - model.value(theta, r));
+  return whiten(residual).reduce((sum, value) => sum + value * value, 0);
 }
 
 export function levenbergMarquardt(
@@ -42,8 +42,9 @@ export function levenbergMarquardt(
   const count = start.length;
   const rows = data.values.length;
   const accept = options.accept ?? (() => true);
+  const whiten = whitener(data);
   let theta = [...start];
-  let chiSquared = chiSquaredOf(model, data, theta);
+  let chiSquared = chiSquaredOf(model, data, theta, whiten);
   if (!Number.isFinite(chiSquared)) throw new NnftError('E_NUMERIC', 'the starting point of the non-linear fit gives a non-finite chi^2');
   let damping = 1e-3;
   let converged = false;
@@ -51,13 +52,16 @@ export function levenbergMarquardt(
   const normalAt = (parameters: readonly number[]): { normal: Float64Array; gradient: Float64Array } => {
     const normal = new Float64Array(count * count);
     const gradient = new Float64Array(count);
-    for (let r = 0; r < rows; r++) {
-      const weight = 1 / data.stderr[r] ** 2;
-      const derivative = model.gradient(parameters, r);
-      const residual = data.values[r] - model.value(parameters, r);
-      for (let s = 0; s < count; s++) {
-        gradient[s] += weight * derivative[s] * residual;
-        for (let t = 0; t < count; t++) normal[s * count + t] += weight * derivative[s] * derivative[t];
+    // whitened residual and Jacobian columns: chi^2 = |W^1/2 r|^2, normal matrix J~^T J~
+    const residual = whiten(data.values.map((value, r) => value - model.value(parameters, r)));
+    const derivatives = Array.from({ length: rows }, (_, r) => model.gradient(parameters, r));
+    const columns = Array.from({ length: count }, (_, s) => whiten(derivatives.map((derivative) => derivative[s]!)));
+    for (let s = 0; s < count; s++) {
+      for (let r = 0; r < rows; r++) gradient[s] += columns[s]![r]! * residual[r]!;
+      for (let t = 0; t <= s; t++) {
+        let sum = 0;
+        for (let r = 0; r < rows; r++) sum += columns[s]![r]! * columns[t]![r]!;
+        normal[s * count + t] = normal[t * count + s] = sum;
       }
     }
     return { normal, gradient };
@@ -76,7 +80,7 @@ export function levenbergMarquardt(
         continue;
       }
       const trial = theta.map((value, s) => value + step[s]);
-      const trialChiSquared = accept(trial) ? chiSquaredOf(model, data, trial) : Infinity;
+      const trialChiSquared = accept(trial) ? chiSquaredOf(model, data, trial, whiten) : Infinity;
       if (Number.isFinite(trialChiSquared) && trialChiSquared <= chiSquared) {
         const relativeChange = (chiSquared - trialChiSquared) / Math.max(chiSquared, 1e-300);
         const stepSmall = step.every((value, s) => Math.abs(value) <= 1e-10 * (Math.abs(theta[s]) + 1e-10));

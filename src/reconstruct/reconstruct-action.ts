@@ -10,7 +10,7 @@ import type { CorrelatorBlock } from '../io/result.js';
 import { amputateGrid, type GridCorrelators } from './amputate.js';
 import { amputateBatches, type NoiseAssessment } from './amputate-batches.js';
 import { clusterCurveFromCorrelators, fitClusterCurve, type ClusterFit } from './cluster-curve.js';
-import { jackknifeClusterFit } from './cluster-jackknife.js';
+import { correlatedClusterCurve, jackknifeClusterFit } from './cluster-jackknife.js';
 import { type CandidateName, fitCandidateActions1d, type ForwardFitReport } from './forward-fit-1d.js';
 import { applyRelativeErrorFloor, errorFloorReport, type ErrorFloorReport, type RaisedErrors } from './error-floor.js';
 import { checkGridForWidth } from './guard-rails.js';
@@ -57,6 +57,12 @@ export interface ReconstructionInput extends CorrelatorBlocks {
    * the cluster-curve and forward fits weight the values. Omitted: the stated errors are used as given.
    */
   readonly errorFloor?: number;
+  /**
+   * With three or more batches the cluster-curve and forward fits minimise the correlated chi^2, the
+   * values' correlation estimated from the batches (correlated-weights.ts; default true). false: each
+   * value weighted by its own error, as without batches.
+   */
+  readonly correlated?: boolean;
   readonly onEvent?: EventSink;
 }
 
@@ -272,15 +278,27 @@ export function reconstructAction(given: ReconstructionInput): ActionReconstruct
 
   // 2. cluster curve
   let cluster: ClusterFit | null = null;
+  const correlated = input.correlated !== false;
+  let clusterCovariance: number[][] | undefined;
   try {
-    cluster = fitClusterCurve(clusterCurveFromCorrelators(input.points, analysed.twoPoint, analysed.fourPoint));
+    let curve = clusterCurveFromCorrelators(input.points, analysed.twoPoint, analysed.fourPoint);
+    if (correlated && analysedBatches && analysedBatches.length >= 3) {
+      // the C(R) values share networks: weight them by their covariance (correlated chi^2)
+      try {
+        curve = correlatedClusterCurve(input.points, analysed, analysedBatches);
+        clusterCovariance = curve.covariance;
+      } catch (error) {
+        notes.push(`cluster curve: the correlated weights failed (${error instanceof Error ? error.message : String(error)}); each value is weighted by its own error`);
+      }
+    }
+    cluster = fitClusterCurve(curve);
   } catch (error) {
     notes.push(`cluster curve skipped: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (cluster && analysedBatches && analysedBatches.length >= 2) {
     // the C(R) values share networks: the fit's own error understates sigma_B; jackknife the whole fit
     try {
-      cluster = jackknifeClusterFit(input.points, analysed, cluster, analysedBatches);
+      cluster = jackknifeClusterFit(input.points, analysed, cluster, analysedBatches, clusterCovariance);
     } catch (error) {
       notes.push(`cluster-plateau jackknife skipped (the fit failed on a leave-one-out mean: ${error instanceof Error ? error.message : String(error)}); the plateau error ignores the correlation between values`);
     }
@@ -302,6 +320,7 @@ export function reconstructAction(given: ReconstructionInput): ActionReconstruct
           : {}),
         ...(input.candidates ? { candidates: input.candidates } : {}),
         ...(input.widthGrid ? { widthGrid: input.widthGrid } : {}),
+        correlated,
       });
       emit({ type: 'progress', task: 'forward-fit', done: 1, total: 1 });
     } catch (error) {

@@ -40,11 +40,12 @@ describe('forward-fit errors on correlated data', () => {
   const common = 0.05;
   const exact = local.map((value) => lambda * value);
 
-  it('jackknife error of lambda matches the true spread; the weighted fit understates it', () => {
+  it('jackknife error of lambda matches the true spread; the diagonally weighted fit understates it', () => {
     const data = correlatedBatches(exact, 'common', batchCount, common, 0.002);
     const fourPoint = { order: 4, indices: tuples4, values: data.mean, stderr: data.stderr };
-    const report = fitCandidateActions1d({ mass, points, fourPoint, batches: data.batches.map((values) => ({ fourPoint: values })), candidates: ['local'] });
+    const report = fitCandidateActions1d({ mass, points, fourPoint, batches: data.batches.map((values) => ({ fourPoint: values })), candidates: ['local'], correlated: false });
     const fit = report.fits[0]!;
+    expect(fit.weights.kind).toBe('diagonal');
     const truth = common / Math.sqrt(batchCount); // std of the mean of the shared fluctuation
     expect(fit.errors.method).toBe('jackknife');
     expect(fit.errors.batches).toBe(batchCount);
@@ -55,6 +56,30 @@ describe('forward-fit errors on correlated data', () => {
     expect(Math.abs(fit.couplings[0]!.value - lambda) / fit.couplings[0]!.stderr).toBeLessThan(3);
     expect(fit.goodnessOfFit).toBeDefined();
     expect(fit.pValue).toBeGreaterThan(0.01);
+  });
+
+  it('with 20 batches per value the fit minimises the correlated chi^2: its own error is near the truth, the jackknife agrees', () => {
+    const many = 20 * tuples4.length;
+    const data = correlatedBatches(exact, 'common-many', many, common, 0.002);
+    const fourPoint = { order: 4, indices: tuples4, values: data.mean, stderr: data.stderr };
+    const fit = fitCandidateActions1d({ mass, points, fourPoint, batches: data.batches.map((values) => ({ fourPoint: values })), candidates: ['local'] }).fits[0]!;
+    const truth = common / Math.sqrt(many);
+    expect(fit.weights.kind).toBe('correlated');
+    expect(fit.weights.batches).toBe(many);
+    expect(fit.weights.shrinkage).toBeGreaterThanOrEqual(0);
+    expect(fit.weights.shrinkage).toBeLessThan(1);
+    // the noise lies along the fitted shape: the generalised least-squares error sees it
+    expect(fit.fitStderr[0]! / truth).toBeGreaterThan(0.55);
+    expect(fit.fitStderr[0]! / truth).toBeLessThan(1.45);
+    expect(fit.couplings[0]!.stderr / truth).toBeGreaterThan(0.55);
+    expect(fit.couplings[0]!.stderr / truth).toBeLessThan(1.45);
+    expect(Math.abs(fit.couplings[0]!.value - lambda) / fit.couplings[0]!.stderr).toBeLessThan(3);
+    expect(fit.pValue).toBeGreaterThan(0.01);
+    // with 20 batches for 35 values the weights stay diagonal, and say why
+    const few = correlatedBatches(exact, 'common', batchCount, common, 0.002);
+    const diagonal = fitCandidateActions1d({ mass, points, fourPoint: { order: 4, indices: tuples4, values: few.mean, stderr: few.stderr }, batches: few.batches.map((values) => ({ fourPoint: values })), candidates: ['local'] }).fits[0]!;
+    expect(diagonal.weights.kind).toBe('diagonal');
+    expect(diagonal.weights.description).toMatch(/at least 700 batches/);
   });
 
   it('a wrong model is still rejected with the correlated p-value', () => {

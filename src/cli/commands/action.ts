@@ -7,10 +7,14 @@
  *   points suited to the analyses (a row of at most min(8, 2N) points, so the cluster curve sees growing
  *   separations and the amputation grid obeys the 2N guard rail), with the spec's width as networkWidth,
  *   the spec's mass for the d = 1 forward fits, and the exact undeformed finite-width G_c4 as background;
- * - a correlators file (the result contract, schema/result.schema.json): reconstructed directly.
+ * - a correlators file (the result contract, schema/result.schema.json): reconstructed directly; when
+ *   its blocks carry delete-one-batch jackknife replicates (Monte Carlo results), they stand in for
+ *   per-batch estimates (batchesFromReplicates): jackknife errors for the vertex and every fit, and
+ *   correlated chi^2 fits (reconstruct/correlated-weights.ts).
  *
- * estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated
- * vertex of an ensemble estimate carries no errors: its locality numbers are shown but cast no vote
+ * A spec is split into --replicas independent estimates (the per-batch data); with --replicas 1 the
+ * estimate's own jackknife replicates are. Without per-batch data (a file with errors but no
+ * replicates) the amputated vertex carries no errors: its locality numbers are shown but cast no vote
  * (the verdict then rests on the cluster curve and the forward fits), and the report says so.
  */
 import { availableParallelism } from 'node:os';
@@ -29,6 +33,7 @@ import { architectureFromSpec } from '../../spec/build-ensemble.js';
 import type { NnftSpec } from '../../spec/spec.js';
 import {
   applyRelativeErrorFloor,
+  BATCHES_PER_CORRELATED_VALUE,
   CANDIDATE_DESCRIPTIONS,
   checkGridForWidth,
   EXACT_INPUT_RELATIVE_ERROR_FLOOR,
@@ -62,6 +67,7 @@ interface ActionArgs {
   background: boolean;
   nominalError: number;
   replicas: number;
+  correlated: boolean;
   candidates?: string;
   workers?: number;
   backend: BackendRequest;
@@ -83,6 +89,7 @@ const ACTION_FLAG_RULES: OptionRules = {
   background: { kind: 'boolean' },
   nominalError: { kind: 'number', min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, fix: `the default is ${EXACT_INPUT_RELATIVE_ERROR_FLOOR}` },
   replicas: { kind: 'integer', min: 1, max: 200, fix: `the default is ${DEFAULT_REPLICAS}` },
+  correlated: { kind: 'boolean' },
   candidates: { kind: 'string', fix: `choose from ${Object.keys(CANDIDATE_DESCRIPTIONS).join(', ')}` },
   workers: { kind: 'integer', min: 1, max: 1024, fix: 'the default is every core' },
   backend: { kind: 'choice', choices: [...BACKEND_REQUESTS] },
@@ -224,6 +231,36 @@ function combineReplicas(replicas: readonly CorrelatorResult[], rootSeed: number
   };
 }
 
+/**
+ * Per-batch blocks equivalent to a file's delete-one-batch jackknife replicates r_b (B of them, the
+ * same B in every block used): batch b holds value + (B - 1)(mean_r - r_b), so the batches average to
+ * the stated value and their leave-one-out means are value + (r_b - mean_r): every jackknife over them
+ * (vertex errors, refitted couplings, the correlation of the values) is the file's own. Null, with the
+ * reason, when G_c2 or G_c4 has no replicates or the batch counts differ; a G_c6 block without them
+ * is left out of the batches (its fits then keep the fit's own errors).
+ */
+export function batchesFromReplicates(result: CorrelatorResult): { batches: CorrelatorBlocks[]; count: number } | { reason: string } {
+  const two = block(result, 2);
+  const four = block(result, 4);
+  const six = block(result, 6);
+  if (!two?.replicates || !four?.replicates) return { reason: 'the file has no jackknife replicates for G_c2 and G_c4' };
+  const count = two.replicates[0]?.length ?? 0;
+  if (count < 2 || (four.replicates[0]?.length ?? 0) !== count) return { reason: `the G_c2 and G_c4 replicates have different batch counts (${count} and ${four.replicates[0]?.length ?? 0})` };
+  const useSix = six?.replicates !== undefined && (six.replicates[0]?.length ?? 0) === count;
+  const pseudo = (entry: CorrelatorBlock, b: number): CorrelatorBlock => ({
+    order: entry.order,
+    indices: entry.indices,
+    values: entry.values.map((value, i) => {
+      const row = entry.replicates![i]!;
+      const mean = row.reduce((sum, r) => sum + r, 0) / count;
+      return value + (count - 1) * (mean - row[b]!);
+    }),
+    stderr: entry.stderr,
+  });
+  const batches = Array.from({ length: count }, (_, b) => ({ twoPoint: pseudo(two, b), fourPoint: pseudo(four, b), ...(useSix ? { sixPoint: pseudo(six!, b) } : {}) }));
+  return { batches, count };
+}
+
 function numberField(value: unknown, key: string): number | undefined {
   const field = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
@@ -268,6 +305,8 @@ export interface RunActionOptions {
   readonly background?: boolean;
   readonly nominalError?: number;
   readonly replicas?: number;
+  /** Correlated chi^2 in the cluster-curve and forward fits when there are per-batch data (default true). */
+  readonly correlated?: boolean;
   readonly candidates?: readonly CandidateName[];
   readonly workers?: number;
   readonly backend?: BackendRequest;
@@ -366,10 +405,16 @@ export async function runAction(file: string, options: RunActionOptions): Promis
       if (spec.deformation) notes.push('each replica re-weights its own networks, so ratio-estimator bias is that of the replica size');
     } else {
       correlators = replicaResults[0]!;
-      noisyWithoutBatches = true;
-      notes.push(
-        'one estimate (--replicas 1): estimateSpec reports one jackknife error per value but not its per-batch estimates, so the amputated vertex carries no errors (its spread and stencil residual are shown but cast no vote) and the cluster-plateau error ignores the correlation between values',
-      );
+      const own = batchesFromReplicates(correlators);
+      if ('batches' in own) {
+        batches = own.batches;
+        notes.push(`one estimate (--replicas 1): its delete-one-batch jackknife replicates over ${own.count} batches are the per-batch data (vertex, cluster-plateau and coupling errors are jackknifes over them)`);
+      } else {
+        noisyWithoutBatches = true;
+        notes.push(
+          `one estimate (--replicas 1) without per-batch data (${own.reason}), so the amputated vertex carries no errors (its spread and stencil residual are shown but cast no vote) and the cluster-plateau error ignores the correlation between values`,
+        );
+      }
     }
     if (spec.deformation) {
       const terms = spec.deformation.terms.map((term) =>
@@ -436,9 +481,18 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     massStatement = chosen.statement;
     name = typeof correlators.spec === 'string' ? correlators.spec : typeof (correlators.theory as { name?: unknown } | undefined)?.name === 'string' ? (correlators.theory as { name: string }).name : undefined;
     const anyError = correlators.correlators.some((entry) => entry.stderr.some((error) => error > 0));
-    noisyWithoutBatches = anyError;
+    const fromReplicates = batchesFromReplicates(correlators);
+    if ('batches' in fromReplicates) {
+      batches = fromReplicates.batches;
+      notes.push(
+        `per-batch data: the file's delete-one-batch jackknife replicates over ${fromReplicates.count} batches${block(correlators, 6) && !fromReplicates.batches[0]!.sixPoint ? ' (G_c6 has none: its fits keep their own errors)' : ''}; vertex, cluster-plateau and coupling errors are jackknifes over them${options.correlated === false ? '' : `, and with at least ${BATCHES_PER_CORRELATED_VALUE} batches per fitted value the fits minimise the correlated chi^2 (the weights are stated per fit)`}`,
+      );
+    }
+    noisyWithoutBatches = anyError && batches === undefined;
     const belowFloor = correlators.correlators.every((entry) => applyRelativeErrorFloor(entry, errorFloor).raised.raised === entry.values.length);
-    if (anyError && belowFloor) notes.push(`every stated error of the file lies below the relative floor ${errorFloor} (numerical errors of exact data), and there are no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote`);
+    if (batches !== undefined) {
+      // replicates: nothing below to say about missing per-batch estimates
+    } else if (anyError && belowFloor) notes.push(`every stated error of the file lies below the relative floor ${errorFloor} (numerical errors of exact data), and there are no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote`);
     else if (anyError) notes.push('the correlators file has errors but no per-batch estimates: the amputated vertex carries no errors, so its spread and stencil residual are shown but cast no vote, and the cluster-plateau error ignores the correlation between values (it is understated: a spec run with --replicas jackknifes it)');
   }
 
@@ -456,6 +510,7 @@ export async function runAction(file: string, options: RunActionOptions): Promis
     ...(baseLine ?? {}),
     ...(options.candidates ? { candidates: options.candidates } : {}),
     ...(batches ? { batches } : {}),
+    ...(options.correlated === false ? { correlated: false } : {}),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   let verdict = reconstruction.verdict;
@@ -470,7 +525,10 @@ export async function runAction(file: string, options: RunActionOptions): Promis
   const extraNotes: string[] = [];
   const fits = reconstruction.forwardFit?.fits ?? [];
   if (fits.some((fit) => fit.errors.method === 'jackknife')) {
-    extraNotes.push(`forward-fit errors: delete-one jackknife of each whole fit over the ${fits.find((fit) => fit.errors.batches)?.errors.batches} replicas (the values share networks, so the weighted fit's own errors are optimistic; they are kept as fitStderr); p-values compare the weighted chi^2 with its jackknife distribution (chi^2 ~ c chi^2_nu, nu <= replicas - 1), so they flag gross misfits only`);
+    const correlatedFit = fits.find((fit) => fit.weights.kind === 'correlated');
+    extraNotes.push(`forward-fit errors: delete-one jackknife of each whole fit over the ${fits.find((fit) => fit.errors.batches)?.errors.batches} batches (the values share networks, so the weighted fit's own errors are optimistic; they are kept as fitStderr); ${correlatedFit ? `the fits minimise the correlated chi^2 r^T C^-1 r (C from the stated errors and the batches' correlation, shrunk by ${correlatedFit.weights.shrinkage?.toPrecision(3)} for G_c4), and ` : ''}p-values compare the chi^2 with its jackknife distribution (chi^2 ~ c chi^2_nu, nu <= batches - 1), so they flag gross misfits only`);
+    const unweighted = [...fits.map((fit) => fit.weights), ...(cluster ? [cluster.weights] : [])].find((weights) => weights.kind === 'diagonal' && weights.batches !== undefined);
+    if (unweighted && options.correlated !== false) extraNotes.push(`fit weights: ${unweighted.description}`);
   } else if (fits.length > 0) {
     extraNotes.push('forward-fit errors: no per-batch estimates, so each fit\'s errors are its weighted least-squares errors, scaled by sqrt(chi^2/dof) where that exceeds 1; they ignore the correlations between values (optimistic)');
   }
@@ -516,7 +574,7 @@ export function renderAction(report: ActionReport): string {
   if (cluster) {
     lines.push(`  cluster curve   C(R) = ${report.backgroundScope === 'all' ? '[G_c4 - G_c4(base)]' : 'G_c4'}(a,a,b,b)/G(0)^2 fitted to ${cluster.model}`);
     lines.push(`                  plateau B = ${pm(cluster.plateau, 4)} (${cluster.significance.toFixed(1)} sigma from 0); B G(0)^2 = ${pm(cluster.plateauOfCorrelator, 4)}`);
-    lines.push(`                  decay rate mu = ${pm(cluster.decayRate)}; chi^2/dof = ${cluster.dof > 0 ? (cluster.chiSquared / cluster.dof).toPrecision(3) : 'n/a'}, p = ${cluster.pValue.toPrecision(2)}`);
+    lines.push(`                  decay rate mu = ${pm(cluster.decayRate)}; ${cluster.weights.kind === 'correlated' ? 'correlated ' : ''}chi^2/dof = ${cluster.dof > 0 ? (cluster.chiSquared / cluster.dof).toPrecision(3) : 'n/a'}, p = ${cluster.pValue.toPrecision(2)}${cluster.weights.kind === 'correlated' ? ` (C from ${cluster.weights.batches} batches, correlation shrunk by ${cluster.weights.shrinkage!.toPrecision(2)})` : ''}`);
   } else lines.push('  cluster curve   not fitted (see notes)');
   const amputation = report.amputation;
   if (amputation) {
@@ -526,7 +584,9 @@ export function renderAction(report: ActionReport): string {
   } else lines.push('  amputated vertex: not computed (see notes)');
   const forward = report.forwardFit;
   if (forward) {
-    lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}; errors: ${forward.fits[0]?.errors.method === 'jackknife' ? `jackknife over ${forward.fits[0]!.errors.batches} replicas` : 'weighted fit, scaled by sqrt(chi^2/dof) when > 1'}):`);
+    const weights = forward.fits[0]?.weights;
+    const weighting = weights?.kind === 'correlated' ? `; correlated chi^2 over ${weights.batches} batches, correlation shrunk by ${weights.shrinkage!.toPrecision(2)}` : '';
+    lines.push(`  forward fits (tree level${report.backgroundSubtracted ? ', undeformed network G_c4 subtracted' : ''}; errors: ${forward.fits[0]?.errors.method === 'jackknife' ? `jackknife over ${forward.fits[0]!.errors.batches} batches` : 'weighted fit, scaled by sqrt(chi^2/dof) when > 1'}${weighting}):`);
     for (const fit of forward.fits) {
       const couplings = fit.couplings.map((coupling) => `${coupling.name} = ${pm(coupling)}`);
       if (fit.truncationError !== undefined && couplings.length > 0) couplings[0] = `${couplings[0]} (higher loops ± ${fit.truncationError.toPrecision(2)})`;
@@ -568,6 +628,7 @@ export function actionCommand(context: CliContext) {
           background: 'spec: subtract the exact undeformed finite-width G_c4 in the forward fits (--no-background to keep it)',
           nominalError: 'relative error floor: stated errors below f |value| (0 for exact values) are raised to it in the weighted fits',
           replicas: 'spec only: split the ensemble into K independent estimates (per-batch data for jackknife errors); 1 = one estimate',
+          correlated: 'with per-batch data (replicas, or a file\'s jackknife replicates): fit the correlated chi^2 r^T C^-1 r (--no-correlated: each value by its own error)',
           candidates: `forward-fit candidates, comma-separated, of ${Object.keys(CANDIDATE_DESCRIPTIONS).join(',')}; nonlocal-gaussian is the slow one`,
           workers: 'spec only: worker threads',
           backend: 'tensor backend (nnft doctor shows which run here)',
@@ -577,6 +638,7 @@ export function actionCommand(context: CliContext) {
           background: { default: true },
           nominalError: { default: String(EXACT_INPUT_RELATIVE_ERROR_FLOOR) },
           replicas: { default: String(DEFAULT_REPLICAS) },
+          correlated: { default: true },
           backend: { default: 'auto' },
           grid: { defaultDescription: 'min(8, 2N) points 0.5/m apart' },
           ensemble: { defaultDescription: "the spec's, else 100000" },
@@ -604,6 +666,7 @@ export function actionCommand(context: CliContext) {
           background: args.background,
           nominalError: args.nominalError,
           replicas: args.replicas,
+          correlated: args.correlated,
           ...(candidates ? { candidates } : {}),
           workers: args.workers ?? availableParallelism(),
           backend: args.backend,
