@@ -45,3 +45,4 @@ export * from './estimators/index.js';
 export * from './ensemble/index.js';
 export * from './spec/index.js';
 export * from './export/index.js';
+export * from './observables/index.js';

@@ -16,6 +16,7 @@ import { reportCommand } from './commands/report.js';
 import { designCommand } from './commands/design.js';
 import { actionCommand } from './commands/action.js';
 import { exportCommand } from './commands/export.js';
+import { observablesCommand } from './commands/observables.js';
 import { setSweepPointRunner, getSweepPointRunner, createDesignSubprocessRunner } from '../sweep/index.js';
 import { NNFT_VERSION } from '../version.js';
 
@@ -40,7 +41,7 @@ export function commandLine(argv: readonly string[], commands: readonly { name: 
   return `nnft ${command.name}${sub}`;
 }
 
-export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, actionCommand, sweepCommand, reportCommand, exportCommand, doctorCommand];
+export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, actionCommand, observablesCommand, sweepCommand, reportCommand, exportCommand, doctorCommand];
 
 /** The CLI runs sweep points as `nnft design` child processes (one core each with --parallel K). */
 function registerSweepRunner(): void {

@@ -7,8 +7,10 @@
  *
  * Measurements average the products of phi at the points over symmetry images (lattice translations
  * when the interaction fills space, reflections when it is confined to the centred box), and errors
- * are jackknife errors over bins longer than the measured integrated autocorrelation time.
- * Setup and biases: lattice-setup.ts.
+ * are jackknife errors over bins longer than the measured integrated autocorrelation time (at most
+ * MAX_JACKKNIFE_BINS bins); every block carries its delete-one-bin replicates, so the covariance of
+ * any values follows. Every configuration also measures the zero-momentum time-slice correlator C(t)
+ * over whole slices (lattice-time-slice.ts), binned alike. Setup and biases: lattice-setup.ts.
  */
 import { NnftError } from '../errors.js';
 import { fftNd } from '../numeric/fft.js';
@@ -23,6 +25,11 @@ import { integratedAutocorrelationTime } from './autocorrelation.js';
 import { latticeFreePropagator, latticeSetup, modeMomentum, siteCoordinate, type LatticeSetup } from './lattice-setup.js';
 import { freePropagator } from './free-propagator.js';
 import { distanceBetween } from './free-method.js';
+import { analyseTimeSlice, measureTimeSlice, timeSliceWidth } from './lattice-time-slice.js';
+import type { TimeSliceCorrelator } from '../io/result.js';
+
+/** Most jackknife bins (and replicates per value) of a lattice run: longer bins beyond that. */
+export const MAX_JACKKNIFE_BINS = 100;
 
 export { latticeFreePropagator, latticeSetup, type LatticeSetup } from './lattice-setup.js';
 
@@ -95,6 +102,8 @@ export interface LatticeResult {
   imagesPerMeasurement: number;
   /** Largest |lattice free propagator - continuum free propagator| at the point separations. */
   freeFieldBias: number;
+  /** C(t) = a^(d-1) sum_x G_c2((t,x),(0,0)) over whole periodic slices, with replicates and covariance. */
+  timeSlice: TimeSliceCorrelator;
   stoppedEarly: boolean;
   caveats: string[];
 }
@@ -411,9 +420,21 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
   const configKey = configKeyFor(theory, setup, seed, thermalization);
   if (options.resume) {
     const saved = options.resume;
-    if (saved.nnftLatticeCheckpoint !== 1 || saved.configKey !== configKey || saved.field.length !== totalSites) {
+    const rowWidth = catalogue.tuples.length + timeSliceWidth(setup);
+    if (saved.nnftLatticeCheckpoint !== 1 || saved.configKey !== configKey || saved.field.length !== totalSites || saved.measurements.some((row) => row.length !== rowWidth)) {
       throw new NnftError('E_USAGE', 'the lattice checkpoint belongs to a different theory, lattice, seed or thermalisation', {
-        ...(options.resumeFile ? { file: options.resumeFile, issues: [{ path: saved.configKey !== configKey ? 'configKey' : 'field', message: saved.configKey !== configKey ? 'differs from the run given now' : `has ${saved.field.length} sites, the lattice has ${totalSites}`, severity: 'error' as const }] } : {}),
+        ...(options.resumeFile
+          ? {
+              file: options.resumeFile,
+              issues: [
+                saved.configKey !== configKey
+                  ? { path: 'configKey', message: 'differs from the run given now', severity: 'error' as const }
+                  : saved.field.length !== totalSites
+                    ? { path: 'field', message: `has ${saved.field.length} sites, the lattice has ${totalSites}`, severity: 'error' as const }
+                    : { path: 'measurements', message: `rows have ${saved.measurements[0]?.length} entries, this version measures ${rowWidth} (correlators and C(t)): the checkpoint is from an older nnft`, severity: 'error' as const },
+              ],
+            }
+          : {}),
         hint: 'delete the checkpoint file to start afresh, or run with the settings that wrote it',
       });
     }
@@ -509,7 +530,10 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
       }
     } else {
       accepted += accept ? 1 : 0;
-      measurements.push(measure(setup, field, reads, catalogue));
+      const row = new Float64Array(catalogue.tuples.length + timeSliceWidth(setup));
+      row.set(measure(setup, field, reads, catalogue));
+      measureTimeSlice(setup, field, theory.interactionRegion === null, row, catalogue.tuples.length);
+      measurements.push(row);
     }
     if (performance.now() - lastYield > 100) {
       // Let timers and signals (Ctrl-C, AbortSignal.timeout) run during long runs.
@@ -544,6 +568,7 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
   if (!stoppedEarly && options.onCheckpoint) await options.onCheckpoint(checkpoint(totalTrajectories));
   if (stoppedEarly) caveats.push(`stopped early after ${measurements.length} of ${trajectories} measured trajectories`);
   const analysis = analyse(measurements, catalogue, theory);
+  const timeSlice = analyseTimeSlice(setup, measurements, catalogue.tuples.length, analysis.binSize, analysis.bins, theory.interactionRegion === null);
   if (analysis.bins < 20) caveats.push(`only ${analysis.bins} jackknife bins (autocorrelation time ${analysis.tau.toFixed(1)}): errors are themselves uncertain`);
   const acceptance = accepted / measurements.length;
   if (acceptance < 0.5) caveats.push(`low HMC acceptance ${acceptance.toFixed(2)}`);
@@ -569,6 +594,7 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
     bins: analysis.bins,
     imagesPerMeasurement,
     freeFieldBias,
+    timeSlice,
     stoppedEarly,
     caveats,
   };
@@ -616,7 +642,7 @@ function analyse(measurements: Float64Array[], catalogue: ReturnType<typeof mome
       tau = Math.max(tau, integratedAutocorrelationTime(measurements.map((m) => m[t]!)));
     }
   });
-  let binSize = Math.max(1, Math.ceil(2 * tau));
+  let binSize = Math.max(1, Math.ceil(2 * tau), Math.ceil(count / MAX_JACKKNIFE_BINS));
   if (Math.floor(count / binSize) < 16) binSize = Math.max(1, Math.floor(count / 16));
   const bins = Math.floor(count / binSize);
   const used = bins * binSize;
@@ -638,15 +664,14 @@ function analyse(measurements: Float64Array[], catalogue: ReturnType<typeof mome
   const blocks: CorrelatorBlock[] = theory.connectedOrders.map((order, b) => {
     const indices = indexTuples(theory.points.length, order);
     const values = central[b]!;
-    const stderr = values.map((_, i) => {
-      let mean = 0;
-      for (const sample of leaveOneOut) mean += sample[b]![i]!;
-      mean /= bins;
-      let variance = 0;
-      for (const sample of leaveOneOut) variance += (sample[b]![i]! - mean) ** 2;
+    // delete-one-bin replicates per value; the same bins for every block (and for C(t))
+    const replicates = values.map((_, i) => leaveOneOut.map((sample) => sample[b]![i]!));
+    const stderr = replicates.map((row) => {
+      const mean = row.reduce((sum, value) => sum + value, 0) / bins;
+      const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0);
       return Math.sqrt(((bins - 1) / bins) * variance);
     });
-    return { order, indices, values, stderr };
+    return { order, indices, values, stderr, replicates };
   });
   return { blocks, tau, binSize, bins };
 }

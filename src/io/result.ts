@@ -23,6 +23,34 @@ export interface CorrelatorBlock {
   replicates?: number[][];
 }
 
+/**
+ * The zero-momentum time-slice correlator C(t) = a^(d-1) sum_x G_c2((t, x), (0, 0)), the sum over the
+ * spatial sites x of one time slice (for d = 1, C(t) = G_c2(t, 0)), with its errors and covariance
+ * (docs/conventions.md, "Time-slice correlator"). `lattice-field`: measured on every configuration of
+ * a lattice run over whole periodic slices (every spatial site; translations, and the choice of the
+ * time axis, averaged). `points`: summed from a result's G_c2 over the listed points of each slice
+ * (observables/time-slice.ts), a Riemann sum of the slice integral unless the slice is a whole
+ * periodic lattice slice.
+ */
+export interface TimeSliceCorrelator {
+  readonly source: 'lattice-field' | 'points';
+  /** Time separations t (coordinate units), increasing from 0. */
+  readonly times: number[];
+  readonly values: number[];
+  /** One standard error per time (0 for exact inputs). */
+  readonly stderr: number[];
+  /** Delete-one-batch jackknife replicates ([time][batch]) when the input had them. */
+  readonly replicates?: number[][];
+  /** Covariance between times (jackknife, from the replicates), or null when it is not known. */
+  readonly covariance: number[][] | null;
+  /** a^(d-1): the spatial cell volume each site or point of a slice stands for (1 in d = 1). */
+  readonly cellVolume: number;
+  /** Sites or points summed per slice. */
+  readonly slicePoints: number;
+  /** What the sum covers and how the errors were obtained. */
+  readonly notes: string[];
+}
+
 export interface CorrelatorResult {
   nnftResult: typeof RESULT_VERSION;
   kind: ResultKind;

@@ -86,6 +86,13 @@ export function renderTargetResult(result: CorrelatorResult): string {
       lines.push(label.padEnd(labelWidth) + formatValue(block.values[i]!).padStart(18) + `  ${formatError(block.stderr[i]!)}`);
     });
   }
+  const slice = r.timeSlice as { times: number[]; values: number[]; stderr: number[]; slicePoints: number } | undefined;
+  if (slice && Array.isArray(slice.times)) {
+    // the lattice's zero-momentum time-slice correlator (covariance in --json, or nnft observables)
+    lines.push('');
+    lines.push(`C(t) = a^(d-1) sum_x G_c2((t,x),(0,0)) over whole slices (${slice.slicePoints} sites; covariance with --json)`);
+    slice.times.forEach((time, i) => lines.push(`  t = ${String(Number(time.toPrecision(6))).padEnd(10)}` + formatValue(slice.values[i]!).padStart(18) + `  ${formatError(slice.stderr[i]!)}`));
+  }
   const caveats = (r.caveats ?? []) as string[];
   if (caveats.length > 0) {
     lines.push('');

@@ -1,0 +1,2 @@
+/** Observables derived from results (docs/conventions.md, "Time-slice correlator"). */
+export { continuumFreeTimeSlice, latticeFreeTimeSlice, timeSliceFromResult, type TimeSliceOptions } from './time-slice.js';
