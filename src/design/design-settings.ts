@@ -58,7 +58,7 @@ export const DESIGN_DEFAULTS = {
   /** Networks in the fixed design sample. */
   ensembleSize: 100_000,
   validationEnsembleSize: 100_000,
-  maxValidationEnsembleSize: 1_000_000,
+  maxValidationEnsembleSize: 4_000_000,
   seed: 1,
   tolerance: 0.05,
   maxSteps: 40,
