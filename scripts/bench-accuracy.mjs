@@ -11,6 +11,7 @@
  *   1. founding: the founding paper's construction, scripts/bench/founding-phi4-1d.json
  *      (width 64, m = 1, Lambda = 10, Gaussian amplitudes, lambda = 0.5 on [-2, 2]), G_c4(0,0,0,0).
  *   2. designed: the default target's designed spec (targets/phi4-local-1d.json designed at width 384
+ *      on stratified momenta, which peer.py reads; nnft design now defaults to split momenta there
  *      by `nnft design ... --out <tmp>` once, or --spec PATH), G_c4(0,0,0,0); nnft estimates the spec
  *      as designed (all its points, translations and images), the peer the one point.
  * Plus the projected seconds to reach a standard error of 1% of |G_c4| on each.
@@ -91,7 +92,7 @@ function designedSpec() {
   log(`designing targets/phi4-local-1d.json at width 384 into ${out} (a few minutes) ...`);
   const design = run(
     process.execPath,
-    [cli, 'design', join(root, 'targets', 'phi4-local-1d.json'), '--width', '384', '--ensemble', '20000', '--validation-ensemble', '80000', '--tolerance', '0.2', '--workers', String(cores), '--out', out],
+    [cli, 'design', join(root, 'targets', 'phi4-local-1d.json'), '--width', '384', '--ensemble', '20000', '--validation-ensemble', '80000', '--tolerance', '0.2', '--momenta', 'stratified', '--workers', String(cores), '--out', out],
     'design',
   );
   const path = join(out, 'spec.json');
