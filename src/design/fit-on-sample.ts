@@ -92,7 +92,7 @@ function kurtosisOfLaw(setup: DesignSetup): number {
   return setup.amplitudeLaw === 'gaussian' ? 3 : 1;
 }
 
-/** Exact base moments at sigma = 1 for the monomials of `table`, at kurtosis 1 and 3 (2 only, with a box mass). */
+/** Exact base moments at sigma = 1 for the monomials of `table`, as a line in the kurtosis through k = 1 and 3 (fixed at 2 with a box mass). */
 export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBaseMoments {
   const at = (kurtosis: number): Float64Array => {
     if (spec.architecture.kind !== 'cos-net') throw new NnftError('E_UNSUPPORTED', 'the sample-average design needs a cos-net');
@@ -101,11 +101,13 @@ export function exactBaseMoments(spec: NnftSpec, table: MonomialTable): ExactBas
   };
   if (spec.architecture.kind === 'cos-net' && spec.architecture.boxMass) {
     // A box mass is drawn into the law of Gaussian pairs, which exists only at kurtosis 2 (held in such
-    // designs): the moments do not move with the kurtosis, so both ends are the kurtosis-2 moments.
+    // designs): the law is fixed, the line has no slope.
     const atTwo = at(2);
-    return { kurtosisA: 2, momentsA: atTwo, kurtosisB: 3, momentsB: atTwo };
+    return { kurtosis: 2, moments: atTwo, slope: new Float64Array(atTwo.length) };
   }
-  return { kurtosisA: 1, momentsA: at(1), kurtosisB: 3, momentsB: at(3) };
+  const atOne = at(1);
+  const atThree = at(3);
+  return { kurtosis: 1, moments: atOne, slope: atThree.map((value, j) => (value - atOne[j]!) / 2) };
 }
 
 export async function fitOnSample(input: FitInput): Promise<FitOutcome> {

@@ -26,12 +26,14 @@ export interface ParameterLayout {
   readonly count: number;
 }
 
-/** Exact undeformed moments at sigma = 1 of the base, at two kurtoses (they are linear in k). */
+/**
+ * Exact undeformed moments at sigma = 1 of the base as a line in the kurtosis k (they are linear in
+ * k): moments(k) = moments + (k - kurtosis) slope. A law fixed at one kurtosis has slope zero.
+ */
 export interface ExactBaseMoments {
-  readonly kurtosisA: number;
-  readonly momentsA: Float64Array;
-  readonly kurtosisB: number;
-  readonly momentsB: Float64Array;
+  readonly kurtosis: number;
+  readonly moments: Float64Array;
+  readonly slope: Float64Array;
 }
 
 export interface SampleEvaluation {
@@ -68,19 +70,18 @@ export function evaluateOnSample(context: SampleObjectiveContext, parameters: re
   const K = layout.count;
   const sigma = parameters[layout.sigma]!;
   const kurtosis = layout.kurtosis !== null ? parameters[layout.kurtosis]! : context.sampleKurtosis;
-  const J = exact.momentsA.length;
+  const J = exact.moments.length;
   const table = context.table;
   const tuples = table.tuples;
   // Exact base moments (sigma, k) and their Jacobian.
   const exactMoments = new Float64Array(J);
   const exactTangents = new Float64Array(J * K);
-  const slope = (kurtosis - exact.kurtosisA) / (exact.kurtosisB - exact.kurtosisA);
   for (let j = 0; j < J; j++) {
     const order = tuples[j]!.length;
-    const atSigmaOne = exact.momentsA[j]! + slope * (exact.momentsB[j]! - exact.momentsA[j]!);
+    const atSigmaOne = exact.moments[j]! + (kurtosis - exact.kurtosis) * exact.slope[j]!;
     exactMoments[j] = sigma ** order * atSigmaOne;
     exactTangents[j * K + layout.sigma] = order * sigma ** (order - 1) * atSigmaOne;
-    if (layout.kurtosis !== null) exactTangents[j * K + layout.kurtosis] = (sigma ** order * (exact.momentsB[j]! - exact.momentsA[j]!)) / (exact.kurtosisB - exact.kurtosisA);
+    if (layout.kurtosis !== null) exactTangents[j * K + layout.kurtosis] = sigma ** order * exact.slope[j]!;
   }
   const known = cumulantsFromMoments(table, pointCount, orders, evenOnly, exactMoments, exactTangents, K);
   if (!sample) return { ...known, effectiveSampleSize: Infinity, ensembleSize: 0 };
