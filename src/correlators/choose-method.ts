@@ -7,7 +7,7 @@
  */
 import type { CorrelatorMethod, Theory } from '../theory/theory.js';
 import { isFree } from '../theory/theory.js';
-import { perturbativeObstacles } from '../theory/method-support.js';
+import { analysePotential, perturbativeObstacles } from '../theory/method-support.js';
 import { spectralApplicability } from './spectral.js';
 
 export type ConcreteMethod = 'free' | 'spectral' | 'perturbative' | 'lattice' | 'data';
@@ -36,6 +36,7 @@ export function chooseMethod(theory: Theory, requested: CorrelatorMethod): Metho
   if (requested !== 'auto') {
     return { method: requested, reason: `requested explicitly (${requested})`, needsWeakCouplingCheck: false };
   }
+  if (theory.lattice) return latticeTargetChoice(theory);
   if (isFree(theory)) {
     return { method: 'free', reason: 'free theory: the connected correlators are the exact regulated propagator (higher orders vanish)', needsWeakCouplingCheck: false };
   }
@@ -60,4 +61,16 @@ export function chooseMethod(theory: Theory, requested: CorrelatorMethod): Metho
     reason: `no exact method applies (${spectral.reason}) and perturbation theory cannot run (${perturbative.reason}): lattice Monte Carlo`,
     needsWeakCouplingCheck: false,
   };
+}
+
+/**
+ * Method "auto" on a target with a lattice regulator (src/correlators/lattice-regulator.ts): a Gaussian
+ * theory has the exact lattice propagator; any other is Monte Carlo of exactly the lattice action.
+ */
+function latticeTargetChoice(theory: Theory): MethodChoice & { needsWeakCouplingCheck: boolean } {
+  const { spacing, sites } = theory.lattice!;
+  const where = `the periodic ${sites}^${theory.dimension} lattice of spacing ${spacing}`;
+  return analysePotential(theory).gaussian
+    ? { method: 'free', reason: `Gaussian lattice theory: the connected correlators are the exact free propagator of ${where} (higher orders vanish)`, needsWeakCouplingCheck: false }
+    : { method: 'lattice', reason: `interacting lattice theory: hybrid Monte Carlo of the target's own action on ${where}`, needsWeakCouplingCheck: false };
 }

@@ -18,6 +18,7 @@ import { computeSpectral, type SpectralSolverOptions } from './spectral.js';
 import { computePerturbative, ordersStartingAtSecondOrder } from './perturbative.js';
 import { firstOrderSize, secondOrderEstimate } from './weak-coupling.js';
 import { computeLattice, type LatticeRunOptions } from './lattice.js';
+import { computeLatticeFree, computeLatticePerturbative } from './lattice-regulator.js';
 
 export interface TargetCorrelatorOptions {
   /** Overrides theory.targetCorrelators.method. */
@@ -102,7 +103,7 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
   let correlators: CorrelatorBlock[];
   switch (method) {
     case 'free':
-      correlators = computeFree(theory);
+      correlators = theory.lattice ? computeLatticeFree(theory) : computeFree(theory);
       details.quadratureError = 0;
       break;
     case 'spectral': {
@@ -119,6 +120,13 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
       break;
     }
     case 'perturbative': {
+      if (theory.lattice) {
+        const result = computeLatticePerturbative(theory);
+        correlators = result.correlators;
+        Object.assign(details, { quadratureError: 0, latticePropagatorAtZero: result.propagatorAtZero });
+        caveats.push(result.caveat);
+        break;
+      }
       const result = computePerturbative(theory);
       correlators = result.correlators;
       Object.assign(details, { quadratureError: result.quadratureError, integrationBox: result.integrationBox, gridNodes: result.gridNodes });
