@@ -35,12 +35,8 @@ const TOLERANCE_BY_DIMENSION = { 3: 0.1 };
  * other target runs with nnft design's defaults. Format:
  *   'conf-x': { flags: ['--max-width', '2048'], reason: 'G_c4 needs N > 1024 because ...' },
  */
-const OVERRIDES = {
-  'conf-3d-weak': {
-    flags: ['--min-width', '64'],
-    reason: 'd = 3 quadrature at width 32 misrepresents the propagator across the box, the weight then has long-range noise and the width search stops at that unresolved width (README)',
-  },
-};
+/** Per-target flags beyond the defaults (none: every row runs at default settings). */
+const OVERRIDES = {};
 
 /** --quick: a smoke run that exercises every target in a minute or two each on two cores (validation capped, so rows are often unresolved). */
 const QUICK_FLAGS = ['--ensemble', '10000', '--validation-ensemble', '20000', '--max-validation-ensemble', '40000', '--max-steps', '10', '--max-width', '128', '--time-limit', '60'];

@@ -50,7 +50,8 @@ export interface ResolvedDesignSettings {
   amplitudeLaw: AmplitudeLawName;
   momenta: MomentaChoice;
   targetMethod: CorrelatorMethod | 'network';
-  minWidth: number;
+  /** Absent when not given: the first width then follows the dimension (firstDesignWidth). */
+  minWidth?: number;
   maxWidth: number;
 }
 
@@ -65,6 +66,19 @@ export const DESIGN_DEFAULTS = {
   minWidth: 32,
   maxWidth: 1024,
 } as const;
+
+/**
+ * The width `--width auto` starts from when --min-width is not given: 32 for d <= 2, doubled per
+ * dimension above 2 (64 in d = 3, 128 in d = 4). Quadrature momenta put the width's nodes on a
+ * product rule, about width^(1/d) per direction; in d = 3 width 32 is ~3 nodes per direction,
+ * which misrepresents the propagator across the box (the weight then carries long-range noise and
+ * the validation needs ~1e9 networks), while width 64 is resolved with 1e5 (docs/design.md,
+ * "The first width").
+ */
+export function firstDesignWidth(dimension: number, minWidth?: number): number {
+  if (minWidth !== undefined) return minWidth;
+  return DESIGN_DEFAULTS.minWidth * 2 ** Math.max(0, dimension - 2);
+}
 
 /** Largest width a design tries: the width search and the quadrature grid pass grow with it. */
 export const MAX_DESIGN_WIDTH = 16_384;
@@ -176,7 +190,7 @@ export function resolveDesignSettings(
     momenta: settings.momenta ?? 'auto',
     targetMethod: settings.targetMethod ?? 'auto',
     width: settings.width ?? 'auto',
-    minWidth: settings.minWidth ?? DESIGN_DEFAULTS.minWidth,
+    ...(settings.minWidth !== undefined ? { minWidth: settings.minWidth } : {}),
     maxWidth: settings.maxWidth ?? DESIGN_DEFAULTS.maxWidth,
   };
 }

@@ -41,7 +41,7 @@ import { targetSystematics } from './target-systematics.js';
 import { isConsistent, type Consistency } from './consistency.js';
 import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 import { networkReference } from './network-reference.js';
-import { resolveDesignSettings, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
+import { firstDesignWidth, resolveDesignSettings, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
 import { designRunConfig, readDesignRunConfig, theorySummary } from './design-run-config.js';
 
 export { DESIGN_DEFAULTS, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
@@ -332,7 +332,7 @@ async function designTheory(theory: Theory, settings: ResolvedDesignSettings, op
     let chosen: WidthTrial | null = null;
     try {
       if (settings.width === 'auto') {
-        const search = await searchWidth(runAtWidth, { minWidth: settings.minWidth, maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8, stop: (trial) => trial.status === 'unresolved' });
+        const search = await searchWidth(runAtWidth, { minWidth: Math.min(settings.maxWidth, firstDesignWidth(theory.dimension, settings.minWidth)), maxWidth: settings.maxWidth, resolution: 0.15, granularity: 8, stop: (trial) => trial.status === 'unresolved' });
         chosen = search.chosen;
       } else {
         chosen = await runAtWidth(settings.width);

@@ -36,3 +36,14 @@ describe('width search', () => {
     expect(calls).toEqual([8]);
   });
 });
+
+describe('the first width of --width auto', () => {
+  it('follows the dimension when --min-width is not given, and --min-width wins when it is', async () => {
+    const { firstDesignWidth, resolveDesignSettings } = await import('../../src/design/design-settings.js');
+    // Resolved settings leave minWidth out, so a stored config resumes with the same rule.
+    expect('minWidth' in resolveDesignSettings({})).toBe(false);
+    expect(resolveDesignSettings({ minWidth: 48 }).minWidth).toBe(48);
+    expect([1, 2, 3, 4].map((d) => firstDesignWidth(d))).toEqual([32, 32, 64, 128]);
+    expect(firstDesignWidth(3, 16)).toBe(16);
+  });
+});

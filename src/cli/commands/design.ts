@@ -108,7 +108,7 @@ const DESIGN_FLAG_HELP: Record<string, string> = {
 const DESIGN_FLAG_DEFAULTS: Record<string, Options> = {
   width: { default: 'auto' },
   backend: { default: 'auto' },
-  minWidth: { defaultDescription: String(DESIGN_DEFAULTS.minWidth) },
+  minWidth: { defaultDescription: `${DESIGN_DEFAULTS.minWidth} in d <= 2, ${2 * DESIGN_DEFAULTS.minWidth} in d = 3, ${4 * DESIGN_DEFAULTS.minWidth} in d = 4` },
   maxWidth: { defaultDescription: String(DESIGN_DEFAULTS.maxWidth) },
   ensembleSize: { defaultDescription: String(DESIGN_DEFAULTS.ensembleSize) },
   validationEnsembleSize: { defaultDescription: String(DESIGN_DEFAULTS.validationEnsembleSize) },
