@@ -68,7 +68,7 @@ function checkPoints(theory: Theory, issues: InputIssue[]): void {
 }
 
 function checkCutoff(theory: Theory, issues: InputIssue[]): void {
-  if (theory.dimension === 1 || theory.momentumCutoff !== null) return;
+  if (theory.dimension === 1 || theory.momentumCutoff !== null || theory.lattice) return;
   const interacting = theory.interactions.some((term) => term.coupling !== 0);
   const hint = `set "momentumCutoff" to a number well above the mass, e.g. ${formatNumber(10 * theory.mass)}`;
   issues.push(
@@ -96,7 +96,8 @@ function checkInteractions(theory: Theory, issues: InputIssue[]): void {
     }
     const quarticOrMore = term.kind === 'nonlocal-quartic' || (term.power >= 4 && term.power % 2 === 0);
     const wickOrdered = term.kind === 'local' && term.wickOrdered;
-    if (theory.dimension >= 2 && quarticOrMore && !wickOrdered && !hasMassCounterterm) {
+    // On a lattice the tadpoles are finite at the given spacing: the bare lattice action is a theory.
+    if (theory.dimension >= 2 && quarticOrMore && !wickOrdered && !hasMassCounterterm && !theory.lattice) {
       const label = term.kind === 'local' ? `phi^${term.power}` : 'the non-local quartic term';
       issues.push(
         warning(
@@ -178,7 +179,91 @@ function checkTupleCounts(theory: Theory, issues: InputIssue[]): void {
   }
 }
 
+/**
+ * A lattice regulator (regulator.lattice): the lattice is the whole regulator, so a momentum cutoff or
+ * an interaction region beside it contradicts it; sites a power of two within the site budget; points
+ * on sites of the fundamental cell [-L a/2, L a/2)^d; local terms only (docs/target-format.md).
+ */
+function checkLatticeRegulator(theory: Theory, issues: InputIssue[]): void {
+  const lattice = theory.lattice;
+  if (!lattice) return;
+  const { spacing, sites } = lattice;
+  if (theory.momentumCutoff !== null) {
+    issues.push(
+      error(
+        'regulator.momentumCutoff',
+        `is ${formatNumber(theory.momentumCutoff)}, but regulator.lattice already regulates the theory: a lattice of spacing ${formatNumber(spacing)} has the momenta of its Brillouin zone |p_mu| <= pi/a = ${formatNumber(Math.PI / spacing)}, and a second, isotropic cutoff contradicts it`,
+        'set "momentumCutoff": null, or remove regulator.lattice for a continuum theory with a cutoff',
+      ),
+    );
+  }
+  if (theory.interactionRegion !== null) {
+    issues.push(
+      error(
+        'regulator.interactionRegion',
+        'cannot be combined with regulator.lattice: on a lattice the interaction acts on every site of the periodic lattice',
+        'remove interactionRegion (choose the number of sites to set the volume)',
+      ),
+    );
+  }
+  if ((sites & (sites - 1)) !== 0) {
+    issues.push(error('regulator.lattice.sites', `${sites} is not a power of two (lattice Monte Carlo uses fast Fourier transforms)`, `use ${2 ** Math.round(Math.log2(sites))}`));
+  } else if (sites ** theory.dimension > MAX_LATTICE_SITES) {
+    issues.push(
+      error(
+        'regulator.lattice.sites',
+        `${sites}^${theory.dimension} = ${sites ** theory.dimension} lattice sites is more than the limit of 2^24 = ${MAX_LATTICE_SITES} (about 1 GB of fields)`,
+        `use at most ${2 ** Math.floor(24 / theory.dimension)} sites per direction in d = ${theory.dimension}`,
+      ),
+    );
+  }
+  const half = (sites * spacing) / 2;
+  theory.points.forEach((point, index) => {
+    if (point.length !== theory.dimension) return;
+    const offSite = point.some((coordinate) => Math.abs(coordinate / spacing - Math.round(coordinate / spacing)) > 1e-9);
+    const outside = point.some((coordinate) => Math.round(coordinate / spacing) < -sites / 2 || Math.round(coordinate / spacing) >= sites / 2);
+    if (offSite) {
+      issues.push(
+        error(
+          `observables.points[${index}]`,
+          `${describePoint(point)} is not a lattice site: a lattice field exists only at integer multiples of the spacing ${formatNumber(spacing)}`,
+          `round each coordinate to a multiple of ${formatNumber(spacing)}`,
+        ),
+      );
+    } else if (outside) {
+      issues.push(
+        error(
+          `observables.points[${index}]`,
+          `${describePoint(point)} lies outside the lattice's cell [${formatNumber(-half)}, ${formatNumber(half)})^${theory.dimension} (sites × spacing = ${formatNumber(2 * half)})`,
+          'write the periodic image inside the cell, or use more sites',
+        ),
+      );
+    }
+  });
+  theory.interactions.forEach((term, index) => {
+    if (term.kind === 'nonlocal-quartic' && term.coupling !== 0) {
+      issues.push(error(`action.interactions[${index}]`, 'a non-local quartic term is not available with a lattice regulator (only local terms)', 'remove regulator.lattice, or the term'));
+    }
+  });
+  if (theory.targetCorrelators.method === 'lattice') {
+    const options = theory.targetCorrelators.options as LatticeOptions;
+    for (const key of ['spacing', 'sites'] as const) {
+      const given = options[key];
+      if (given !== undefined && given !== lattice[key]) {
+        issues.push(
+          error(
+            `targetCorrelators.${key}`,
+            `is ${formatNumber(given)}, but regulator.lattice.${key} is ${formatNumber(lattice[key])}: Monte Carlo runs on the target's own lattice`,
+            `remove targetCorrelators.${key} (the regulator fixes it)`,
+          ),
+        );
+      }
+    }
+  }
+}
+
 function checkLattice(theory: Theory, issues: InputIssue[]): void {
+  if (theory.lattice) return; // the regulator's lattice is checked by checkLatticeRegulator
   const options = theory.targetCorrelators.options as LatticeOptions;
   const { spacing, sites } = options;
   if (spacing !== undefined && sites !== undefined) {
@@ -328,7 +413,8 @@ export function checkSemantics(theory: Theory, document: unknown): InputIssue[] 
   checkPoints(theory, issues);
   checkCutoff(theory, issues);
   checkInteractions(theory, issues);
-  checkRegion(theory, issues);
+  if (!theory.lattice) checkRegion(theory, issues);
+  checkLatticeRegulator(theory, issues);
   checkTupleCounts(theory, issues);
   const method = theory.targetCorrelators.method;
   if (method === 'lattice') checkLattice(theory, issues);

@@ -119,7 +119,7 @@ export function perturbativeObstacles(theory: Theory): MethodProblem[] {
       brief: 'the quadratic part has no stable vacuum at phi = 0',
     });
   }
-  if (theory.dimension >= 2 && theory.momentumCutoff === null) {
+  if (theory.dimension >= 2 && theory.momentumCutoff === null && !theory.lattice) {
     obstacles.push({
       path: 'regulator.momentumCutoff',
       message: `method "perturbative" needs a momentum cutoff in d = ${theory.dimension}: without one the free propagator is singular at zero separation`,
@@ -195,6 +195,14 @@ export function methodProblems(theory: Theory, method: CorrelatorMethod): Method
           });
         }
       });
+      if (theory.lattice) {
+        problems.push({
+          path: 'regulator.lattice',
+          message: 'method "spectral" solves the continuum theory (quantum mechanics), not a lattice theory',
+          hint: 'use method "lattice" (Monte Carlo of the lattice action) or "perturbative" (lattice sums), or "auto"',
+          brief: 'continuum only, not a lattice regulator',
+        });
+      }
       if (theory.momentumCutoff !== null) {
         problems.push({
           path: 'regulator.momentumCutoff',

@@ -1,6 +1,7 @@
 /**
  * A schema-valid target document -> Theory, with every default decided here and nowhere else:
- * description '', interactions [], wickOrdered false, interactionRegion null (all of R^d),
+ * description '', interactions [], wickOrdered false, interactionRegion null (all of R^d), no
+ * lattice key for a continuum theory (a lattice regulator becomes theory.lattice),
  * targetCorrelators { method: 'auto', options: {} }. Method options keep only the keys the file
  * gave (the method chooses the rest); data blocks are always in options.correlators.
  * The result is not frozen yet: the loader may still fill in data read from a file, then freezes it.
@@ -63,6 +64,7 @@ export function normaliseTarget(raw: RawTarget, source: TargetSource): Theory {
       : { kind: 'nonlocal-quartic', coupling: term.coupling, kernel: { kind: 'gaussian', width: term.kernel.width } },
   );
   const region = raw.regulator.interactionRegion;
+  const lattice = raw.regulator.lattice;
   return {
     name: raw.name,
     description: raw.description ?? '',
@@ -71,6 +73,7 @@ export function normaliseTarget(raw: RawTarget, source: TargetSource): Theory {
     interactions,
     momentumCutoff: raw.regulator.momentumCutoff,
     interactionRegion: region ? { kind: 'box', side: region.side } : null,
+    ...(lattice ? { lattice: { kind: 'lattice' as const, spacing: lattice.spacing, sites: lattice.sites, boundary: lattice.boundary } } : {}),
     points: raw.observables.points.map((point) => [...point]),
     connectedOrders: [...raw.observables.connected].sort((left, right) => left - right) as ConnectedOrder[],
     targetCorrelators: normaliseTargetCorrelators(raw.targetCorrelators),

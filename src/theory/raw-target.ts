@@ -43,6 +43,7 @@ export interface RawTarget {
   regulator: {
     momentumCutoff: number | null;
     interactionRegion?: { kind: 'box'; side: number };
+    lattice?: { spacing: number; sites: number; boundary: 'periodic' };
   };
   observables: {
     points: number[][];

@@ -48,6 +48,7 @@ export function targetDocument(theory: Theory): RawTarget {
     regulator: {
       momentumCutoff: theory.momentumCutoff,
       ...(theory.interactionRegion ? { interactionRegion: { kind: 'box', side: theory.interactionRegion.side } } : {}),
+      ...(theory.lattice ? { lattice: { spacing: theory.lattice.spacing, sites: theory.lattice.sites, boundary: theory.lattice.boundary } } : {}),
     },
     observables: { points: theory.points.map((point) => [...point]), connected: [...theory.connectedOrders] },
     targetCorrelators: targetCorrelatorsDocument(theory),

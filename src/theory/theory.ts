@@ -4,7 +4,9 @@
  * exactly one place (normalise-target.ts).
  *
  * Conventions (docs/conventions.md): Euclidean, S = int 1/2 (grad phi)^2 + 1/2 m^2 phi^2
- * + sum_n (g_n/n!) int_V phi^n (+ non-local quartic terms), sharp isotropic cutoff |p| < Lambda.
+ * + sum_n (g_n/n!) int_V phi^n (+ non-local quartic terms), sharp isotropic cutoff |p| < Lambda;
+ * or, with a lattice regulator, the nearest-neighbour action on a periodic hypercubic lattice
+ * (docs/conventions.md, "Lattice regulator").
  */
 
 export type Dimension = 1 | 2 | 3 | 4;
@@ -39,6 +41,21 @@ export interface BoxRegion {
   readonly kind: 'box';
   /** Side L of the box [-L/2, L/2]^d. */
   readonly side: number;
+}
+
+/**
+ * A lattice regulator: the theory lives on the periodic hypercubic lattice (a Z)^d / (L a Z)^d with the
+ * nearest-neighbour action S = a^d sum_x [ 1/2 sum_mu ((phi(x + a e_mu) - phi(x))/a)^2 + 1/2 m^2 phi^2
+ * + sum_n (g_n/n!) phi^n ] (docs/conventions.md, "Lattice regulator"). The interaction acts on every site.
+ */
+export interface LatticeRegulator {
+  readonly kind: 'lattice';
+  /** Lattice spacing a. */
+  readonly spacing: number;
+  /** Sites per direction L (a power of two). */
+  readonly sites: number;
+  /** Boundary condition in every direction; only periodic exists. */
+  readonly boundary: 'periodic';
 }
 
 /** Settings of the target-correlator computation. Only `method` is fixed by format version 1. */
@@ -91,6 +108,11 @@ export interface Theory {
   readonly momentumCutoff: number | null;
   /** Region where interactions act; null means all of R^d. */
   readonly interactionRegion: BoxRegion | null;
+  /**
+   * The lattice the theory is defined on (then momentumCutoff and interactionRegion are null).
+   * Absent: a continuum theory. Optional so that continuum Theory literals need not name it.
+   */
+  readonly lattice?: LatticeRegulator;
   readonly points: readonly (readonly number[])[];
   readonly connectedOrders: readonly ConnectedOrder[];
   readonly targetCorrelators: TargetCorrelatorSettings;
@@ -100,4 +122,9 @@ export interface Theory {
 
 export function isFree(theory: Theory): boolean {
   return theory.interactions.every((term) => term.coupling === 0);
+}
+
+/** The theory's lattice regulator, or null for a continuum theory. */
+export function latticeRegulator(theory: Theory): LatticeRegulator | null {
+  return theory.lattice ?? null;
 }
