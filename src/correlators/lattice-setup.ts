@@ -7,6 +7,9 @@
  * local interaction's Riemann sum alias-free (a < 2 pi / (n Lambda) for phi^n). Without a cutoff
  * (d = 1) the standard nearest-neighbour action (4/a^2) sin^2(pa/2) + m^2 regulates, with O(a^2)
  * discretisation bias, and points must sit on sites (the spacing is chosen so that they do).
+ * A target with a lattice regulator (theory.lattice) is that nearest-neighbour theory itself: its
+ * spacing and sites are used as they are, and there is no discretisation bias to state
+ * (docs/conventions.md, "Lattice regulator").
  */
 import { NnftError } from '../errors.js';
 import { isPowerOfTwo } from '../numeric/fft.js';
@@ -66,7 +69,22 @@ function highestPower(theory: Theory): number {
   return power;
 }
 
-export function latticeSetup(theory: Theory, options: LatticeSetupOptions = {}): LatticeSetup {
+/** The target's own lattice (theory.lattice); a different spacing or site count is refused. */
+function regulatorLattice(theory: Theory, options: LatticeSetupOptions): LatticeSetupOptions {
+  const lattice = theory.lattice!;
+  for (const key of ['spacing', 'sites'] as const) {
+    if (options[key] !== undefined && options[key] !== lattice[key]) {
+      throw new NnftError('E_USAGE', `the lattice ${key} ${options[key]} differs from the target's regulator.lattice.${key} ${lattice[key]}`, {
+        issues: [{ path: `targetCorrelators.${key}`, message: `must be omitted or equal regulator.lattice.${key}`, severity: 'error' }],
+        hint: 'Monte Carlo of a lattice target runs on the target\'s own lattice: omit the setting',
+      });
+    }
+  }
+  return { spacing: lattice.spacing, sites: lattice.sites };
+}
+
+export function latticeSetup(theory: Theory, requested: LatticeSetupOptions = {}): LatticeSetup {
+  const options = theory.lattice ? regulatorLattice(theory, requested) : requested;
   const dimension = theory.dimension;
   const mass = theory.mass;
   const cutoff = theory.momentumCutoff;

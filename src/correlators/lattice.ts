@@ -20,6 +20,7 @@ import type { EventSink } from '../io/events.js';
 import type { Theory } from '../theory/theory.js';
 import { analysePotential } from '../theory/method-support.js';
 import { localPotential } from './polynomial-potential.js';
+import { latticeLocalPotential } from './lattice-regulator.js';
 import { jointCumulant } from './cumulants.js';
 import { integratedAutocorrelationTime } from './autocorrelation.js';
 import { latticeFreePropagator, latticeSetup, modeMomentum, siteCoordinate, type LatticeSetup } from './lattice-setup.js';
@@ -162,7 +163,8 @@ export class LatticeAction {
   ) {
     const { dimension, sites, spacing, totalSites, omega, mask } = setup;
     this.volumeElement = spacing ** dimension;
-    this.potential = localPotential(theory, { skipNonlocal: true });
+    // A lattice target Wick-orders with respect to its own lattice G(0) (lattice-regulator.ts).
+    this.potential = theory.lattice ? latticeLocalPotential(theory) : localPotential(theory, { skipNonlocal: true });
     this.regionWeight = new Float64Array(totalSites);
     const half = theory.interactionRegion ? theory.interactionRegion.side / 2 : Infinity;
     for (let flat = 0; flat < totalSites; flat++) {
@@ -573,14 +575,16 @@ export async function computeLattice(theory: Theory, options: LatticeRunOptions 
   const acceptance = accepted / measurements.length;
   if (acceptance < 0.5) caveats.push(`low HMC acceptance ${acceptance.toFixed(2)}`);
   let freeFieldBias = 0;
-  for (let i = 0; i < pointCount; i++)
-    for (let j = i; j < pointCount; j++) {
+  // A lattice target is the lattice theory itself: no continuum to be biased against.
+  const pairs = theory.lattice ? 0 : pointCount;
+  for (let i = 0; i < pairs; i++)
+    for (let j = i; j < pairs; j++) {
       const separation = theory.points[i]!.map((c, axis) => c - theory.points[j]![axis]!);
       const distance = distanceBetween(theory.points[i]!, theory.points[j]!);
       if (distance === 0 && theory.momentumCutoff === null && theory.dimension > 1) continue;
       freeFieldBias = Math.max(freeFieldBias, Math.abs(latticeFreePropagator(setup, separation) - freePropagator(theory.dimension, theory.mass, theory.momentumCutoff, distance)));
     }
-  caveats.push(`discretisation and finite-volume bias of the free part is ${freeFieldBias.toExponential(1)} (lattice minus continuum propagator); it is not included in the statistical errors`);
+  if (!theory.lattice) caveats.push(`discretisation and finite-volume bias of the free part is ${freeFieldBias.toExponential(1)} (lattice minus continuum propagator); it is not included in the statistical errors`);
   return {
     correlators: analysis.blocks,
     lattice: { dimension: setup.dimension, sites: setup.sites, spacing: setup.spacing, length: setup.sites * setup.spacing, regulator: setup.regulator, pointsOnSites: setup.pointsOnSites },

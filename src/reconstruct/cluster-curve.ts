@@ -15,6 +15,7 @@ import type { CorrelatorBlock } from '../io/result.js';
 import { fitLinearCouplings, type MeasuredValues } from './linear-fit.js';
 import { levenbergMarquardt } from './nonlinear-fit.js';
 import { DIAGONAL_WEIGHTS, type FitWeights } from './correlated-weights.js';
+import { farTailDecay, type TailDecay } from './cluster-decay.js';
 
 export interface ClusterCurve {
   readonly separations: number[];
@@ -51,6 +52,12 @@ export interface ClusterFit {
   /** true: |B| > 3 sigma_B; false: consistent with 0; 'undetermined': decay and plateau not separable. */
   readonly violatesClustering: boolean | 'undetermined';
   readonly message: string;
+  /**
+   * Set when a significant plateau of a misfitting model was overruled because the data never reach
+   * it and their far tail still decays (cluster-decay.ts): the verdict is then the data's, and the
+   * jackknife keeps it.
+   */
+  readonly decayingTail?: TailDecay;
 }
 
 export const CLUSTER_SIGMA_THRESHOLD = 3;
@@ -197,9 +204,18 @@ export function fitClusterCurve(curve: ClusterCurve): ClusterFit {
   const separable = decayRate * largest >= 2 && Number.isFinite(plateauError);
   let violatesClustering: boolean | 'undetermined';
   let message: string;
+  let decayingTail: TailDecay | undefined;
+  const tail = farTailDecay(curve);
   if (!separable) {
     violatesClustering = 'undetermined';
     message = `clustering undetermined: the fitted decay rate ${decayRate.toPrecision(3)} is too slow for the largest separation ${largest.toPrecision(3)} to tell a plateau from a decay; add points farther apart`;
+  } else if (significance > CLUSTER_SIGMA_THRESHOLD && misfit && plateauNotReached(chosen, largest) && tail?.decays) {
+    // The plateau is the misfit's, not the data's: they fall steadily to the largest separation.
+    violatesClustering = false;
+    decayingTail = tail;
+    message =
+      `clusters: C(R) decays over the far tail (${tail.separations.map((r, i) => `${tail.values[i]!.toPrecision(3)} at R = ${r.toPrecision(3)}`).join(', ')}; largest |C| ${tail.peak.toPrecision(3)}); ` +
+      `the plateau B = ${plateau.toPrecision(3)} ± ${plateauError.toPrecision(2)} of the misfitting fit ${modelText} (chi^2/dof = ${(chosen.chiSquared / chosen.dof).toPrecision(3)}) lies below the fit's decaying part at R = ${largest.toPrecision(3)}, an extrapolation beyond the data, not a plateau they show`;
   } else if (significance > CLUSTER_SIGMA_THRESHOLD) {
     violatesClustering = true;
     message = `violates cluster decomposition: plateau B = ${plateau.toPrecision(4)} ± ${plateauError.toPrecision(2)} (x G(0)^2) is ${significance.toFixed(1)} standard errors from 0 (fit ${modelText}${misfitText})`;
@@ -221,5 +237,13 @@ export function fitClusterCurve(curve: ClusterCurve): ClusterFit {
     weights: curve.weights && (curve.weights.kind === 'diagonal' || curve.covariance) ? curve.weights : DIAGONAL_WEIGHTS,
     violatesClustering,
     message,
+    ...(decayingTail ? { decayingTail } : {}),
   };
+}
+
+/** |B| is below the fitted decaying part (A + A1 R) e^{-mu R} at the largest separation: the data stop before the plateau. */
+function plateauNotReached(fit: CurveModelFit, largest: number): boolean {
+  const [amplitude, decayRate, plateau, slope] = fit.parameters;
+  const decaying = (amplitude! + (fit.withPrefactor ? slope! * largest : 0)) * Math.exp(-decayRate! * largest);
+  return Math.abs(plateau!) < Math.abs(decaying);
 }

@@ -94,7 +94,8 @@ export function jackknifeClusterFit(
   const jackText = `jackknife errors over ${batches.length} batches`;
   let violatesClustering: boolean | 'undetermined' = fit.violatesClustering;
   let message = fit.message;
-  if (fit.violatesClustering !== 'undetermined' && Number.isFinite(plateauError)) {
+  // A verdict read off the decaying data (cluster-decay.ts) does not rest on sigma_B.
+  if (fit.violatesClustering !== 'undetermined' && !fit.decayingTail && Number.isFinite(plateauError)) {
     violatesClustering = significance > CLUSTER_SIGMA_THRESHOLD;
     message = violatesClustering
       ? `violates cluster decomposition: plateau B = ${fit.plateau.value.toPrecision(4)} ± ${plateauError.toPrecision(2)} (x G(0)^2) is ${significance.toFixed(1)} standard errors from 0 (fit ${fit.model}, ${jackText})`
