@@ -17,7 +17,6 @@ import { designCommand } from './commands/design.js';
 import { actionCommand } from './commands/action.js';
 import { exportCommand } from './commands/export.js';
 import { observablesCommand } from './commands/observables.js';
-import { setSweepPointRunner, getSweepPointRunner, createDesignSubprocessRunner } from '../sweep/index.js';
 import { NNFT_VERSION } from '../version.js';
 
 export type CommandFactory = (context: CliContext) => {
@@ -43,17 +42,7 @@ export function commandLine(argv: readonly string[], commands: readonly { name: 
 
 export const COMMANDS: CommandFactory[] = [validateCommand, targetCommand, designCommand, estimateCommand, actionCommand, observablesCommand, sweepCommand, reportCommand, exportCommand, doctorCommand];
 
-/** The CLI runs sweep points as `nnft design` child processes (one core each with --parallel K). */
-function registerSweepRunner(): void {
-  try {
-    getSweepPointRunner();
-  } catch {
-    setSweepPointRunner(createDesignSubprocessRunner());
-  }
-}
-
 export async function runCli(argv: string[], given: CliContext): Promise<number> {
-  registerSweepRunner();
   // Output, an error or the end of the command first ends a live progress line left open.
   const context = withProgressDiscipline(given);
   let parser = yargs(argv)

@@ -3,7 +3,8 @@ export { SWEEP_VERSION, type SweepFile, type SweepParameterSpec, type SweepRange
 export { loadSweep, type LoadedSweep } from './load-sweep.js';
 export { expandSweep, type SweepPlan, type SweepPoint, type SweepParameter } from './expand-sweep.js';
 export { validateSweepDocument, sweepSchemaPath } from './validate-sweep.js';
-export { runSweep, collectRows, pointWorkers, type RunSweepOptions, type SweepRunSummary, type SweepPointInput, type SweepPointRunner } from './run-sweep.js';
+export { runSweep, collectRows, pointWorkers, type RunSweepOptions, type SweepRunSummary } from './run-sweep.js';
+export type { SweepPointInput, SweepPointRunner, SweepPointControl } from './sweep-point.js';
 export { mergeSweepShards, type MergeResult } from './merge-shards.js';
 export { parseShard, inShard, type SweepShard } from './shard.js';
 export { extrapolateToInfiniteWidth, extrapolateSummary, type WidthExtrapolation, type ExtrapolationTable, type ObservableExtrapolation } from './extrapolate.js';
@@ -12,4 +13,5 @@ export { summaryJsonl, summaryCsv, parseSummaryJsonl, type SweepSummaryRow } fro
 export { setSweepPointRunner, getSweepPointRunner } from './point-runner-registry.js';
 export { getByPointer, setByPointer, parsePointer, formatPointer } from './json-pointer.js';
 export { createSubprocessPointRunner, type SubprocessRunnerOptions } from './subprocess-point-runner.js';
-export { createDesignSubprocessRunner, designCommandArguments } from './design-subprocess.js';
+export { createDesignPointRunner, designPointArguments, designPointEntry } from './design-point-runner.js';
+export { runDesignPoint, designPointJob, designPointPlan, type DesignPointJob, type DesignPointControl } from './design-point.js';

@@ -1,10 +1,9 @@
 /**
- * The CLI's `nnft sweep` needs a function that runs one point. The design command registers it
- * here (setSweepPointRunner) so that the sweep module does not import design; until one is
- * registered, `nnft sweep` fails with E_UNSUPPORTED instead of guessing.
+ * The point runner `nnft sweep` uses: the design point runner (design-point-runner.ts) unless one
+ * was registered (setSweepPointRunner), which is how tests run the command with stand-in points.
  */
-import { NnftError } from '../errors.js';
-import type { SweepPointRunner } from './run-sweep.js';
+import type { SweepPointRunner } from './sweep-point.js';
+import { createDesignPointRunner } from './design-point-runner.js';
 
 let registered: SweepPointRunner | null = null;
 
@@ -13,10 +12,5 @@ export function setSweepPointRunner(runner: SweepPointRunner | null): void {
 }
 
 export function getSweepPointRunner(): SweepPointRunner {
-  if (!registered) {
-    throw new NnftError('E_UNSUPPORTED', 'no sweep point runner is registered: this build cannot run design points yet', {
-      hint: 'library users pass runPoint to runSweep(); the CLI needs setSweepPointRunner() from the design module',
-    });
-  }
-  return registered;
+  return registered ?? createDesignPointRunner();
 }

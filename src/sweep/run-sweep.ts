@@ -1,8 +1,8 @@
 /**
  * Run a sweep: one run directory per point under out/points/<id>/, a summary that grows as points
  * finish, reruns that skip finished points and resume unfinished ones, a concurrency limit, and
- * deterministic shards. What a point does is injected (runPoint): the CLI passes the design
- * function, or a runner that spawns `nnft design` per point; tests pass a fake.
+ * deterministic shards. What a point does is injected (runPoint); by default each point is a design
+ * run through the library in a child process of its own (design-point-runner.ts); tests pass a fake.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ import type { OptionRules } from '../io/option-rules.js';
 import { inShard, type SweepShard } from './shard.js';
 import { summarizeDesignResult } from './summarize-design.js';
 import { writeSummaries, type SweepSummaryRow } from './summary.js';
+import type { SweepPointInput, SweepPointRunner } from './sweep-point.js';
+import { createDesignPointRunner } from './design-point-runner.js';
 import {
   EXTRAPOLATION_FILE,
   MANIFEST_FILE,
@@ -34,39 +36,7 @@ import {
   readManifest,
 } from './sweep-directory.js';
 
-/** Everything a point runner needs; plain data, so a runner can hand it to a subprocess. */
-export interface SweepPointInput {
-  sweepName: string;
-  index: number;
-  id: string;
-  values: Record<string, unknown>;
-  /** The resolved target document. */
-  target: Record<string, unknown>;
-  /** The same target written as a file in the point's run directory (absolute path). */
-  targetFile: string;
-  /** The resolved design options. */
-  options: Record<string, unknown>;
-  /** True when the run directory already holds a started run (config.json): resume it. */
-  resume: boolean;
-  /**
-   * Worker threads this point may use: the sweep's cores shared over the points that run at once,
-   * max(1, floor(cores / parallel)) (pointWorkers). A runner passes it on (the design subprocess
-   * runner as --workers) unless the point's options set workers themselves.
-   */
-  workers: number;
-}
-
-/**
- * Runs one point in `runDirectory` and returns its key results for the summary (e.g.
- * summarizeDesignResult(result)). It must write result.json there when the point is done: that
- * file is what marks a point finished for later reruns.
- */
-export type SweepPointRunner = (input: SweepPointInput, runDirectory: string, control?: SweepPointControl) => Promise<Record<string, unknown>>;
-
-export interface SweepPointControl {
-  /** The sweep's interrupt: a runner stops its point at the next checkpoint (E_INTERRUPTED). */
-  signal?: AbortSignal;
-}
+export type { SweepPointInput, SweepPointRunner, SweepPointControl } from './sweep-point.js';
 
 export interface RunSweepOptions {
   out: string;
@@ -75,7 +45,8 @@ export interface RunSweepOptions {
   /** Cores the sweep shares among its running points (default: os.availableParallelism()). */
   cores?: number;
   shard?: SweepShard | null;
-  runPoint: SweepPointRunner;
+  /** Runs one point (default: a design through the library in a child process, createDesignPointRunner()). */
+  runPoint?: SweepPointRunner;
   onEvent?: EventSink;
   /**
    * Once aborted no new point starts, and running points are asked to stop at their next checkpoint
@@ -85,7 +56,7 @@ export interface RunSweepOptions {
   signal?: AbortSignal;
   /**
    * The options every point's runner accepts, checked for every point before anything is written
-   * (default: nnft design's, src/sweep/design-options.ts); null checks the targets only (a runner
+   * (default: the design's, src/sweep/design-options.ts); null checks the targets only (a runner
    * with options of its own).
    */
   optionRules?: OptionRules | null;
@@ -179,6 +150,7 @@ export function pointWorkers(cores: number, parallel: number): number {
 
 export async function runSweep(sweepFile: string, options: RunSweepOptions): Promise<SweepRunSummary> {
   const onEvent = options.onEvent ?? ignoreEvents;
+  const runPoint = options.runPoint ?? createDesignPointRunner();
   const parallel = options.parallel ?? 1;
   if (!Number.isInteger(parallel) || parallel < 1) throw new NnftError('E_USAGE', `--parallel must be a positive integer, got ${parallel}`);
   const shard = options.shard ?? null;
@@ -245,7 +217,7 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
     const directory = pointDirectory(out, point.id);
     const input = await preparePoint(plan, point, directory, loaded.targetFile, pointWorkers(cores, Math.min(parallel, pending.length)));
     try {
-      const results = await options.runPoint(input, directory, options.signal ? { signal: options.signal } : {});
+      const results = await runPoint(input, directory, options.signal ? { signal: options.signal } : {});
       await writeJsonAtomic(join(directory, POINT_ROW_FILE), { nnftSweepRow: 1, inputHash: point.inputHash, results } satisfies StoredRow);
       await rm(join(directory, POINT_FAILURE_FILE), { force: true });
       ran++;

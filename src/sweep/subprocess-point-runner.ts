@@ -1,6 +1,7 @@
 /**
- * A point runner that runs each point in a child process (e.g. `nnft design <target> --out <dir>`),
- * so CPU-bound points use several cores with `--parallel K`. The child must write result.json into
+ * A point runner that runs each point in a child process (the design point process,
+ * design-point-runner.ts, or any command a caller names), so CPU-bound points use several cores
+ * with `--parallel K`. The child must write result.json into
  * the run directory; the summary row is then read from it with summarizeDesignResult. Exit 0, or 1
  * (not met) and 3 (unresolved) with result.json, finish the point; exit 2 (the child refused its
  * input) fails it as E_USAGE, anything else as E_INTERNAL. The child's stderr tail becomes the
@@ -13,7 +14,7 @@
  * - when the sweep process exits for any other reason, an exit hook sends SIGTERM to the groups
  *   still running;
  * - a SIGKILL of the sweep runs no hook: the child is given the sweep's pid (NNFT_PARENT_PID) and
- *   stops by itself when that process is gone (cli/interrupts.ts).
+ *   stops by itself when that process is gone (io/process-interrupts.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,23 +22,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, NnftError } from '../errors.js';
 import type { CorrelatorResult } from '../io/result.js';
-import type { SweepPointInput, SweepPointRunner } from './run-sweep.js';
+import type { SweepPointInput, SweepPointRunner } from './sweep-point.js';
 import { summarizeDesignResult } from './summarize-design.js';
+import { EXIT_INTERRUPTED, PARENT_PID_ENV } from '../io/process-interrupts.js';
 
 export interface SubprocessRunnerOptions {
   /** Executable, e.g. process.execPath. */
   command: string;
-  /** Its arguments for one point, e.g. [cliMain, 'design', input.targetFile, '--out', runDirectory, ...]. */
+  /** Its arguments for one point, e.g. [entryScript, JSON.stringify(job)]. */
   args: (input: SweepPointInput, runDirectory: string) => string[];
   /** Extra environment for the child (merged over the parent's). */
   env?: Record<string, string>;
 }
 
 const STDERR_TAIL = 4000;
-/** Environment variable naming the sweep's pid; the child stops when that process is gone. */
-export const PARENT_PID_ENV = 'NNFT_PARENT_PID';
-/** Exit code of a child stopped by a signal it honoured (cli/interrupts.ts). */
-const EXIT_INTERRUPTED = 130;
+export { PARENT_PID_ENV };
 
 /** Process groups of the children still running, ended by the exit hook. */
 const runningGroups = new Set<number>();
@@ -110,7 +109,7 @@ export function createSubprocessPointRunner(options: SubprocessRunnerOptions): S
         const tail = stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
         if (code === EXIT.badInput) {
           // The child refused its input (a flag, the point's target): the point's fault, not nnft's.
-          reject(new NnftError('E_USAGE', `point ${input.id}: the child refused its input (exit 2)${tail}`, { hint: 'check the sweep with nnft sweep --dry-run; it checks every option against nnft design\'s flags' }));
+          reject(new NnftError('E_USAGE', `point ${input.id}: the child refused its input (exit 2)${tail}`, { hint: 'check the sweep with nnft sweep --dry-run; it checks every option against the design settings' }));
           return;
         }
         reject(new NnftError('E_INTERNAL', `point ${input.id}: ${options.command} exited with ${exitSignal ?? code}${tail}`));

@@ -1,5 +1,5 @@
 /**
- * A sweep's children (one `nnft design` process per point) run in their own process groups and end
+ * A sweep's children (one design point process per point) run in their own process groups and end
  * with the sweep (docs/sweeps-and-reports.md, "Interrupts and child processes"): a SIGTERM of the
  * sweep is forwarded and the point is left resumable; a SIGKILL of the sweep, which runs no handler,
  * leaves no orphan, because the child notices its parent is gone.
@@ -28,7 +28,7 @@ async function longSweep(): Promise<{ file: string; out: string }> {
   return { file, out: join(directory, 'out') };
 }
 
-/** The point's design process, from the lock it takes on its run directory. */
+/** The point's design process, from the lock the design takes on its run directory. */
 async function pointProcess(out: string): Promise<{ pid: number; directory: string }> {
   return waitFor(async () => {
     const points = join(out, 'points');
@@ -62,6 +62,10 @@ describe('sweep child processes', () => {
     const sweep = spawnCli(['sweep', file, '--out', out], { onStart: (pid) => (sweepPid = pid) });
     const child = await pointProcess(out);
     expect(child.pid).not.toBe(sweepPid);
+    // The point runs in the library's point process, not in a second `nnft design` command line.
+    const commandLine = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    expect(commandLine[1]).toMatch(/dist\/sweep\/design-point-child\.js$/);
+    expect(commandLine.some((word) => word.endsWith('cli/main.js') || word === 'design')).toBe(false);
     // Its own group: a terminal's Ctrl-C to the sweep's group does not reach it directly.
     expect(pgid(child.pid)).toBe(child.pid);
     process.kill(sweepPid, 'SIGKILL');

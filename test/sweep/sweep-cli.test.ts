@@ -8,7 +8,8 @@ import type { CliContext } from '../../src/cli/context.js';
 import { sweepCommand } from '../../src/cli/commands/sweep.js';
 import { reportCommand } from '../../src/cli/commands/report.js';
 import { setSweepPointRunner, getSweepPointRunner } from '../../src/sweep/point-runner-registry.js';
-import { designCommandArguments } from '../../src/sweep/design-subprocess.js';
+import { designPointArguments } from '../../src/sweep/design-point-runner.js';
+import { designPointJob, designPointPlan, runDesignPoint } from '../../src/sweep/design-point.js';
 import { createSubprocessPointRunner } from '../../src/sweep/subprocess-point-runner.js';
 import { runSweep } from '../../src/sweep/run-sweep.js';
 import { fakeRunner, fakeDesignResult } from './fake-design.js';
@@ -53,15 +54,16 @@ async function sweepFile(): Promise<{ directory: string; file: string }> {
 afterEach(() => setSweepPointRunner(null));
 
 describe('nnft sweep / nnft report', () => {
-  it('the CLI runs points as nnft design subprocesses, with option keys mapped to design flags', async () => {
+  it("the CLI's point runner hands each point to the design library as data, not as a command line", async () => {
     const { directory } = await sweepFile();
     await runCli(['sweep', 'scan.json', '--dry-run'], context(directory));
-    expect(() => getSweepPointRunner()).not.toThrow();
-    const args = designCommandArguments(
-      { targetFile: 't.json', options: { width: 64, ensembleSize: 8000, validationEnsembleSize: 100000, amplitudeLaw: 'fixed', maxSteps: 4 }, resume: false } as never,
-      'runs/p',
-    );
-    expect(args).toEqual(['design', 't.json', '--width', '64', '--ensemble', '8000', '--validation-ensemble', '100000', '--amplitude', 'fixed', '--max-steps', '4', '--out', 'runs/p']);
+    expect(typeof getSweepPointRunner()).toBe('function');
+    const options = { width: 64, ensembleSize: 8000, validationEnsembleSize: 100000, amplitudeLaw: 'fixed', maxSteps: 4 };
+    const [entry, job, ...rest] = designPointArguments({ id: 'p', targetFile: 't.json', options, resume: false, workers: 2 } as never, 'runs/p', '/dist/sweep/design-point-child.js');
+    expect(entry).toBe('/dist/sweep/design-point-child.js');
+    expect(rest).toEqual([]);
+    // The options keep their names and types: no flag table, no argv parser between sweep and design.
+    expect(JSON.parse(job!)).toEqual({ id: 'p', targetFile: 't.json', runDirectory: 'runs/p', options, resume: false, workers: 2 });
   });
 
   it('--dry-run checks the example sweeps and lists their points without a point runner', async () => {
@@ -141,7 +143,7 @@ describe('nnft sweep / nnft report', () => {
     expect(summary.rows[3]!.error!.message).toMatch(/wrote no result.json/);
   });
 
-  it('every option a sweep accepts reaches nnft design as a flag it accepts (one table, no Unknown argument)', async () => {
+  it('every option a sweep accepts is accepted by the design library (one table, no unknown setting)', async () => {
     // Within range and order (an upper bound of an ordered pair at its maximum).
     const highs = new Set(DESIGN_OPTION_ORDER.map((pair) => pair.high));
     const sample = (key: string, rule: (typeof DESIGN_OPTION_RULES)[string]): unknown => {
@@ -158,13 +160,11 @@ describe('nnft sweep / nnft report', () => {
           return 'x';
       }
     };
-    const directory = await mkdtemp(join(tmpdir(), 'nnft-sweep-flags-'));
+    const directory = await mkdtemp(join(tmpdir(), 'nnft-sweep-options-'));
     for (const [key, rule] of Object.entries(DESIGN_OPTION_RULES)) {
-      const args = designCommandArguments({ targetFile: join(directory, 'missing.json'), options: { [key]: sample(key, rule) }, resume: false } as never, join(directory, 'run'));
-      const cli = context(directory);
-      // The flag parses and passes its check; the run then stops at the missing target, before writing.
-      expect(await runCli(args, cli), `${key}: ${cli.err}`).toBe(2);
-      expect(cli.err, key).toMatch(/the target file does not exist/);
+      const job = designPointJob({ id: key, targetFile: join(directory, 'missing.json'), options: { [key]: sample(key, rule) }, resume: false, workers: 1 } as never, join(directory, 'run'));
+      // The option passes the design's check; the run then stops at the missing target, before writing.
+      await expect(runDesignPoint(job), key).rejects.toThrow(/the target file does not exist/);
     }
     expect(existsSync(join(directory, 'run'))).toBe(false);
   });
@@ -189,9 +189,8 @@ describe('nnft sweep / nnft report', () => {
   });
 });
 
-describe('nnft design as a subprocess', () => {
-  it('maps sweep options to design flags and chooses --out or --resume', async () => {
-    const { designCommandArguments } = await import('../../src/sweep/design-subprocess.js');
+describe('the design point job', () => {
+  it("carries the point's target file, options, run directory and resume flag as plain data", () => {
     const input = {
       sweepName: 's',
       index: 0,
@@ -199,22 +198,20 @@ describe('nnft design as a subprocess', () => {
       values: { width: 64 },
       target: {},
       targetFile: '/runs/p/sweep-target.json',
-      options: { width: 64, ensembleSize: 100000, seed: 1, tolerance: 0.05, maxSteps: 200, verbose: true },
+      options: { width: 64, ensembleSize: 100000, seed: 1, tolerance: 0.05, maxSteps: 200 },
       resume: false,
+      workers: 4,
     };
-    expect(designCommandArguments(input, '/runs/p')).toEqual([
-      'design', '/runs/p/sweep-target.json',
-      '--width', '64', '--ensemble', '100000', '--seed', '1', '--tolerance', '0.05', '--max-steps', '200', '--verbose',
-      '--out', '/runs/p',
-    ]);
-    expect(designCommandArguments({ ...input, options: {}, resume: true }, '/runs/p')).toEqual(['design', '/runs/p/sweep-target.json', '--resume', '/runs/p']);
+    expect(designPointJob(input, '/runs/p')).toEqual({ id: 'width-64-abc', targetFile: '/runs/p/sweep-target.json', runDirectory: '/runs/p', options: input.options, resume: false, workers: 4 });
+    expect(designPointJob({ ...input, options: {}, resume: true }, '/runs/p')).toMatchObject({ options: {}, resume: true });
   });
 
-  it("passes the point's share of the cores as --workers, unless the point's options set workers", async () => {
-    const { designCommandArguments } = await import('../../src/sweep/design-subprocess.js');
-    const input = { sweepName: 's', index: 0, id: 'p', values: {}, target: {}, targetFile: '/t.json', options: { width: 8 }, resume: false, workers: 3 };
-    expect(designCommandArguments(input, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '3', '--out', '/r']);
-    expect(designCommandArguments({ ...input, options: { width: 8, workers: 5 } }, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '5', '--out', '/r']);
-    expect(designCommandArguments({ ...input, resume: true }, '/r')).toEqual(['design', '/t.json', '--width', '8', '--workers', '3', '--resume', '/r']);
+  it("gives the design the point's share of the cores as workers, unless the point's options set workers", () => {
+    const job = { id: 'p', targetFile: '/t.json', runDirectory: '/r', options: { width: 8 }, resume: false, workers: 3 };
+    expect(designPointPlan(job)).toEqual({ settings: { width: 8 }, run: { backend: 'auto', workers: 3 } });
+    expect(designPointPlan({ ...job, options: { width: 8, workers: 5 } }).run.workers).toBe(5);
+    expect(designPointPlan({ ...job, resume: true }).run.workers).toBe(3);
+    // Run options leave the settings: backend and time limit say how the point runs, not what it is.
+    expect(designPointPlan({ ...job, options: { width: 8, backend: 'wasm', timeLimitSeconds: 60, seed: 2 } })).toEqual({ settings: { width: 8, seed: 2 }, run: { backend: 'wasm', workers: 3, timeLimitSeconds: 60 } });
   });
 });

@@ -14,7 +14,8 @@ import { DESIGN_DEFAULTS, DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES, splitDesignO
 import type { BackendRequest } from '../../backend/index.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
 import { withJsonErrors } from '../json-errors.js';
-import { NnftError, EXIT } from '../../errors.js';
+import { NnftError } from '../../errors.js';
+import { designExitStatus } from '../../io/exit-status.js';
 
 interface DesignArgs {
   target?: string;
@@ -158,7 +159,7 @@ export function designCommand(context: CliContext) {
             ? await resumeDesign(args.resume, run, { ...(args.target !== undefined ? { targetFile: args.target } : {}), settings })
             : await designFile(args.target!, settings, { ...run, out: args.out ?? defaultRunDirectory(args.target!) });
           context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
-          context.exitCode = result.status === 'interrupted' ? EXIT.interrupted : result.status === 'met' ? EXIT.ok : result.status === 'unresolved' ? EXIT.unresolved : EXIT.failure;
+          context.exitCode = designExitStatus(result.status);
         } finally {
           interrupt.dispose();
         }

@@ -1,9 +1,8 @@
 /**
- * `nnft sweep <sweep.json> --out DIR [--parallel K] [--shard i/n]` runs a sweep;
- * `nnft sweep merge <dirs..> --out DIR` joins the shards' summaries (a subcommand with its own
- * flags and --help). The point runner comes from
- * the registry the design module fills (setSweepPointRunner); without one the command fails with
- * E_UNSUPPORTED.
+ * `nnft sweep <sweep.json> --out DIR [--parallel K] [--shard i/n]` runs a sweep (runSweep);
+ * `nnft sweep merge <dirs..> --out DIR` joins the shards' summaries (mergeSweepShards), a
+ * subcommand with its own flags and --help. Each point runs through the design library in a process
+ * of its own (getSweepPointRunner: the design point runner unless a test registered another).
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -59,7 +58,7 @@ function describePlan(plan: SweepPlan, points: { index: number; id: string; valu
 
 const SWEEP_FLAG_HELP: Record<string, string> = {
   out: 'output directory (one run directory per point under points/); required unless --dry-run',
-  parallel: 'points run at once; each gets cores / K worker threads (nnft design --workers) unless its options set workers',
+  parallel: 'points run at once; each design gets cores / K worker threads unless its options set workers',
   shard: 'run one slice i/n (0-based): point k runs in shard k mod n',
 };
 
@@ -82,7 +81,7 @@ interface MergeArgs {
 export function sweepCommand(context: CliContext) {
   const run = {
     command: '$0 <file>',
-    describe: 'run a sweep file: one nnft design per point, one run directory each',
+    describe: 'run a sweep file: one design per point, one run directory each',
     builder: (argv: Argv) =>
       declareFlags(
         argv

@@ -1,7 +1,7 @@
 /**
- * Sharded halves merged equal the unsharded sweep, with real `nnft design` child processes (opt-in:
+ * Sharded halves merged equal the unsharded sweep, with real design point processes (opt-in:
  * NNFT_SLOW=1 npx vitest run test/slow/sweep/design-shards.test.ts; needs a built dist/, or
- * NNFT_CLI=<path to cli/main.js>). Three couplings of the d = 1 phi^4 example at a tiny budget (width
+ * NNFT_POINT_ENTRY=<path to sweep/design-point-child.js>). Three couplings of the d = 1 phi^4 example at a tiny budget (width
  * 16, 2 steps of 600 networks, validation on 4000): the design is deterministic given its seed, so
  * summary.jsonl, summary.csv and every point's result correlators must agree byte for byte.
  */
@@ -10,14 +10,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createDesignSubprocessRunner } from '../../../src/sweep/design-subprocess.js';
+import { createDesignPointRunner } from '../../../src/sweep/design-point-runner.js';
 import { mergeSweepShards } from '../../../src/sweep/merge-shards.js';
 import { runSweep } from '../../../src/sweep/run-sweep.js';
 
-const cliPath = process.env.NNFT_CLI ?? resolve('dist/cli/main.js');
+const entry = process.env.NNFT_POINT_ENTRY ?? resolve('dist/sweep/design-point-child.js');
 
 describe('real design sweep: shards merged equal the unsharded run', () => {
-  it.skipIf(!existsSync(cliPath))('summary.jsonl and summary.csv agree byte for byte', { timeout: 900_000 }, async () => {
+  it.skipIf(!existsSync(entry))('summary.jsonl and summary.csv agree byte for byte', { timeout: 900_000 }, async () => {
     const directory = await mkdtemp(join(tmpdir(), 'nnft-slow-shards-'));
     const file = join(directory, 'scan.json');
     await writeFile(
@@ -30,7 +30,7 @@ describe('real design sweep: shards merged equal the unsharded run', () => {
         vary: { parameters: [{ name: 'coupling', pointer: '/target/action/interactions/0/coupling', values: [0.2, 0.5, 1] }] },
       }),
     );
-    const runPoint = createDesignSubprocessRunner({ cliPath });
+    const runPoint = createDesignPointRunner({ entry });
     const all = await runSweep(file, { out: join(directory, 'all'), runPoint });
     expect(all.failed, JSON.stringify(all.rows.map((row) => row.error))).toBe(0);
     const s0 = await runSweep(file, { out: join(directory, 's0'), shard: { index: 0, count: 2 }, runPoint });
