@@ -4,6 +4,9 @@
  * table per order (value and error), and caveats; --json prints the result contract on stdout, with
  * progress as NDJSON events on stderr. Ctrl-C stops a lattice run early and reports what it has;
  * with --checkpoint FILE the run state is saved there and a later call with the same FILE resumes.
+ * `--method perturbative --width N [--momenta M]` gives the first order in the couplings of nnft's
+ * construction at width N instead of the target's infinite-width perturbation theory
+ * (src/correlators/finite-width-first-order.ts; docs/correlators.md, "First order at finite width").
  */
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
@@ -16,6 +19,7 @@ import { parsePath } from '../../schema/json-path.js';
 import { latticeCheckpointIssues } from '../../correlators/lattice-checkpoint.js';
 import { resolve } from 'node:path';
 import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelatorOptions } from '../../correlators/index.js';
+import { finiteWidthFirstOrderResult, type FiniteWidthMomenta } from '../../correlators/finite-width-first-order.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import type { CorrelatorResult } from '../../io/result.js';
 import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
@@ -28,6 +32,7 @@ import type { OptionRules } from '../../io/option-rules.js';
 import { MAX_DESIGN_WIDTH, MAX_VALIDATION_ENSEMBLE } from '../../sweep/design-options.js';
 
 const METHODS: (CorrelatorMethod | 'network')[] = ['auto', 'perturbative', 'spectral', 'lattice', 'data', 'network'];
+const FIRST_ORDER_MOMENTA: FiniteWidthMomenta[] = ['auto', 'quadrature', 'split'];
 
 /** nnft target's flags besides --method and --json (src/cli/check-flags.ts). */
 const TARGET_FLAG_RULES: OptionRules = {
@@ -53,6 +58,10 @@ function methodDetails(result: CorrelatorResult): string {
     case 'spectral':
       return `basis of ${r.basisSize} oscillator states, truncation error ${formatError(r.truncationError)}${r.converged ? '' : ' (not converged)'}`;
     case 'perturbative':
+      if (r.firstOrderAtWidth) {
+        const at = r.firstOrderAtWidth;
+        return `width-${at.width} cos-net (alpha = 0, ${at.momentumSampling} momenta, Gaussian amplitude pairs, scale ${Number((at.architecture.amplitude?.scale ?? 1).toPrecision(6))}), weight on a box of side ${Number((at.deformation?.region?.side ?? 0).toPrecision(6))}; the zeroth and first orders apart, and the same construction at infinite width, in firstOrderAtWidth (--json)`;
+      }
       return `quadrature grid of ${r.gridNodes} nodes, numerical error ${formatError(r.quadratureError)}`;
     case 'lattice':
       return `${r.lattice.sites}^${r.lattice.dimension} sites, spacing ${Number(r.lattice.spacing.toPrecision(4))}, ${r.trajectories} trajectories after ${r.thermalization} thermalisation, acceptance ${r.acceptance.toFixed(2)}, tau_int ${r.autocorrelationTime.toFixed(1)}, ${r.bins} jackknife bins, seed ${r.seed}`;
@@ -146,10 +155,14 @@ export function targetCommand(context: CliContext) {
           .option('method', {
             choices: METHODS,
             describe: 'override targetCorrelators.method; network: the analytic construction at large width on quadrature momenta, the same regulator as the file (Monte Carlo, d = 1, 2)',
+          })
+          .option('momenta', {
+            choices: FIRST_ORDER_MOMENTA,
+            describe: 'perturbative --width: how the construction draws momenta; auto: split in d = 1 without a cutoff, quadrature otherwise',
           }),
         TARGET_FLAG_RULES,
         {
-          width: 'network: width',
+          width: 'network: width; perturbative: first order of the construction at this width (not infinite width)',
           ensemble: 'network: networks',
           seed: 'root seed for the lattice method',
           checkpoint: 'lattice: save the run state here (every 30 s and on Ctrl-C) and resume from it if it exists',
@@ -177,13 +190,27 @@ interface TargetArgs {
   file: string;
   json: boolean;
   method?: CorrelatorMethod | 'network';
+  momenta?: FiniteWidthMomenta;
   seed?: number;
   checkpoint?: string;
   width?: number;
   ensemble?: number;
 }
 
+/** --width belongs to network and perturbative, --momenta to perturbative --width: anything else is a usage error (exit 2). */
+function checkWidthFlags(args: TargetArgs): void {
+  if (args.width !== undefined && args.method !== 'network' && args.method !== 'perturbative') {
+    throw new NnftError('E_USAGE', `--width applies to --method perturbative (first order at width N) or --method network, not to ${args.method === undefined ? 'the default method' : `--method ${args.method}`}`, {
+      hint: 'add --method perturbative for the first order of the width-N construction',
+    });
+  }
+  if (args.momenta !== undefined && !(args.method === 'perturbative' && args.width !== undefined)) {
+    throw new NnftError('E_USAGE', '--momenta applies to --method perturbative --width N only', { hint: 'add --method perturbative --width N, or drop --momenta' });
+  }
+}
+
 async function runTarget(context: CliContext, args: TargetArgs): Promise<void> {
+  checkWidthFlags(args);
   const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
   if (warnings.length > 0 && !args.json) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
   // The method line is part of the printed result in text mode, so only --json repeats it as an event.
@@ -194,7 +221,9 @@ async function runTarget(context: CliContext, args: TargetArgs): Promise<void> {
   const latticeCheckpoint = args.checkpoint === undefined ? undefined : await checkpointOptions(resolve(context.cwd, args.checkpoint), args.checkpoint);
   try {
     result =
-      args.method === 'network'
+      args.method === 'perturbative' && args.width !== undefined
+        ? finiteWidthFirstOrderResult(theory, { width: args.width, ...(args.momenta !== undefined ? { momenta: args.momenta } : {}) })
+        : args.method === 'network'
         ? await networkReference(theory, {
             ...(args.width !== undefined ? { width: args.width } : {}),
             ...(args.ensemble !== undefined ? { ensembleSize: args.ensemble } : {}),
