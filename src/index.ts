@@ -40,6 +40,8 @@ export {
 } from './correlators/index.js';
 export * as numeric from './numeric/index.js';
 export * from './architectures/index.js';
+export { latticeCosNet, brillouinZoneDensity, type LatticeCosNet, type LatticeCosNetOptions, type BrillouinZoneDensity } from './architectures/lattice-cos-net.js';
+export { latticePropagatorTable, latticePropagatorAtZero, computeLatticeFree, computeLatticePerturbative, type LatticePerturbativeResult } from './correlators/lattice-regulator.js';
 export * from './densities/index.js';
 export * from './estimators/index.js';
 export * from './ensemble/index.js';

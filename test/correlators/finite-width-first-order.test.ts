@@ -36,15 +36,15 @@ describe('first order at width N: the infinite-width limit', () => {
     const theory = makeTheory({ interactions: [phi4(0.5)], momentumCutoff: 10, interactionRegion: { kind: 'box', side: 6 }, points: [[0], [0.5], [1]] });
     const target = computePerturbative(theory).correlators;
     const deviations = [8, 16, 32, 64].map((width) => maxAbsDifference(finiteWidthFirstOrder(theory, { width }).correlators, target));
-    // measured: 3.1e-3, 2.7e-4, 3.0e-5, < 1e-8
+    // measured: 3.4e-2, 1.3e-3, 3.0e-5, 1.5e-9 (the quadrature of the propagator converges faster than any power)
     expect(deviations[0]).toBeGreaterThan(1e-3); // width 8 is visibly not infinite width
-    for (let k = 1; k < deviations.length; k++) expect(deviations[k]!).toBeLessThan(deviations[k - 1]! / 4); // at least 1/N^2 per doubling
-    expect(deviations[3]!).toBeLessThan(1e-7);
-    // G_c4(0,0,0,0) at large width: the closed form -lambda/32 up to the cutoff and region (both ~1%)
+    for (let k = 1; k < deviations.length; k++) expect(deviations[k]!).toBeLessThan(deviations[k - 1]! / 20); // much faster than 1/N or 1/N^2
+    expect(deviations[3]!).toBeLessThan(1e-8);
+    // G_c4(0,0,0,0) at large width: the closed form -lambda/32 up to the cutoff and region (measured ratio 0.9938)
     const wide = finiteWidthFirstOrder(theory, { width: 128 });
-    expect(wide.correlators[1]!.values[0]! / (-0.5 / 32)).toBeCloseTo(1, 1);
+    expect(Math.abs(wide.correlators[1]!.values[0]! / (-0.5 / 32) - 1)).toBeLessThan(0.01);
     // the same construction at infinite width, computed by construction-first-order.ts
-    expect(maxAbsDifference(wide.correlators, wide.infiniteWidth)).toBeLessThan(1e-7);
+    expect(maxAbsDifference(wide.correlators, wide.infiniteWidth)).toBeLessThan(1e-12);
   });
 
   it('split momenta (d = 1, no cutoff): the base G_c4 falls like 1/N, the O(g) term like 1/N^2', () => {
