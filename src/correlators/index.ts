@@ -123,7 +123,8 @@ export async function computeTargetCorrelators(theory: Theory, options: TargetCo
       if (theory.lattice) {
         const result = computeLatticePerturbative(theory);
         correlators = result.correlators;
-        Object.assign(details, { quadratureError: 0, latticePropagatorAtZero: result.propagatorAtZero });
+        // The vertex sums run over every site: the lattice is the quadrature grid, and it is exact.
+        Object.assign(details, { quadratureError: 0, gridNodes: result.vertexSites, latticePropagatorAtZero: result.propagatorAtZero });
         caveats.push(result.caveat);
         break;
       }

@@ -138,6 +138,8 @@ export interface LatticePerturbativeResult {
   correlators: CorrelatorBlock[];
   /** The lattice G(0) the tadpoles and Wick ordering use. */
   propagatorAtZero: number;
+  /** Sites every vertex sum runs over (L^d). */
+  vertexSites: number;
   caveat: string;
 }
 
@@ -195,6 +197,7 @@ export function computeLatticePerturbative(theory: Theory): LatticePerturbativeR
   return {
     correlators,
     propagatorAtZero: zero,
+    vertexSites: table.length,
     caveat: 'first order in the couplings on the lattice (vertex sums over every site, exact); O(g^2) terms are not included',
   };
 }
