@@ -245,6 +245,14 @@ function checkLatticeRegulator(theory: Theory, issues: InputIssue[]): void {
       issues.push(error(`action.interactions[${index}]`, 'a non-local quartic term is not available with a lattice regulator (only local terms)', 'remove regulator.lattice, or the term'));
     }
   });
+  // The design's networks and deformation are still continuum ones (src/design/design-setup.ts): say so.
+  issues.push(
+    warning(
+      'regulator.lattice',
+      'nnft design does not build networks for a lattice target yet: it would design continuum cos-nets; the target correlators (nnft target, methods auto, perturbative, lattice) are those of the lattice theory exactly',
+      'use nnft target for this theory\'s correlators; the lattice cos-net (src/architectures/lattice-cos-net.ts) is the network whose G2 is the lattice propagator',
+    ),
+  );
   if (theory.targetCorrelators.method === 'lattice') {
     const options = theory.targetCorrelators.options as LatticeOptions;
     for (const key of ['spacing', 'sites'] as const) {
