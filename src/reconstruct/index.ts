@@ -32,6 +32,7 @@ export {
   type ForwardFitReport,
 } from './forward-fit-1d.js';
 export { clusterCurveFromCorrelators, fitClusterCurve, type ClusterCurve, type ClusterFit } from './cluster-curve.js';
+export { farTailDecay, CLUSTER_DECAY_FRACTION, CLUSTER_DECAY_SIGMA, type TailDecay } from './cluster-decay.js';
 export {
   momentumPolynomialResidual,
   vertexSpread,
