@@ -15,6 +15,8 @@ export * from './io/events.js';
 export { writeFileAtomic, writeJsonAtomic } from './io/atomic-write.js';
 export { NNFT_VERSION } from './version.js';
 export * from './reconstruct/index.js';
+export { runAction, DEFAULT_REPLICAS, type ActionReport, type RunActionOptions } from './reconstruct/run-action.js';
+export { batchesFromReplicates } from './reconstruct/action-replicas.js';
 export * from './sweep/index.js';
 export { renderReport, renderReportDetailed, writeReport, renderPlot, type PlotSpec, type PlotSeries, type PlotPoint } from './report/index.js';
 export {

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { renderError } from './render-error.js';
+import { jsonErrorsHandler } from './json-errors.js';
 import { exitCodeFor, NnftError } from '../errors.js';
 import { endProgressLine, withProgressDiscipline, type CliContext } from './context.js';
 import { validateCommand } from './commands/validate.js';
@@ -62,8 +63,10 @@ export async function runCli(argv: string[], given: CliContext): Promise<number>
   for (const factory of COMMANDS) {
     const definition = factory(context);
     named.push({ name: definition.command.split(' ')[0]!, subcommands: definition.subcommands ?? [] });
+    // Every command's errors under --json are one JSON document on stdout (json-errors.ts).
+    const handler = jsonErrorsHandler(context, definition.handler);
     parser = parser.command(definition.command, definition.describe, definition.builder, async (args) => {
-      await definition.handler(args);
+      await handler(args);
     });
   }
   try {

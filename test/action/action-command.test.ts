@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { ActionReport } from '../../src/cli/commands/action.js';
+import type { ActionReport } from '../../src/reconstruct/run-action.js';
 import { indexTuples, RESULT_VERSION, type CorrelatorResult } from '../../src/io/result.js';
 import { freePropagator1d, localQuarticTree1d } from '../../src/reconstruct/tree-level-1d.js';
 import { captureCli } from '../helpers/cli-capture.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { ActionReport } from '../../src/cli/commands/action.js';
+import type { ActionReport } from '../../src/reconstruct/run-action.js';
 import type { CorrelatorResult } from '../../src/io/result.js';
 import { EXACT_INPUT_RELATIVE_ERROR_FLOOR } from '../../src/reconstruct/index.js';
 import { captureCli, repositoryRoot } from '../helpers/cli-capture.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
-import type { ObservablesReport } from '../../src/cli/commands/observables.js';
+import type { ObservablesReport } from '../../src/observables/observables-report.js';
 import type { CorrelatorResult } from '../../src/io/result.js';
 import { captureCli } from '../helpers/cli-capture.js';
 

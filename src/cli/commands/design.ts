@@ -2,7 +2,8 @@
  * `nnft design <target.json>`: gradient-based design of a network ensemble that realises the target
  * theory; writes a run directory with spec.json and prints target vs achieved correlators. Parses the
  * flags into the library's settings and run (designFile / resumeDesign, src/design/design.ts) and
- * renders the result; with --json every outcome, an error included, is one JSON object on stdout.
+ * renders the result; with --json every outcome, an error included, is one JSON object on stdout
+ * (the shared handler, json-errors.ts).
  */
 import type { Argv, Options } from 'yargs';
 import type { CliContext } from '../context.js';
@@ -13,7 +14,6 @@ import { designFile, headline, resumeDesign, type DesignResult, type DesignRun }
 import { DESIGN_DEFAULTS, DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES, splitDesignOptions } from '../../design/design-settings.js';
 import type { BackendRequest } from '../../backend/index.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
-import { withJsonErrors } from '../json-errors.js';
 import { NnftError } from '../../errors.js';
 import { designExitStatus } from '../../io/exit-status.js';
 
@@ -139,31 +139,29 @@ export function designCommand(context: CliContext) {
         DESIGN_FLAG_DEFAULTS,
       ).option('json', { type: 'boolean', default: false, describe: 'print the result (or the error) as one JSON object on stdout, NDJSON events on stderr' }),
     handler: async (args: DesignArgs) => {
-      await withJsonErrors(context, args.json, async () => {
-        // Every flag is checked before the run directory (or anything else) is touched.
-        const flags = checkFlags(args as unknown as Record<string, unknown>, DESIGN_OPTION_RULES, DESIGN_OPTION_ORDER) as DesignFlags;
-        const { settings, run: given } = splitDesignOptions(flags as Record<string, unknown>);
-        // --width has the yargs default auto: on --resume it stands for the stored width.
-        if (args.resume && settings.width === 'auto') delete settings.width;
-        if (!args.resume && !args.target) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
-        const interrupt = commandSignal(context);
-        const run: DesignRun = {
-          backend: given.backend ?? 'auto',
-          workers: given.workers ?? availableParallelism(),
-          ...(given.timeLimitSeconds !== undefined ? { timeLimitSeconds: given.timeLimitSeconds } : {}),
-          onEvent: eventRenderer(context, args.json),
-          signal: interrupt.signal,
-        };
-        try {
-          const result = args.resume
-            ? await resumeDesign(args.resume, run, { ...(args.target !== undefined ? { targetFile: args.target } : {}), settings })
-            : await designFile(args.target!, settings, { ...run, out: args.out ?? defaultRunDirectory(args.target!) });
-          context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
-          context.exitCode = designExitStatus(result.status);
-        } finally {
-          interrupt.dispose();
-        }
-      });
+      // Every flag is checked before the run directory (or anything else) is touched.
+      const flags = checkFlags(args as unknown as Record<string, unknown>, DESIGN_OPTION_RULES, DESIGN_OPTION_ORDER) as DesignFlags;
+      const { settings, run: given } = splitDesignOptions(flags as Record<string, unknown>);
+      // --width has the yargs default auto: on --resume it stands for the stored width.
+      if (args.resume && settings.width === 'auto') delete settings.width;
+      if (!args.resume && !args.target) throw new NnftError('E_USAGE', 'name a target file, or --resume a run directory', { hint: 'nnft design targets/phi4-local-1d.json' });
+      const interrupt = commandSignal(context);
+      const run: DesignRun = {
+        backend: given.backend ?? 'auto',
+        workers: given.workers ?? availableParallelism(),
+        ...(given.timeLimitSeconds !== undefined ? { timeLimitSeconds: given.timeLimitSeconds } : {}),
+        onEvent: eventRenderer(context, args.json),
+        signal: interrupt.signal,
+      };
+      try {
+        const result = args.resume
+          ? await resumeDesign(args.resume, run, { ...(args.target !== undefined ? { targetFile: args.target } : {}), settings })
+          : await designFile(args.target!, settings, { ...run, out: args.out ?? defaultRunDirectory(args.target!) });
+        context.stdout(args.json ? `${JSON.stringify(result)}\n` : renderDesign(result));
+        context.exitCode = designExitStatus(result.status);
+      } finally {
+        interrupt.dispose();
+      }
     },
   };
 }

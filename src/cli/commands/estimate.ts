@@ -5,13 +5,12 @@
  * stdout and progress as NDJSON to stderr; otherwise a table of value ± error per correlator.
  */
 import { availableParallelism } from 'node:os';
-import { readJsonText } from '../../io/read-json-text.js';
-import { parseJsonSource } from '../../schema/json-source.js';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError, type InputIssue } from '../../errors.js';
+import { EXIT, NnftError } from '../../errors.js';
+import { readPointsFile } from '../../io/points-file.js';
 import type { CorrelatorResult } from '../../io/result.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { estimateSpec } from '../../spec/estimate-spec.js';
@@ -19,6 +18,7 @@ import { estimateSpecShard, mergeEstimateShards, readEstimateShards, writeEstima
 import { parseShard } from '../../sweep/shard.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
+import { jsonErrorsHandler } from '../json-errors.js';
 import type { OptionRules } from '../../io/option-rules.js';
 
 /** nnft estimate's flags (src/cli/check-flags.ts). */
@@ -42,71 +42,6 @@ interface EstimateArgs {
   shard?: string;
   out?: string;
   json: boolean;
-}
-
-/** A points file's JSON (the shared reader: encodings, nesting depth, line:column for syntax errors). */
-export async function readPointsDocument(absolutePath: string, file: string): Promise<unknown> {
-  const parsed = parseJsonSource(await readJsonText(absolutePath, file, 'points file'));
-  if (!parsed.ok) {
-    const where = parsed.issue.line !== undefined ? ` at line ${parsed.issue.line}:${parsed.issue.column}` : '';
-    throw new NnftError('E_JSON_SYNTAX', `points file ${file} is not valid JSON${where}`, {
-      file,
-      issues: [{ ...parsed.issue, severity: 'error' }],
-      hint: 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list',
-    });
-  }
-  return parsed.value;
-}
-
-/** Largest |coordinate| of a point (the range of observables.points in docs/target-format.md). */
-export const MAX_COORDINATE = 1e4;
-
-/** Most points a points file may list (the most a result holds, schema/result.schema.json). */
-export const MAX_POINTS = 1000;
-/** Non-zero coordinates below this in magnitude are refused (they underflow, as in a spec). */
-const SMALLEST_COORDINATE = 1e-100;
-
-const POINTS_HINT = 'a points file is JSON: a list of points ([[0], [0.5]]) or an object with a "points" list';
-
-/**
- * The points of a points file's document, checked for a `dimension`-dimensional input: 1 to 1000
- * points, each a list of exactly d finite numbers within ±1e4 (0 or at least 1e-100 in magnitude).
- * Every problem is reported at its JSON path ("[1][0]" in a bare list, "points[1][0]" in an object).
- */
-export function pointsFromDocument(document: unknown, file: string, dimension: number): number[][] {
-  const wrapped = !Array.isArray(document);
-  const points = wrapped ? (document as { points?: unknown } | null)?.points : document;
-  const prefix = wrapped ? 'points' : '';
-  const issues: InputIssue[] = [];
-  const error = (path: string, message: string, hint: string) => issues.push({ path, message, hint, severity: 'error' });
-  if (!Array.isArray(points)) {
-    error(prefix, wrapped ? 'is missing: expected an object with a "points" list, or a bare list of points' : 'is not a list', POINTS_HINT);
-  } else if (points.length === 0 || points.length > MAX_POINTS) {
-    error(prefix, `has ${points.length} points; give 1 to ${MAX_POINTS}`, points.length === 0 ? 'list at least one point' : 'use fewer points (the correlators of every tuple are held in memory)');
-  } else {
-    points.forEach((point, i) => {
-      const at = `${prefix}[${i}]`;
-      if (!Array.isArray(point) || point.length !== dimension) {
-        error(at, Array.isArray(point) ? `has ${point.length} coordinate${point.length === 1 ? '' : 's'}, but the input has d = ${dimension}` : 'is not a list of coordinates', `write every point as a list of ${dimension} number${dimension === 1 ? '' : 's'}, e.g. [${new Array(dimension).fill(0).join(', ')}]`);
-        return;
-      }
-      point.forEach((value, j) => {
-        const where = `${at}[${j}]`;
-        if (typeof value !== 'number') error(where, `is ${JSON.stringify(value)}, not a number`, 'write the coordinate as a number, without quotes');
-        else if (!Number.isFinite(value)) error(where, 'is not a finite number', 'numbers beyond about ±1.8e308 overflow a double; write a coordinate within ±1e4');
-        else if (Math.abs(value) > MAX_COORDINATE) error(where, `is ${value}, outside ±${MAX_COORDINATE}`, `a coordinate lies from -${MAX_COORDINATE} to ${MAX_COORDINATE} (the range of a target's points)`);
-        else if (value !== 0 && Math.abs(value) < SMALLEST_COORDINATE) error(where, `is ${value}, a non-zero number below ${SMALLEST_COORDINATE} in magnitude`, 'write 0, or a coordinate of sensible size');
-      });
-    });
-  }
-  if (issues.length > 0) {
-    throw new NnftError('E_SCHEMA', `${file} does not hold a list of ${dimension}-dimensional points (${issues.length} problem${issues.length === 1 ? '' : 's'})`, { file, issues: issues.slice(0, 20), hint: POINTS_HINT });
-  }
-  return points as number[][];
-}
-
-async function readPoints(file: string, cwd: string, dimension: number): Promise<number[][]> {
-  return pointsFromDocument(await readPointsDocument(resolve(cwd, file), file), file, dimension);
 }
 
 function formatValue(value: number, error: number): string {
@@ -185,40 +120,34 @@ export function estimateCommand(context: CliContext) {
         .example('nnft estimate spec.json --shard 3/8 --out runs/est', 'one task of an 8-way job array')
         .example('nnft estimate merge runs/est', 'join the shards (nnft estimate merge --help)'),
     handler: async (args: EstimateArgs) => {
-      try {
-        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, ESTIMATE_FLAG_RULES));
-        // A bad --shard is refused before the spec is read or anything is drawn.
-        const shard = args.shard !== undefined ? parseShard(args.shard) : args.out !== undefined ? { index: 0, count: 1 } : null;
-        if (shard && args.out === undefined) {
-          throw new NnftError('E_USAGE', '--shard needs --out', { hint: 'name the directory for the shard\'s sums: --shard 0/4 --out runs/estimate (one directory for every shard works)' });
-        }
-        const spec = await loadSpec(args.spec, { cwd: context.cwd });
-        const points = args.points ? await readPoints(args.points, context.cwd, spec.dimension) : undefined;
-        const options = {
-          ...(args.ensemble !== undefined ? { ensembleSize: args.ensemble } : {}),
-          ...(args.seed !== undefined ? { seed: args.seed } : {}),
-          ...(points ? { points } : {}),
-          workers: args.workers ?? availableParallelism(),
-          backend: args.backend,
-          onEvent: eventRenderer(context, args.json),
-          ...(context.signal ? { signal: context.signal } : {}),
-        };
-        if (shard) {
-          const file = await estimateSpecShard(spec, { ...options, shard });
-          const path = await writeEstimateShard(resolve(context.cwd, args.out!), file);
-          const { batches: _sums, spec: _spec, ...provenance } = file;
-          context.stdout(args.json ? `${JSON.stringify({ file: path, ...provenance, batches: file.batches.map((entry) => entry.batch) }, null, 2)}\n` : describeShard(file, path));
-          context.exitCode = EXIT.ok;
-          return;
-        }
-        const result = await estimateSpec(spec, options);
-        context.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderEstimate(result));
-        context.exitCode = EXIT.ok;
-      } catch (error) {
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, ESTIMATE_FLAG_RULES));
+      // A bad --shard is refused before the spec is read or anything is drawn.
+      const shard = args.shard !== undefined ? parseShard(args.shard) : args.out !== undefined ? { index: 0, count: 1 } : null;
+      if (shard && args.out === undefined) {
+        throw new NnftError('E_USAGE', '--shard needs --out', { hint: 'name the directory for the shard\'s sums: --shard 0/4 --out runs/estimate (one directory for every shard works)' });
       }
+      const spec = await loadSpec(args.spec, { cwd: context.cwd });
+      const points = args.points ? await readPointsFile(args.points, context.cwd, spec.dimension) : undefined;
+      const options = {
+        ...(args.ensemble !== undefined ? { ensembleSize: args.ensemble } : {}),
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        ...(points ? { points } : {}),
+        workers: args.workers ?? availableParallelism(),
+        backend: args.backend,
+        onEvent: eventRenderer(context, args.json),
+        ...(context.signal ? { signal: context.signal } : {}),
+      };
+      if (shard) {
+        const file = await estimateSpecShard(spec, { ...options, shard });
+        const path = await writeEstimateShard(resolve(context.cwd, args.out!), file);
+        const { batches: _sums, spec: _spec, ...provenance } = file;
+        context.stdout(args.json ? `${JSON.stringify({ file: path, ...provenance, batches: file.batches.map((entry) => entry.batch) }, null, 2)}\n` : describeShard(file, path));
+        context.exitCode = EXIT.ok;
+        return;
+      }
+      const result = await estimateSpec(spec, options);
+      context.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderEstimate(result));
+      context.exitCode = EXIT.ok;
     },
   };
   const merge = {
@@ -235,28 +164,25 @@ export function estimateCommand(context: CliContext) {
         .example('nnft estimate merge runs/est --json', 'every shard in one directory')
         .example('nnft estimate merge runs/est-* --out runs/merged', 'one directory per shard'),
     handler: async (args: EstimateMergeArgs) => {
-      try {
-        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, MERGE_FLAG_RULES));
-        const shards = await readEstimateShards(args.paths.map((path) => resolve(context.cwd, path)));
-        const result = await mergeEstimateShards(shards);
-        if (args.out !== undefined) await writeJsonAtomic(join(resolve(context.cwd, args.out), MERGED_ESTIMATE_FILE), result);
-        context.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderEstimate(result));
-        context.exitCode = EXIT.ok;
-      } catch (error) {
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
-      }
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, MERGE_FLAG_RULES));
+      const shards = await readEstimateShards(args.paths.map((path) => resolve(context.cwd, path)));
+      const result = await mergeEstimateShards(shards);
+      if (args.out !== undefined) await writeJsonAtomic(join(resolve(context.cwd, args.out), MERGED_ESTIMATE_FILE), result);
+      context.stdout(args.json ? `${JSON.stringify(result, null, 2)}\n` : renderEstimate(result));
+      context.exitCode = EXIT.ok;
     },
   };
+  // Subcommands are run by yargs, not by runCli: each gets the shared --json error handler here.
+  const runHandler = jsonErrorsHandler(context, run.handler);
+  const mergeHandler = jsonErrorsHandler(context, merge.handler);
   return {
     command: 'estimate',
     describe: "estimate a spec's ensemble connected correlators, or join the shards of one with nnft estimate merge",
     subcommands: ['merge'],
     builder: (argv: Argv) =>
       argv
-        .command(run.command, run.describe, run.builder, (args) => run.handler(args as unknown as EstimateArgs))
-        .command(merge.command, merge.describe, merge.builder, (args) => merge.handler(args as unknown as EstimateMergeArgs)),
+        .command(run.command, run.describe, run.builder, (args) => runHandler(args as unknown as EstimateArgs))
+        .command(merge.command, merge.describe, merge.builder, (args) => mergeHandler(args as unknown as EstimateMergeArgs)),
     // Never called: yargs runs the default subcommand (a spec file) or merge.
     handler: async () => {},
   };

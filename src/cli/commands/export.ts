@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { loadSpec } from '../../spec/load-spec.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
 import type { OptionRules } from '../../io/option-rules.js';
@@ -91,30 +91,24 @@ export function exportCommand(context: CliContext) {
         },
       ).option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON on stdout' }),
     handler: async (args: ExportArgs) => {
-      try {
-        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, EXPORT_FLAG_RULES, [{ low: 'count', high: 'pool' }]));
-        const spec = await loadSpec(args.spec, { cwd: context.cwd });
-        const { resolve } = await import('node:path');
-        const out = resolve(context.cwd, args.out);
-        const manifest = await exportSpec(spec, {
-          count: args.count,
-          format: args.format,
-          out,
-          ...(args.seed !== undefined ? { seed: args.seed } : {}),
-          ...(args.pool !== undefined ? { pool: args.pool } : {}),
-          sampler: args.sampler,
-          onnxLayout: args.onnxLayout,
-          ...(args.sweeps !== undefined ? { sweeps: args.sweeps } : {}),
-          backend: args.backend,
-          onEvent: eventRenderer(context, args.json),
-        });
-        context.stdout(args.json ? `${JSON.stringify(manifest, null, 2)}\n` : renderExport(manifest, args.out));
-        context.exitCode = EXIT.ok;
-      } catch (error) {
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
-      }
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, EXPORT_FLAG_RULES, [{ low: 'count', high: 'pool' }]));
+      const spec = await loadSpec(args.spec, { cwd: context.cwd });
+      const { resolve } = await import('node:path');
+      const out = resolve(context.cwd, args.out);
+      const manifest = await exportSpec(spec, {
+        count: args.count,
+        format: args.format,
+        out,
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        ...(args.pool !== undefined ? { pool: args.pool } : {}),
+        sampler: args.sampler,
+        onnxLayout: args.onnxLayout,
+        ...(args.sweeps !== undefined ? { sweeps: args.sweeps } : {}),
+        backend: args.backend,
+        onEvent: eventRenderer(context, args.json),
+      });
+      context.stdout(args.json ? `${JSON.stringify(manifest, null, 2)}\n` : renderExport(manifest, args.out));
+      context.exitCode = EXIT.ok;
     },
   };
 }

@@ -9,11 +9,12 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
-import type { CorrelatorResult, TimeSliceCorrelator } from '../../io/result.js';
+import { EXIT } from '../../errors.js';
 import { readJsonText } from '../../io/read-json-text.js';
 import { parseResultText } from '../../io/check-result.js';
-import { timeSliceFromResult } from '../../observables/time-slice.js';
+import { observablesOf, type ObservablesReport } from '../../observables/observables-report.js';
+
+export type { ObservablesReport };
 import { checkFlags, declareFlags } from '../check-flags.js';
 import type { OptionRules } from '../../io/option-rules.js';
 
@@ -25,36 +26,6 @@ interface ObservablesArgs {
   result: string;
   cellVolume?: number;
   json: boolean;
-}
-
-export interface ObservablesReport {
-  readonly nnftObservables: 1;
-  readonly input: { readonly file: string; readonly kind: string; readonly method: string | null };
-  /** The file's own (a lattice result's, source 'lattice-field') first, then the one from its points. */
-  readonly timeSlices: TimeSliceCorrelator[];
-  /** Why a time-slice correlator could not be formed from the points, if it could not. */
-  readonly notes: string[];
-}
-
-/** The observables of a parsed result. */
-export function observablesOf(result: CorrelatorResult, file: string, options: { cellVolume?: number } = {}): ObservablesReport {
-  const timeSlices: TimeSliceCorrelator[] = [];
-  const notes: string[] = [];
-  const own = result.timeSlice as TimeSliceCorrelator | undefined;
-  if (own && Array.isArray(own.values)) timeSlices.push(own);
-  try {
-    timeSlices.push(timeSliceFromResult(result, options.cellVolume !== undefined ? { cellVolume: options.cellVolume } : {}));
-  } catch (error) {
-    if (!isNnftError(error) || error.code !== 'E_SEMANTIC') throw error;
-    if (!own) throw new NnftError('E_SEMANTIC', `${file}: ${error.message}`, { file, ...(error.hint ? { hint: error.hint } : {}) });
-    notes.push(`C(t) from the points: ${error.message}`);
-  }
-  return {
-    nnftObservables: 1,
-    input: { file, kind: result.kind, method: typeof result.method === 'string' ? result.method : null },
-    timeSlices,
-    notes,
-  };
 }
 
 function formatNumber(value: number, error: number): string {
@@ -89,18 +60,12 @@ export function observablesCommand(context: CliContext) {
         { cellVolume: { defaultDescription: "the grid's spacing^(d-1)" } },
       ).option('json', { type: 'boolean', default: false, describe: 'print the observables as JSON on stdout' }),
     handler: async (args: ObservablesArgs) => {
-      try {
-        Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, OBSERVABLES_FLAG_RULES));
-        const text = await readJsonText(resolve(context.cwd, args.result), args.result, 'result');
-        const result = parseResultText(text, args.result, { requiredOrders: [2] });
-        const report = observablesOf(result, args.result, args.cellVolume !== undefined ? { cellVolume: args.cellVolume } : {});
-        context.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderObservables(report));
-        context.exitCode = EXIT.ok;
-      } catch (error) {
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
-      }
+      Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, OBSERVABLES_FLAG_RULES));
+      const text = await readJsonText(resolve(context.cwd, args.result), args.result, 'result');
+      const result = parseResultText(text, args.result, { requiredOrders: [2] });
+      const report = observablesOf(result, args.result, args.cellVolume !== undefined ? { cellVolume: args.cellVolume } : {});
+      context.stdout(args.json ? `${JSON.stringify(report, null, 2)}\n` : renderObservables(report));
+      context.exitCode = EXIT.ok;
     },
   };
 }

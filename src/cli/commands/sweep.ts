@@ -19,6 +19,7 @@ import { getSweepPointRunner } from '../../sweep/point-runner-registry.js';
 import { writeReport } from '../../report/render-report.js';
 import { checkSweepPoints } from '../../sweep/check-point.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
+import { jsonErrorsHandler } from '../json-errors.js';
 import type { OptionRules } from '../../io/option-rules.js';
 
 /** nnft sweep's flags (src/cli/check-flags.ts); --shard i/n is checked by parseShard. */
@@ -167,14 +168,17 @@ export function sweepCommand(context: CliContext) {
       context.exitCode = merged.missing.length ? EXIT.failure : EXIT.ok;
     },
   };
+  // Subcommands are run by yargs, not by runCli: each gets the shared --json error handler here.
+  const runHandler = jsonErrorsHandler(context, run.handler);
+  const mergeHandler = jsonErrorsHandler(context, merge.handler);
   return {
     command: 'sweep',
     describe: 'run a sweep file (one design per point), or join the shards of one with nnft sweep merge',
     subcommands: ['merge'],
     builder: (argv: Argv) =>
       argv
-        .command(run.command, run.describe, run.builder, (args) => run.handler(args as unknown as SweepArgs))
-        .command(merge.command, merge.describe, merge.builder, (args) => merge.handler(args as unknown as MergeArgs)),
+        .command(run.command, run.describe, run.builder, (args) => runHandler(args as unknown as SweepArgs))
+        .command(merge.command, merge.describe, merge.builder, (args) => mergeHandler(args as unknown as MergeArgs)),
     // Never called: yargs runs the default subcommand (a sweep file) or merge.
     handler: async () => {},
   };

@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { loadTarget } from '../../theory/load-target.js';
 import type { Interaction, Theory } from '../../theory/theory.js';
-import { exitCodeFor, isNnftError, EXIT } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { renderWarnings } from '../render-error.js';
 
 function formatNumber(value: number): string {
@@ -44,21 +44,15 @@ export function validateCommand(context: CliContext) {
         .positional('file', { type: 'string', demandOption: true, describe: 'target JSON file' })
         .option('json', { type: 'boolean', default: false, describe: 'print {theory, warnings} (or the error) as JSON on stdout' }),
     handler: async (args: { file: string; json: boolean }) => {
-      try {
-        const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
-        if (args.json) {
-          context.stdout(`${JSON.stringify({ theory, warnings }, null, 2)}\n`);
-        } else {
-          const count = warnings.length === 0 ? '' : ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
-          context.stdout(`✔ ${args.file} is a valid target${count}\n${summariseTheory(theory).join('\n')}\n`);
-          if (warnings.length > 0) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
-        }
-        context.exitCode = EXIT.ok;
-      } catch (error) {
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
+      const { theory, warnings } = await loadTarget(args.file, { cwd: context.cwd });
+      if (args.json) {
+        context.stdout(`${JSON.stringify({ theory, warnings }, null, 2)}\n`);
+      } else {
+        const count = warnings.length === 0 ? '' : ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`;
+        context.stdout(`✔ ${args.file} is a valid target${count}\n${summariseTheory(theory).join('\n')}\n`);
+        if (warnings.length > 0) context.stderr(`warnings in ${args.file}:\n${renderWarnings(args.file, warnings)}`);
       }
+      context.exitCode = EXIT.ok;
     },
   };
 }

@@ -17,7 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../../../src/cli/commands/action.js';
+import { runAction } from '../../../src/reconstruct/run-action.js';
 
 const fixtures = 'test/fixtures/reconstruct';
 const workers = Math.min(4, availableParallelism());
