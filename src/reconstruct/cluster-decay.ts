@@ -17,7 +17,6 @@
  * plateau (the finite-width cos-net: B = 2/N) has a far tail whose steps are not resolved, so it
  * fails the test and its plateau still counts.
  */
-import type { ClusterCurve } from './cluster-curve.js';
 
 /** Standard errors by which each far-tail step must fall. */
 export const CLUSTER_DECAY_SIGMA = 3;
@@ -37,7 +36,7 @@ export interface TailDecay {
 }
 
 /** The far tail of C(R) (the three largest distinct separations); null with fewer than three. */
-export function farTailDecay(curve: Pick<ClusterCurve, 'separations' | 'values' | 'stderr'>): TailDecay | null {
+export function farTailDecay(curve: { readonly separations: readonly number[]; readonly values: readonly number[]; readonly stderr: readonly number[] }): TailDecay | null {
   const groups = new Map<string, { separation: number; values: number[]; stderr: number[] }>();
   curve.separations.forEach((separation, i) => {
     const key = separation.toPrecision(10);
