@@ -86,6 +86,8 @@ function configKeyFor(theory: Theory, setup: LatticeSetup, seed: number, thermal
     spacing: setup.spacing,
     seed,
     thermalization,
+    // A lattice target Wick-orders with its lattice G(0): not the continuum theory on the same lattice.
+    ...(theory.lattice ? { latticeRegulator: true } : {}),
   });
 }
 
