@@ -26,8 +26,7 @@
 import { NnftError } from '../errors.js';
 import { RESULT_VERSION, indexTuples, type CorrelatorBlock, type CorrelatorResult } from '../io/result.js';
 import type { Theory } from '../theory/theory.js';
-import { designSetup } from '../design/design-setup.js';
-import { specFromParameters } from '../design/design-setup.js';
+import { designSetup, specFromParameters } from '../design/design-setup.js';
 import { initialValues } from '../design/design-model.js';
 import { constructionFirstOrder } from '../design/construction-first-order.js';
 import { exactMonomialMoments } from '../design/exact-correlators.js';
@@ -134,8 +133,7 @@ export function finiteWidthFirstOrder(theory: Theory, options: FiniteWidthFirstO
     firstOrder.push({ order, indices, values: first, stderr: [...zeros] });
     correlators.push({ order, indices, values: zeroth.map((value, i) => value + first[i]!), stderr: [...zeros] });
   }
-  const infiniteSpec: NnftSpec = { ...spec, observables: { ...spec.observables, connected: orders as (2 | 3 | 4 | 6)[] } };
-  const infiniteWidth = constructionFirstOrder(infiniteSpec);
+  const infiniteWidth = constructionFirstOrder(spec);
   return { correlators, zerothOrder, firstOrder, infiniteWidth, width, momentumSampling, spec, notes: [...setup.notes.filter((note) => !note.startsWith('validation') && !note.startsWith('estimates average'))] };
 }
 

@@ -23,7 +23,7 @@ import { computePerturbative } from '../../src/correlators/perturbative.js';
 import { architectureFromSpec, deformationFromSpec } from '../../src/spec/build-ensemble.js';
 import { Rng } from '../../src/random/rng.js';
 import { freePropagator } from '../../src/correlators/free-propagator.js';
-import { makeTheory, phi4 } from './theory-fixtures.js';
+import { local, makeTheory, phi4 } from './theory-fixtures.js';
 import { loadTarget } from '../../src/theory/load-target.js';
 
 function maxAbsDifference(a: { values: number[] }[], b: { values: number[] }[]): number {
@@ -71,6 +71,16 @@ describe('first order at width N: the infinite-width limit', () => {
     expect(at16!).toBeGreaterThan(0.1);
     expect(at64!).toBeLessThan(at16! / 20);
     expect(at256!).toBeLessThan(1e-6);
+  });
+
+  it('phi^6 (G_c6) and phi^3 + Wick-ordered phi^4 (G_c3): width 128 is the target perturbation theory', () => {
+    for (const interactions of [[local(6, 0.3)], [local(3, 0.3), phi4(0.2, true)]]) {
+      const theory = makeTheory({ interactions, momentumCutoff: 8, interactionRegion: { kind: 'box', side: 4 }, points: [[0], [0.5]], connectedOrders: [2, 3, 4, 6] });
+      const target = computePerturbative(theory).correlators;
+      const scale = Math.max(...target.flatMap((block) => block.values.map(Math.abs)));
+      // G_c6 of phi^6 is -g int G^6, G_c3 of phi^3 is -g int G^3 (plus the tadpole legs): each matched to rounding
+      expect(maxAbsDifference(finiteWidthFirstOrder(theory, { width: 128 }).correlators, target) / scale).toBeLessThan(1e-10);
+    }
   });
 
   it('split momenta (d = 1, no cutoff): the base G_c4 falls like 1/N, the O(g) term like 1/N^2', () => {
