@@ -1,5 +1,5 @@
 /**
- * The alpha family of momentum densities for cos-nets (physics.md section 2, docs/ensemble.md):
+ * The alpha family of momentum densities for cos-nets (docs/ensemble.md, "Architectures"):
  * rho_alpha(p) ∝ Delta(p)^{1+alpha} on |p| < Lambda, with Delta(p) = 1/(p^2 + m^2), paired with the
  * amplitude factor A(p)^2 = 2 Z_alpha Delta(p)^{-alpha}, so that rho A^2 = 2 Delta and the
  * ensemble's two-point function is the free propagator at every width.

@@ -1,6 +1,6 @@
 /**
- * Exact moments of the undeformed finite-width cos-net (physics.md section 2, derived there and
- * checked by Monte Carlo in test/engine): with independent neurons the cumulants add, so
+ * Exact moments of the undeformed finite-width cos-net (docs/ensemble.md, "Architectures", and
+ * docs/conventions.md, "Networks as fields"; checked by Monte Carlo in test/engine): with independent neurons the cumulants add, so
  *   E[phi(x)phi(y)] = sigma_a^2 E[s^2] G_Lambda(x - y)                       (every width),
  *   G_c4 = (k sigma_a^4/(8N)) sum_j E_rho[A^4 cos(p.s_j)] - (1/N) sum_3 G G,  s_j the three signed sums,
  * and a shared scale s multiplies the k-th moment by E[s^k]. Odd moments vanish (a -> -a).

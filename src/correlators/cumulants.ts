@@ -1,7 +1,7 @@
 /**
  * Joint cumulants (connected correlators) from moments: kappa(X_1..X_k) =
  * sum over set partitions pi of (-1)^{|pi|-1} (|pi|-1)! prod_{B in pi} E[prod_{i in B} X_i].
- * Works for non-zero means (odd potentials), which the zero-mean shortcuts of physics.md do not.
+ * Works for non-zero means (odd potentials), which zero-mean shortcuts (moments minus pairings) do not.
  */
 import { setPartitions } from '../numeric/set-partitions.js';
 

@@ -137,7 +137,7 @@ export function finiteWidthFirstOrder(theory: Theory, options: FiniteWidthFirstO
   return { correlators, zerothOrder, firstOrder, infiniteWidth, width, momentumSampling, spec, notes: [...setup.notes.filter((note) => !note.startsWith('validation') && !note.startsWith('estimates average'))] };
 }
 
-/** The result contract (shared/targets/README.md) for `nnft target --method perturbative --width N`. */
+/** The result contract (docs/correlators.md, "Result") for `nnft target --method perturbative --width N`. */
 export function finiteWidthFirstOrderResult(theory: Theory, options: FiniteWidthFirstOrderOptions): CorrelatorResult {
   const started = performance.now();
   const computed = finiteWidthFirstOrder(theory, options);

@@ -1,6 +1,6 @@
 /**
  * Target correlators from a Theory: one entry point that picks (or obeys) a method, runs it and
- * returns the result contract (shared/targets/README.md): per-order blocks over every
+ * returns the result contract (docs/correlators.md, "Result"; schema/result.schema.json): per-order blocks over every
  * non-decreasing index tuple, values and one error each, plus how the numbers were obtained.
  *
  * Errors per method: free and spectral are exact up to quadrature/truncation (stated); perturbative

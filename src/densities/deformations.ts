@@ -1,6 +1,6 @@
 /**
  * Deformations of the parameter density, P(theta) -> P0(theta) exp(-S_def[phi_theta]) / Z
- * (physics.md section 3). Each term contributes a log-weight per network, computed on the device
+ * (docs/ensemble.md, "Deformations"). Each term contributes a log-weight per network, computed on the device
  * from phi on the interaction grid:
  *   local:             -(g/n!) int_V phi^n      (or the Wick-ordered :phi^n: w.r.t. G0)
  *   nonlocal-quartic:  -(g/4!) int_V int_V phi(x)^2 K(x-y) phi(y)^2, K a normalised Gaussian

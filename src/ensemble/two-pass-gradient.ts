@@ -1,5 +1,5 @@
 /**
- * Exact gradient of a correlator loss in bounded memory (design-loop.md): pass 1 streams every chunk
+ * Exact gradient of a correlator loss in bounded memory (docs/ensemble.md, "Gradients (for design)"): pass 1 streams every chunk
  * and accumulates moment sums in float64; the host forms the loss and its cotangents; pass 2 redraws
  * the same chunks (same seeds) and differentiates each chunk's linear functional with respect to the
  * parameters on the device, adding the per-chunk gradients in float64.

@@ -1,7 +1,7 @@
 /**
  * Connected correlators with honest errors from batched moment sums.
  *
- * Estimators (design-loop.md): the plain self-normalised one, moments E_w[O] = sum w O / sum w; and
+ * Estimators (docs/ensemble.md, "Estimators"): the plain self-normalised one, moments E_w[O] = sum w O / sum w; and
  * the control variate, E_w[O] - E_0[O] estimated on the same draws plus the exactly known E_0[O] of the
  * undeformed finite-width ensemble, which removes the large fluctuation of O itself when the weights
  * are close to one. Cumulants are formed in float64 from either set of moments.

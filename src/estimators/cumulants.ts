@@ -1,5 +1,5 @@
 /**
- * Joint cumulants from moments (physics.md section 1: connected correlators are joint cumulants):
+ * Joint cumulants from moments (docs/conventions.md, "Correlators": connected correlators are joint cumulants):
  *   kappa(X_1..X_n) = sum over set partitions pi of {1..n} of (-1)^{|pi|-1} (|pi|-1)! prod_B E[prod_{i in B} X_i].
  * For Z2-symmetric ensembles odd moments vanish exactly and partitions with an odd block are skipped,
  * which gives the familiar zero-mean formulas (G_c4 = G4 - sum_3 G2 G2, ...) without the noise of

@@ -1,5 +1,5 @@
 /**
- * The exact two-pass gradient of a loss built from weighted connected correlators (design-loop.md):
+ * The exact two-pass gradient of a loss built from weighted connected correlators (docs/ensemble.md, "Gradients (for design)"):
  * pass 1 streams the chunks and accumulates the chunk-additive sums S_j = sum_m w_m mono_j(phi_m) and
  * W = sum_m w_m; the host then forms L and its cotangents c_j = dL/dS_j, c_W = dL/dW in float64
  * (chain rule through the ratios and the cumulant formulas). Pass 2 redraws the same chunks and

@@ -1,5 +1,5 @@
 /**
- * The machine-readable result contract (shared/targets/README.md, "Results printed with --json"):
+ * The machine-readable result contract (docs/correlators.md, "Result"; schema/result.schema.json):
  * correlators listed per order, over non-decreasing index tuples of the points, with one standard
  * error each (0 for exact values), plus a statement of how they were obtained.
  */

@@ -1,5 +1,5 @@
 /**
- * Leading Edgeworth reconstruction on a grid (physics.md section 4). With the grid values phi_i as
+ * Leading Edgeworth reconstruction on a grid (docs/reconstruct.md, "1. Grid amputation"). With the grid values phi_i as
  * the variables, the action to first order in the connected correlators is
  *
  *   S = (1/2) phi.P.phi + (1/2) sum dK_ij phi_i phi_j + (1/4!) sum V_ijkl phi_i..phi_l

@@ -1,5 +1,5 @@
 /**
- * Cluster decomposition test (physics.md section 5). The cluster curve C(R) = G_c4(a,b,a,b)/G(0)^2
+ * Cluster decomposition test (docs/reconstruct.md, "3. Locality and cluster decomposition"). The cluster curve C(R) = G_c4(a,b,a,b)/G(0)^2
  * over pairs of points at separation R = |x_a - x_b| is fitted to A e^{-mu R} + B. A theory that
  * clusters has B = 0; B beyond 3 standard errors violates cluster decomposition (the finite-width
  * cos-net has B = 2/N exactly, the shared-scale ensemble a non-zero plateau at any width).

@@ -1,5 +1,5 @@
 /**
- * Locality diagnostics of the amputated quartic vertex V_ijkl on a grid (physics.md section 5).
+ * Locality diagnostics of the amputated quartic vertex V_ijkl on a grid (docs/reconstruct.md, "3. Locality and cluster decomposition").
  *
  * - Vertex spread: the fraction of sum V^2 off the diagonal i=j=k=l. Local phi^4 gives 0; noise
  *   alone gives sum_off sigma^2 / sum V^2 (the noise floor), so the excess over that floor, with its

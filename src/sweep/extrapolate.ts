@@ -1,6 +1,6 @@
 /**
  * Infinite-width extrapolation: at width N a design's correlators carry a finite-width bias
- * c1/N + c2/N^2 (physics.md section 3), so fit O(N) = O_inf + c1/N (+ c2/N^2) by weighted least
+ * c1/N + c2/N^2 (docs/sweeps-and-reports.md, "Extrapolation to infinite width"), so fit O(N) = O_inf + c1/N (+ c2/N^2) by weighted least
  * squares over the widths of a sweep and report O_inf with its standard error and the fit's
  * chi^2/dof (a chi^2/dof far above 1 says the model in 1/N does not describe the data).
  */

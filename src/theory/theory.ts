@@ -80,7 +80,7 @@ export interface LatticeOptions {
   readonly seed?: number;
 }
 
-/** One block of user-supplied connected correlators (the result shape of shared/targets/README.md). */
+/** One block of user-supplied connected correlators (the result shape of docs/correlators.md, "Result"). */
 export interface DataCorrelatorBlock {
   readonly order: ConnectedOrder;
   readonly indices: readonly (readonly number[])[];

@@ -1,5 +1,5 @@
 /**
- * `nnft action` end to end through the CLI (issue 6): the free width-4 cos-net is non-local and
+ * `nnft action` end to end through the CLI (docs/reconstruct.md): the free width-4 cos-net is non-local and
  * violates cluster decomposition with plateau 2 G(0)^2/N; a shared-scale ensemble violates cluster
  * decomposition; exact tree-level local phi^4 correlators are local; bad input exits 2 with the path
  * of the problem and no stack trace. Forward fits are limited to the fast candidates to keep the

@@ -1,5 +1,5 @@
 /**
- * `nnft action` on exact correlators (issue 16, item 4), end to end through the CLI: `nnft target
+ * `nnft action` on exact correlators (docs/reconstruct.md, "The `nnft action` command"), end to end through the CLI: `nnft target
  * --method spectral --json` writes the exact correlators of d = 1 phi^4 at lambda = 0.5 (on R, and in
  * a box of side 12) on 8 points 0.5 apart, and `nnft action` must read them "local; clusters" with the
  * coupling recovered, stating the relative error floor and the mass it used. Inputs that are not local

@@ -1,5 +1,5 @@
 /**
- * `nnft action` on a correlators file that carries jackknife replicates (issue 16, item 2): the
+ * `nnft action` on a correlators file that carries jackknife replicates (docs/reconstruct.md, "The `nnft action` command"): the
  * replicates stand in for per-batch estimates (jackknife errors for the vertex and every fit), the
  * fits minimise the correlated chi^2, and --no-correlated weights each value by its own error.
  */

@@ -7,7 +7,7 @@ import { loadSpec } from '../../src/spec/load-spec.js';
 import { estimateSpec } from '../../src/spec/estimate-spec.js';
 import { designFile } from '../../src/design/design.js';
 
-// The --json results are a public interface (shared/targets/README.md): every kind must conform.
+// The --json results are a public interface (docs/correlators.md, "Result"): every kind must conform.
 describe('result schema', () => {
   beforeAll(async () => {
     await initBackend('wasm');

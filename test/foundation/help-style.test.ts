@@ -1,5 +1,5 @@
 /**
- * One help style for every command (issue 15, item 6): every flag and positional has a description,
+ * One help style for every command: every flag and positional has a description,
  * defaults appear only as yargs' own "[default: X]" tag (unquoted, never in the text), nothing is
  * glued to a tag, `nnft sweep merge --help` is merge's own help, and a usage error points at the
  * --help of the command that was run.

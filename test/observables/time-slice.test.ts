@@ -1,5 +1,5 @@
 /**
- * The zero-momentum time-slice correlator C(t) (issue 16, item 2): measured by the lattice HMC on
+ * The zero-momentum time-slice correlator C(t) (docs/conventions.md, "Time-slice correlator"): measured by the lattice HMC on
  * whole periodic slices and summed from a result's G_c2 at its points, each against an independent
  * closed form (the free nearest-neighbour lattice cosh form, the free lattice propagator's mode sum,
  * the continuum slice integral), and the covariance from replicates against the scatter over seeds.

@@ -19,7 +19,7 @@ function maxDeviationFromLocal(data: Float64Array, size: number, diagonalValue: 
   return { diagonal, offDiagonal };
 }
 
-describe('grid amputation of exact tree-level local phi^4 (physics.md section 4)', () => {
+describe('grid amputation of exact tree-level local phi^4 (docs/reconstruct.md, "1. Grid amputation")', () => {
   it('returns V = lambda a^d on the diagonal and 0 elsewhere, dK = -(lambda/2) G(0) a^d, g6 = 0 (d = 1)', () => {
     const spacing = 0.5;
     const points = uniformGrid1d(8, spacing);

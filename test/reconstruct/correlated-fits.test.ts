@@ -1,5 +1,5 @@
 /**
- * Correlated fits (issue 16, item 2): the generalised least-squares fit and Levenberg-Marquardt with a
+ * Correlated fits (docs/reconstruct.md, "2. Forward fits"): the generalised least-squares fit and Levenberg-Marquardt with a
  * covariance against a direct computation of (X^T C^-1 X)^-1 X^T C^-1 y and r^T C^-1 r (explicit
  * Gauss-Jordan inverse), and the shrunk jackknife correlation (small shrinkage with many batches,
  * positive definite with fewer batches than values).

@@ -2,7 +2,8 @@
  * End to end on sampled data: a width-4 cos-net (d = 1, m = 1, alpha = 0, Gaussian amplitudes) is
  * sampled on the host with the seeded Rng, its connected correlators are estimated per batch, and
  * reconstructAction must find the plateau 2 G(0)^2/N within 3 standard errors and call the theory
- * non-local and cluster-violating (issue 6, acceptance item 3, at the level of the maths).
+ * non-local and cluster-violating (docs/reconstruct.md, "3. Locality and cluster decomposition"), at
+ * the level of the maths.
  */
 import { describe, expect, it } from 'vitest';
 import { indexTuples } from '../../src/io/result.js';

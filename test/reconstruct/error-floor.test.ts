@@ -1,5 +1,5 @@
 /**
- * The noise model for exact inputs (issue 16, item 4): the relative error floor, and the rule that
+ * The noise model for exact inputs (docs/reconstruct.md, "The `nnft action` command"): the relative error floor, and the rule that
  * picks the forward-fit mass for a correlators file. The references are closed forms: the free d = 1
  * propagator e^{-m|x|}/(2m) (whose decay rate is m exactly) and the floor's own definition.
  */

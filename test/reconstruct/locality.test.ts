@@ -14,7 +14,7 @@ import { propagator1d, treeLevelFourPoint, twoPointMatrix, uniformGrid1d } from 
 const mass = 1;
 const G = (x: number) => propagator1d(mass, x);
 
-/** physics.md section 2: alpha = 0, Gaussian amplitudes, width N, d = 1 (exact at every N). */
+/** docs/ensemble.md, "Architectures": alpha = 0, Gaussian amplitudes, width N, d = 1 (exact at every N). */
 function cosNetFourPoint(x: number[], width: number): number {
   const [x1, x2, x3, x4] = x;
   const shifts = [x1 + x2 - x3 - x4, x1 - x2 + x3 - x4, x1 - x2 - x3 + x4];
@@ -22,7 +22,7 @@ function cosNetFourPoint(x: number[], width: number): number {
   return (1.5 * G(0) * shifts.reduce((sum, s) => sum + G(s), 0) - pairs) / width;
 }
 
-/** Shared random scale a_i = s a~_i: G_c4 = (E[s^4]/E[s^2]^2 - 1) sum_3 G G (physics.md section 3). */
+/** Shared random scale a_i = s a~_i: G_c4 = (E[s^4]/E[s^2]^2 - 1) sum_3 G G (docs/ensemble.md, "Architectures", the shared scale). */
 function sharedScaleFourPoint(x: number[], excessKurtosis: number): number {
   const [x1, x2, x3, x4] = x;
   return excessKurtosis * (G(x1 - x2) * G(x3 - x4) + G(x1 - x3) * G(x2 - x4) + G(x1 - x4) * G(x2 - x3));
@@ -50,7 +50,7 @@ function exactGridTensor(points: number[][], fourPoint: (x: number[]) => number)
 }
 
 describe('cluster curves', () => {
-  it('fixture check: the cos-net closed form gives the physics.md oracle 0.0827 at (0, 0.5, 1.0, 1.7), N = 4', () => {
+  it('fixture check: the cos-net closed form gives the closed-form oracle 0.0827 at (0, 0.5, 1.0, 1.7), N = 4', () => {
     expect(cosNetFourPoint([0, 0.5, 1.0, 1.7], 4)).toBeCloseTo(0.0827, 4);
   });
 

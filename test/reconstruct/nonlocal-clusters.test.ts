@@ -1,6 +1,6 @@
 /**
- * A non-local quartic vertex with a decaying (Gaussian) kernel is non-local but clusters (issue 16;
- * docs/reconstruct.md, "Cluster decomposition: a plateau the data never reach"). The data are the
+ * A non-local quartic vertex with a decaying (Gaussian) kernel is non-local but clusters
+ * (docs/reconstruct.md, "Cluster decomposition: a plateau the data never reach"). The data are the
  * exact first-order perturbation theory of (g/4!) int int phi^2 K phi^2 (src/correlators/perturbative.ts),
  * whose G_c4(a,a,b,b) falls like e^{-2 m R} times a kernel-smeared prefactor: no plateau. Before the
  * far-tail decay test the misfitting two-term curve model put B = 3.3e-5 at 5.4 sigma and the verdict

@@ -20,7 +20,7 @@ function brute1d(f: (z: number) => number, cuts: number[] = points, panel = 0.05
 }
 
 describe('tree-level d = 1 diagrams (closed forms vs quadrature and known values)', () => {
-  it('local phi^4: G_c4(0,0,0,0) = -lambda/32 at m = 1 (physics.md section 3)', () => {
+  it('local phi^4: G_c4(0,0,0,0) = -lambda/32 at m = 1 (docs/correlators.md, "Perturbation theory (first order)")', () => {
     expect(localQuarticTree1d([0, 0, 0, 0], 1)).toBeCloseTo(-1 / 32, 15);
     expect(localQuarticTree1d([0, 0, 0, 0], 2)).toBeCloseTo(-1 / 32 / 2 ** 5, 15);
   });

@@ -1,5 +1,5 @@
 /**
- * The report a physicist would show (issue 15, item 5): headline with the verdict's numbers, G_c2
+ * The report a physicist would show (docs/sweeps-and-reports.md, "Reports: `nnft report`"): headline with the verdict's numbers, G_c2
  * against separation with the target's exact curve and the tolerance band, pulls per order against
  * ±2 sigma, exact targets shown as exact, the width curve, and sweep points marked met / not met.
  */

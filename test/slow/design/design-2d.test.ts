@@ -1,5 +1,5 @@
 /**
- * Issue 5, the d = 2 items (NNFT_SLOW=1; about 10 minutes on two cores). Both designs put the neurons
+ * Designs in d = 2 (NNFT_SLOW=1; about 10 minutes on two cores). Both designs put the neurons
  * on quadrature momenta with Gaussian amplitude pairs (the default in d = 2) and are judged on a
  * validation estimate with a fresh seed:
  * - phi4-local-2d-weak (lambda = 0.1): every value within 4 standard errors of first-order perturbation
@@ -35,7 +35,7 @@ function worstRatio(result: DesignResult, allowance: (order: number, reference: 
   return worst;
 }
 
-describe('nnft design in d = 2 (issue 5)', () => {
+describe('nnft design in d = 2', () => {
   it('phi4-local-2d-weak: matches first-order perturbation theory within errors plus the O(lambda^2) estimate', async () => {
     const file = 'targets/phi4-local-2d-weak.json';
     const theory = (await loadTarget(file)).theory;

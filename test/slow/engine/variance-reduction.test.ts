@@ -12,7 +12,7 @@ describe('variance reduction for G_c4 of the lambda = 0.5, d = 1 deformed cos-ne
   }, 900000);
 
   it('reaches the plain standard error with at least 20x fewer networks', async () => {
-    // physics.md's measured setting: m = 1, Lambda = 30, alpha = 0, N = 64, V = [-4, 4], Wick-ordered phi^4.
+    // A representative deformed setting: m = 1, Lambda = 30, alpha = 0, N = 64, V = [-4, 4], Wick-ordered phi^4.
     const net = cosNet({ dimension: 1, width: 64, mass: 1, cutoff: 30 });
     const deformation = compileDeformation(net, { regionSide: 8, terms: [{ kind: 'local', power: 4, coupling: 0.5, wickOrdered: true }] });
     const points = [[0]];

@@ -1,5 +1,5 @@
 /**
- * Issue 6 acceptance on designed specs (NNFT_SLOW=1; minutes): `nnft action` on specs that `nnft design`
+ * Locality and clustering verdicts on designed specs (NNFT_SLOW=1; minutes): `nnft action` on specs that `nnft design`
  * wrote for the bundled targets (the analytic construction, --max-steps 0, so each spec's couplings are
  * the target's by construction):
  *
@@ -23,7 +23,7 @@ const fixtures = 'test/fixtures/reconstruct';
 const workers = Math.min(4, availableParallelism());
 const minutes = 60_000;
 
-describe('nnft action on designed specs (issue 6, items 2 and 5)', () => {
+describe('nnft action on designed specs: local targets local and clustering, the non-local one non-local', () => {
   it('phi4-local-1d, N = 256: lambda = 0.5 within 10% and 3 standard errors; local and clustering', async () => {
     const report = await runAction(`${fixtures}/phi4-local-1d-n256-analytic.json`, { cwd: process.cwd(), ensemble: 100_000, workers, candidates: ['local', 'local-one-loop', 'local+derivative', 'nonlocal-gaussian'] });
     const fits = report.forwardFit!.fits;

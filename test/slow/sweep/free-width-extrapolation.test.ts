@@ -1,7 +1,7 @@
 /**
  * End to end with real ensembles (opt-in: NNFT_SLOW=1 npx vitest run test/slow/sweep): a width
  * sweep of the free alpha = 0 cos-net with Gaussian amplitudes, each point estimated by the
- * ensemble engine, then extrapolated in 1/N. Oracles (physics.md sections 2 and 6): G_c2 is the free
+ * ensemble engine, then extrapolated in 1/N. Oracles (docs/ensemble.md, "Architectures"): G_c2 is the free
  * propagator e^{-|x|}/2 at every width, and G_c4 = C/N exactly with
  * C = (3/2) G(0) sum_j G(s_j) - sum_3 G G, so O_inf of G_c4 must be 0 and the fitted c1 must be C.
  */
