@@ -10,6 +10,8 @@
  * Both the CLI (cli/main.ts) and a sweep's point process (sweep/design-point-child.ts) install it.
  */
 
+import { pidAlive } from './run-directory.js';
+
 /** Environment variable naming the parent's pid; the process stops when that process is gone. */
 export const PARENT_PID_ENV = 'NNFT_PARENT_PID';
 
@@ -38,15 +40,6 @@ function parentPidFromEnvironment(): number | null {
   if (!text) return null;
   const pid = Number(text);
   return Number.isInteger(pid) && pid > 1 ? pid : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Install the process-wide handlers (main.ts does this once). */
@@ -84,7 +77,7 @@ export function installProcessInterrupts(options: InterruptOptions): ProcessInte
     parentPid === null
       ? null
       : setInterval(() => {
-          if (received === null && (process.ppid !== parentPid || !alive(parentPid))) trigger('parent exited');
+          if (received === null && (process.ppid !== parentPid || !pidAlive(parentPid))) trigger('parent exited');
         }, PARENT_POLL_MS);
   poll?.unref();
   return {
