@@ -1,6 +1,7 @@
 /** Scripted sweeps: sweep files, expansion into points, the runner, shard merging, width extrapolation. */
 export { SWEEP_VERSION, type SweepFile, type SweepParameterSpec, type SweepRange } from './sweep-file.js';
 export { loadSweep, type LoadedSweep } from './load-sweep.js';
+export { planSweep, type CheckedSweep } from './plan-sweep.js';
 export { expandSweep, type SweepPlan, type SweepPoint, type SweepParameter } from './expand-sweep.js';
 export { validateSweepDocument, sweepSchemaPath } from './validate-sweep.js';
 export { runSweep, collectRows, pointWorkers, type RunSweepOptions, type SweepRunSummary } from './run-sweep.js';

@@ -3,6 +3,7 @@
  *  [--seed S] [--pool M] [--sampler resample|mcmc] [--sweeps S] [--json]`:
  * write K concrete networks drawn from the spec's designed density (docs/export.md).
  */
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
 import { BACKEND_REQUESTS, type BackendRequest } from '../../backend/index.js';
@@ -93,7 +94,6 @@ export function exportCommand(context: CliContext) {
     handler: async (args: ExportArgs) => {
       Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, EXPORT_FLAG_RULES, [{ low: 'count', high: 'pool' }]));
       const spec = await loadSpec(args.spec, { cwd: context.cwd });
-      const { resolve } = await import('node:path');
       const out = resolve(context.cwd, args.out);
       const manifest = await exportSpec(spec, {
         count: args.count,

@@ -12,12 +12,11 @@ import { eventRenderer } from '../context.js';
 import { commandSignal } from '../interrupts.js';
 import { runSweep, type SweepRunSummary } from '../../sweep/run-sweep.js';
 import { mergeSweepShards } from '../../sweep/merge-shards.js';
-import { inShard, parseShard } from '../../sweep/shard.js';
-import { loadSweep } from '../../sweep/load-sweep.js';
+import { parseShard } from '../../sweep/shard.js';
+import { planSweep } from '../../sweep/plan-sweep.js';
 import type { SweepPlan } from '../../sweep/expand-sweep.js';
 import { getSweepPointRunner } from '../../sweep/point-runner-registry.js';
 import { writeReport } from '../../report/render-report.js';
-import { checkSweepPoints } from '../../sweep/check-point.js';
 import { checkFlags, declareFlags } from '../check-flags.js';
 import { jsonErrorsHandler } from '../json-errors.js';
 import type { OptionRules } from '../../io/option-rules.js';
@@ -107,11 +106,8 @@ export function sweepCommand(context: CliContext) {
       const shard = args.shard !== undefined ? parseShard(args.shard) : null;
       const onEvent = eventRenderer(context, args.json);
       if (args.dryRun) {
-        const loaded = await loadSweep(resolve(context.cwd, args.file!));
-        // Every point's target and options are checked exactly as the run checks them.
-        await checkSweepPoints(loaded);
-        const points = loaded.plan.points.filter((point) => inShard(point.index, shard)).map(({ index, id, values }) => ({ index, id, values }));
-        context.stdout(args.json ? `${JSON.stringify({ name: loaded.plan.name, sweepHash: loaded.plan.sweepHash, total: loaded.plan.points.length, points }, null, 2)}\n` : describePlan(loaded.plan, points, args.shard));
+        const { plan, points } = await planSweep(resolve(context.cwd, args.file!), shard);
+        context.stdout(args.json ? `${JSON.stringify({ name: plan.name, sweepHash: plan.sweepHash, total: plan.points.length, points }, null, 2)}\n` : describePlan(plan, points, args.shard));
         context.exitCode = EXIT.ok;
         return;
       }
