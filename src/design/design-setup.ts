@@ -82,6 +82,13 @@ export interface DesignSetup {
    * deformation term then carries only the trained change. Null otherwise.
    */
   readonly boxMass: { readonly side: number; readonly coupling: number } | null;
+  /**
+   * Where a box mass can be drawn (split momenta, Gaussian amplitude pairs, an interaction with local
+   * terms): the scale of box masses worth trying, the phi^2 coupling of the target's self-contractions
+   * as if no term were Wick-ordered (box-mass-choice.ts picks the box mass from multiples of it).
+   * Null where no box mass can be drawn.
+   */
+  readonly boxMassScale: number | null;
 }
 
 /** Correlation lengths of margin between the outermost point and the edge of a chosen region. */
@@ -207,11 +214,19 @@ export function designSetup(
   // their law instead (an exactly equivalent move; its second-order response dominated the noise).
   const quadraticIndex = terms.findIndex((term) => term.kind === 'local' && term.power === 2);
   const gaussianPairs = amplitudeLaw === 'tuned';
-  const boxMass = momentumSampling === 'split' && gaussianPairs && quadraticIndex >= 0 && couplings[quadraticIndex] !== 0 ? { side: regionSide, coupling: couplings[quadraticIndex]! } : null;
+  const drawsBoxMass = momentumSampling === 'split' && gaussianPairs && quadraticIndex >= 0;
+  const boxMass = drawsBoxMass && couplings[quadraticIndex] !== 0 ? { side: regionSide, coupling: couplings[quadraticIndex]! } : null;
+  let boxMassScale: number | null = null;
+  if (drawsBoxMass) {
+    const unordered = { ...theory, interactions: theory.interactions.map((term) => (term.kind === 'local' ? { ...term, wickOrdered: false } : term)) };
+    const plain = constructionTerms(unordered, tadpolePropagator, wickPropagator);
+    const index = plain.terms.findIndex((term) => term.kind === 'local' && term.power === 2);
+    boxMassScale = index >= 0 ? plain.couplings[index]! : 0;
+  }
   if (boxMass) {
     notes.push(`the box-local phi^2 term (coupling ${boxMass.coupling.toPrecision(4)}) is drawn exactly into the Gaussian law of the fixed nodes; the weight carries only its trained change`);
   }
-  return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes, boxMass };
+  return { dimension, mass, cutoff, modeCutoff, regionSide, regionChosen, terms, model, amplitudeLaw, momentumSampling, translations, notes, boxMass, boxMassScale };
 }
 
 /** Translations of the point set the estimates average over (exact symmetries of the ensemble). */
