@@ -40,7 +40,7 @@ export {
   jointCumulant,
   setPartitions,
 } from './correlators/index.js';
-export { finiteWidthFirstOrder, finiteWidthFirstOrderResult, type FiniteWidthFirstOrder, type FiniteWidthFirstOrderOptions, type FiniteWidthMomenta } from './correlators/finite-width-first-order.js';
+export { finiteWidthFirstOrder, finiteWidthFirstOrderResult, type FiniteWidthFirstOrder, type FiniteWidthFirstOrderOptions, type FiniteWidthMomenta } from './design/finite-width-first-order.js';
 export * as numeric from './numeric/index.js';
 export * from './architectures/index.js';
 export { latticeCosNet, brillouinZoneDensity, type LatticeCosNet, type LatticeCosNetOptions, type BrillouinZoneDensity } from './architectures/lattice-cos-net.js';

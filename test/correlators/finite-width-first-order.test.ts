@@ -1,5 +1,5 @@
 /**
- * First order in the couplings at width N (src/correlators/finite-width-first-order.ts;
+ * First order in the couplings at width N (src/design/finite-width-first-order.ts;
  * docs/correlators.md, "First order at finite width"), against two independent references:
  *
  * 1. Infinite width. As N grows, the width-N value must reach the target's first-order perturbation
@@ -18,7 +18,7 @@
  *    width fails the test.
  */
 import { describe, expect, it } from 'vitest';
-import { finiteWidthFirstOrder } from '../../src/correlators/finite-width-first-order.js';
+import { finiteWidthFirstOrder } from '../../src/design/finite-width-first-order.js';
 import { computePerturbative } from '../../src/correlators/perturbative.js';
 import { architectureFromSpec, deformationFromSpec } from '../../src/spec/build-ensemble.js';
 import { Rng } from '../../src/random/rng.js';

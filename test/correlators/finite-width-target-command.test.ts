@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { loadTarget } from '../../src/theory/load-target.js';
-import { finiteWidthFirstOrderResult } from '../../src/correlators/finite-width-first-order.js';
+import { finiteWidthFirstOrderResult } from '../../src/design/finite-width-first-order.js';
 
 function captureContext(): CliContext & { out: string[]; err: string[] } {
   const out: string[] = [];

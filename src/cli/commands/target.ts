@@ -6,7 +6,7 @@
  * with --checkpoint FILE the run state is saved there and a later call with the same FILE resumes.
  * `--method perturbative --width N [--momenta M]` gives the first order in the couplings of nnft's
  * construction at width N instead of the target's infinite-width perturbation theory
- * (src/correlators/finite-width-first-order.ts; docs/correlators.md, "First order at finite width").
+ * (src/design/finite-width-first-order.ts; docs/correlators.md, "First order at finite width").
  */
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
@@ -19,7 +19,7 @@ import { parsePath } from '../../schema/json-path.js';
 import { latticeCheckpointIssues } from '../../correlators/lattice-checkpoint.js';
 import { resolve } from 'node:path';
 import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelatorOptions } from '../../correlators/index.js';
-import { finiteWidthFirstOrderResult, type FiniteWidthMomenta } from '../../correlators/finite-width-first-order.js';
+import { finiteWidthFirstOrderResult, type FiniteWidthMomenta } from '../../design/finite-width-first-order.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import type { CorrelatorResult } from '../../io/result.js';
 import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';

@@ -26,10 +26,10 @@
 import { NnftError } from '../errors.js';
 import { RESULT_VERSION, indexTuples, type CorrelatorBlock, type CorrelatorResult } from '../io/result.js';
 import type { Theory } from '../theory/theory.js';
-import { designSetup, specFromParameters } from '../design/design-setup.js';
-import { initialValues } from '../design/design-model.js';
-import { constructionFirstOrder } from '../design/construction-first-order.js';
-import { exactMonomialMoments } from '../design/exact-correlators.js';
+import { designSetup, specFromParameters } from './design-setup.js';
+import { initialValues } from './design-model.js';
+import { constructionFirstOrder } from './construction-first-order.js';
+import { exactMonomialMoments } from './exact-correlators.js';
 import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
 import { monomialTable } from '../estimators/monomials.js';
 import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from '../estimators/cumulants.js';
