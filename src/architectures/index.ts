@@ -5,12 +5,5 @@ export { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type Amp
 export { cosNet, type CosNet, type CosNetOptions, type SharedScale } from './cos-net.js';
 export { cosNetPropagator, cosNetQuarticAmplitudeMoment, radialPowerIntegral } from './cos-net-moments.js';
 export { cosNetConnected, cosNetConnectedFour, cosNetExactMoment } from './cos-net-exact-moments.js';
-export {
-  differentiableGridValues,
-  differentiablePointValues,
-  disposeDifferentiableChunk,
-  uploadDifferentiableChunk,
-  type DifferentiableCosNetChunk,
-} from './cos-net-differentiable.js';
 export { hiddenLayerNet, type HiddenLayerKind, type HiddenLayerOptions } from './hidden-layer-net.js';
 export { concatenateChunks } from './parameter-chunks.js';

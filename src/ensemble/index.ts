@@ -14,4 +14,3 @@ export {
 } from './estimate-ensemble.js';
 export { accumulateEnsembleSharded, estimateEnsembleSharded } from './sharded-estimate.js';
 export { estimateEnsembleMcmc, type McmcDiagnostics, type McmcOptions } from './mcmc-estimate.js';
-export { lossAndGradient, type DifferentiableEnsemble, type LossAndGradient } from './two-pass-gradient.js';
