@@ -22,7 +22,7 @@ import { computeTargetCorrelators, type LatticeCheckpoint, type TargetCorrelator
 import { finiteWidthFirstOrderResult, type FiniteWidthMomenta } from '../../design/finite-width-first-order.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import type { CorrelatorResult } from '../../io/result.js';
-import { EXIT, NnftError, exitCodeFor, isNnftError } from '../../errors.js';
+import { EXIT, NnftError, isNnftError } from '../../errors.js';
 import { renderWarnings } from '../render-error.js';
 import { summariseTheory } from './validate.js';
 import { networkReference, NETWORK_REFERENCE_DEFAULTS } from '../../design/network-reference.js';
@@ -172,16 +172,10 @@ export function targetCommand(context: CliContext) {
           ensemble: { defaultDescription: String(NETWORK_REFERENCE_DEFAULTS.ensembleSize) },
         },
       ),
+    // --json errors: runCli wraps every handler in withJsonErrors (src/cli/json-errors.ts).
     handler: async (args: TargetArgs) => {
-      try {
-        const flags = checkFlags(args as unknown as Record<string, unknown>, TARGET_FLAG_RULES) as Pick<TargetArgs, 'width' | 'ensemble' | 'seed' | 'checkpoint'>;
-        await runTarget(context, { ...args, ...flags });
-      } catch (error) {
-        // With --json a script reads one JSON document on stdout whatever happened (as nnft validate).
-        if (!args.json || !isNnftError(error)) throw error;
-        context.stdout(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
-        context.exitCode = exitCodeFor(error);
-      }
+      const flags = checkFlags(args as unknown as Record<string, unknown>, TARGET_FLAG_RULES) as Pick<TargetArgs, 'width' | 'ensemble' | 'seed' | 'checkpoint'>;
+      await runTarget(context, { ...args, ...flags });
     },
   };
 }
