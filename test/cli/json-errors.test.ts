@@ -54,8 +54,6 @@ describe('the CLI layer', () => {
     const long = sourceFiles('src/cli').map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n').length - 1 })).filter((entry) => entry.lines > 250);
     expect(long).toEqual([]);
     const copies = sourceFiles('src/cli').filter((file) => !file.endsWith('json-errors.ts') && /error\.toJSON\(\)/.test(readFileSync(file, 'utf8')));
-    // target.ts has another owner and still carries its own (now redundant: runCli wraps every
-    // command) copy; remove this exception when that copy goes.
-    expect(copies.filter((file) => !file.endsWith('commands/target.ts'))).toEqual([]);
+    expect(copies).toEqual([]);
   });
 });
