@@ -150,11 +150,25 @@ export function constructionTerms(theory: Theory, tadpolePropagator: number, wic
   return { terms, couplings };
 }
 
+/**
+ * The construction is a continuum cos-net over a continuum region: on a lattice target it would be a
+ * different theory. Refused before any work, never a silent continuum design.
+ */
+export function refuseLatticeTarget(theory: Theory): void {
+  if (!theory.lattice) return;
+  throw new NnftError('E_UNSUPPORTED', 'the design construction is a continuum network; a lattice target (regulator.lattice) cannot be designed yet', {
+    issues: [{ path: 'regulator.lattice', message: 'lattice targets are solved by nnft target (exact free propagator, lattice perturbation theory, HMC) but not designed' }],
+    ...(theory.source.file ? { file: theory.source.file } : {}),
+    hint: 'compute its correlators with nnft target, or remove regulator.lattice (and give momentumCutoff / interactionRegion) for a continuum design',
+  });
+}
+
 export function designSetup(
   theory: Theory,
   options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null; momenta?: MomentaChoice } = {},
 ): DesignSetup {
   const { dimension, mass } = theory;
+  refuseLatticeTarget(theory);
   const amplitudeLaw = options.amplitudeLaw ?? 'fixed';
   const interacting = theory.interactions.length > 0;
   const cutoff = theory.momentumCutoff;

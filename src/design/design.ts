@@ -33,7 +33,7 @@ import { estimateSpec } from '../spec/estimate-spec.js';
 import { gridResolution } from '../densities/interaction-grid.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
-import { designSetup, largestWeightPower, specFromParameters, type DesignSetup } from './design-setup.js';
+import { designSetup, largestWeightPower, refuseLatticeTarget, specFromParameters, type DesignSetup } from './design-setup.js';
 import { boxMassCandidates, chooseBoxMass, pilotCost } from './box-mass-choice.js';
 import { orderScale } from './compare-correlators.js';
 import type { CorrelatorComparison } from './compare-correlators.js';
@@ -220,6 +220,7 @@ async function withChosenBoxMass(theory: Theory, setup: DesignSetup, target: Cor
 
 async function designTheory(theory: Theory, settings: ResolvedDesignSettings, options: DesignRun): Promise<DesignResult> {
   const started = Date.now();
+  refuseLatticeTarget(theory);
   if (theory.connectedOrders.some((order) => order > 4)) {
     throw new NnftError('E_UNSUPPORTED', 'nnft design matches connected orders up to 4', { hint: 'remove 6 from observables.connected (nnft estimate still measures it)' });
   }

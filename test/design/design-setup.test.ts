@@ -61,4 +61,19 @@ describe('design setup: the analytic construction', () => {
     expect(() => designSetup(theory, { amplitudeLaw: 'tuned', momenta: 'split' })).toThrow(/split exists for interacting d = 1 targets without a momentum cutoff/);
     expect(() => designSetup(free, { amplitudeLaw: 'tuned', momenta: 'split' })).toThrow(/split/);
   });
+
+  it('refuses a lattice target naming regulator.lattice (the construction is a continuum network), for design and the network reference alike', async () => {
+    const { loadTargetObject } = await import('../../src/theory/load-target.js');
+    const { theory } = await loadTargetObject({
+      nnftTarget: 1,
+      name: 'phi4-lattice-1d',
+      dimension: 1,
+      action: { free: { kind: 'klein-gordon', mass: 1 }, interactions: [{ kind: 'local', power: 4, coupling: 1 }] },
+      regulator: { momentumCutoff: null, lattice: { spacing: 0.5, sites: 16, boundary: 'periodic' } },
+      observables: { points: [[0], [1]], connected: [2, 4] },
+    });
+    expect(() => designSetup(theory, { amplitudeLaw: 'tuned' })).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED', issues: [expect.objectContaining({ path: 'regulator.lattice' })] }));
+    const { design } = await import('../../src/design/design.js');
+    await expect(design(theory, { width: 8, ensembleSize: 1000, validationEnsembleSize: 1000 })).rejects.toMatchObject({ code: 'E_UNSUPPORTED' });
+  });
 });
