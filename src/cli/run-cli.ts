@@ -5,8 +5,8 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { renderError } from './render-error.js';
-import { jsonErrorsHandler } from './json-errors.js';
-import { exitCodeFor, NnftError } from '../errors.js';
+import { jsonErrorsHandler, jsonRequested, writeJsonError } from './json-errors.js';
+import { exitCodeFor, isNnftError, NnftError } from '../errors.js';
 import { endProgressLine, withProgressDiscipline, type CliContext } from './context.js';
 import { validateCommand } from './commands/validate.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -79,6 +79,10 @@ export async function runCli(argv: string[], given: CliContext): Promise<number>
     return context.exitCode;
   } catch (error) {
     endProgressLine(context);
+    if (isNnftError(error) && jsonRequested(argv)) {
+      writeJsonError(context, error);
+      return context.exitCode;
+    }
     context.stderr(renderError(error));
     return exitCodeFor(error);
   }

@@ -42,6 +42,22 @@ describe('the CLI layer', () => {
     expect(readdirSync(directory)).toEqual([]);
   });
 
+  it('a command line yargs refuses (unknown flag, missing argument) is a JSON error too under --json', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'nnft-json-errors-'));
+    const unknown = captureCli(directory);
+    expect(await runCli(['design', 'missing.json', '--json', '--bogus'], unknown)).toBe(2);
+    expect(JSON.parse(unknown.out)).toMatchObject({ error: 'E_USAGE', message: expect.stringMatching(/bogus/) });
+    expect(unknown.err).toBe('');
+    const missing = captureCli(directory);
+    expect(await runCli(['estimate', '--json'], missing)).toBe(2);
+    expect(JSON.parse(missing.out)).toMatchObject({ error: 'E_USAGE' });
+    // --no-json (the last word wins) keeps the rendered error.
+    const plain = captureCli(directory);
+    expect(await runCli(['design', 'missing.json', '--json', '--no-json', '--bogus'], plain)).toBe(2);
+    expect(plain.out).toBe('');
+    expect(plain.err).toMatch(/bogus/);
+  });
+
   it('without --json the same error is rendered on stderr, not as JSON', async () => {
     const cli = captureCli(await mkdtemp(join(tmpdir(), 'nnft-json-errors-')));
     expect(await runCli(['observables', 'missing.json'], cli)).toBe(2);
