@@ -82,7 +82,7 @@ describe('help style', () => {
   it('a design flag shows the default the design uses, without setting it (a resumed run keeps its own)', async () => {
     const text = await help(['design']);
     const byName = new Map(entries(text).map((entry) => [entry.name, entry.text]));
-    expect(byName.get('--min-width')).toMatch(/\[default: 32\]/);
+    expect(byName.get('--min-width')).toMatch(/\[default: 32 in d <= 2, 64 in d = 3, 128 in d = 4\]/);
     expect(byName.get('--tolerance')).toMatch(/\[default: 0\.05\]/);
     expect(byName.get('--backend')).toMatch(/tensor backend .*\[default: auto\]/);
     expect(byName.get('--workers')).toMatch(/\[default: every core\]/);

@@ -31,8 +31,9 @@ describe('run directory lock', () => {
   it('two concurrent resumes: the second is refused with the holder pid, exit 2; the lock goes with the first', async () => {
     expect(existsSync(CLI)).toBe(true);
     const out = join(await scratch('nnft-lock-'), 'run');
-    // A run to resume: interrupted in its fit (a long one, so the resumed run is still fitting below).
-    const first = await spawnCli([...DESIGN, '--max-steps', '100000', '--out', out], { when: 'fitting on a fixed sample', signal: 'SIGINT' });
+    // A run to resume: interrupted in its fit. Its validation is long (3e6 networks), so the resumed
+    // run still holds the lock below however quickly its fit converges.
+    const first = await spawnCli([...DESIGN, '--max-steps', '100000', '--validation-ensemble', '3000000', '--max-validation-ensemble', '3000000', '--out', out], { when: 'fitting on a fixed sample', signal: 'SIGINT' });
     expect(first.code).toBe(130);
     expect(existsSync(join(out, 'run.lock'))).toBe(false);
 
