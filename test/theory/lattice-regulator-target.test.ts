@@ -113,3 +113,13 @@ describe('regulator.lattice in a target', () => {
     }
   });
 });
+
+describe('nnft validate on a lattice target', () => {
+  it('summarises the lattice regulator (sites, spacing, boundary), not a continuum cutoff and region', async () => {
+    const { summariseTheory } = await import('../../src/cli/commands/validate.js');
+    const { theory } = await loadTargetObject(latticeTarget());
+    const regulator = summariseTheory(theory).find((line) => line.includes('regulator:'))!;
+    expect(regulator).toContain('lattice 32^2 sites, spacing 0.25, periodic (side 8)');
+    expect(regulator).not.toMatch(/cutoff|R\^/);
+  });
+});

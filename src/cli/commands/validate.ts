@@ -29,7 +29,9 @@ export function summariseTheory(theory: Theory): string[] {
     `  name:         ${theory.name}`,
     `  dimension:    ${theory.dimension}, mass ${formatNumber(theory.mass)}`,
     `  interactions: ${interactions}`,
-    `  regulator:    ${theory.momentumCutoff === null ? 'no momentum cutoff' : `momentum cutoff ${formatNumber(theory.momentumCutoff)}`}; interaction region ${region}`,
+    theory.lattice
+      ? `  regulator:    lattice ${theory.lattice.sites}^${theory.dimension} sites, spacing ${formatNumber(theory.lattice.spacing)}, ${theory.lattice.boundary} (side ${formatNumber(theory.lattice.sites * theory.lattice.spacing)})`
+      : `  regulator:    ${theory.momentumCutoff === null ? 'no momentum cutoff' : `momentum cutoff ${formatNumber(theory.momentumCutoff)}`}; interaction region ${region}`,
     `  observables:  ${theory.points.length} point${theory.points.length === 1 ? '' : 's'}, connected orders ${theory.connectedOrders.join(', ')}`,
     `  correlators:  method ${theory.targetCorrelators.method}`,
   ];
