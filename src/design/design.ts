@@ -172,6 +172,15 @@ function definedEntries(record: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The interaction grid of the design's specs: the base density is the target's, so the grid resolves
+ * the weight's largest frequency, with a 5% margin.
+ */
+function designGrid(setup: DesignSetup): { panels: number; nodesPerPanel: number } | null {
+  const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
+  return setup.terms.length > 0 && resolvedMomentum !== null ? gridResolution(setup.dimension, setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * 1.05) : null;
+}
+
 /** Networks in each box-mass pilot (box-mass-choice.ts): enough to rank candidates 2x apart in cost. */
 const BOX_MASS_PILOT_ENSEMBLE = 20_000;
 /** Largest width the pilots run at. */
@@ -200,7 +209,7 @@ async function withChosenBoxMass(theory: Theory, setup: DesignSetup, target: Cor
   const pilotSize = Math.min(BOX_MASS_PILOT_ENSEMBLE, settings.ensembleSize);
   const choice = await chooseBoxMass(candidates, firstOrder, async (coupling) => {
     const candidate = withCoupling(coupling);
-    const spec = specFromParameters(theory, candidate, width, initialValues(candidate.model), null);
+    const spec = specFromParameters(theory, candidate, width, initialValues(candidate.model), designGrid(candidate));
     const estimate = await estimateSpec(spec, {
       ensembleSize: pilotSize,
       seed,
@@ -261,9 +270,7 @@ async function designTheory(theory: Theory, settings: ResolvedDesignSettings, op
 
     // Every parameter acts on cached per-network numbers of one fixed sample (the base density is the
     // target's, so the grid resolves the weight's largest frequency, with a 5% margin).
-    const resolvedMomentum = setup.cutoff ?? setup.modeCutoff;
-    const resolution =
-      setup.terms.length > 0 && resolvedMomentum !== null ? gridResolution(setup.dimension, setup.regionSide, largestWeightPower(setup.terms) * resolvedMomentum * 1.05) : null;
+    const resolution = designGrid(setup);
     const bounds = parameterBounds(setup.model);
     const frozen = heldFlags(setup.model);
     const deadline = options.timeLimitSeconds ? started + options.timeLimitSeconds * 1000 : null;
