@@ -6,12 +6,15 @@
  *   nonlocal-quartic:  -(g/4!) int_V int_V phi(x)^2 K(x-y) phi(y)^2, K a normalised Gaussian
  *   hook:              any user function of the grid values (library only; not expressible in JSON)
  * Wick ordering uses the Hermite recurrence :phi^{k+1}: = phi :phi^k: - k G0 :phi^{k-1}:.
+ * On a lattice (options.lattice) int_V is the site sum a^d sum_x over every site of the periodic
+ * lattice, and G0 defaults to the base's E_0[phi(0)^2], the lattice G(0) for the lattice cos-net
+ * (docs/ensemble.md, "Deformations on a lattice").
  */
 import { tf } from '../backend/index.js';
 import { NnftError } from '../errors.js';
 import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
 import { gridPoints, type ProductGrid } from '../architectures/product-grid.js';
-import { boxGrid, gridResolution, type GridResolution } from './interaction-grid.js';
+import { boxGrid, gridResolution, latticeGrid, type GridResolution, type LatticeSites } from './interaction-grid.js';
 import { factorial } from '../numeric/special-functions.js';
 import type { LocalLogWeight } from '../estimators/linear-response.js';
 
@@ -53,8 +56,14 @@ export interface HookTerm {
 export type DeformationTerm = LocalTerm | NonlocalQuarticTerm | HookTerm;
 
 export interface DeformationOptions {
-  /** Side L of the interaction region [-L/2, L/2]^d. */
-  readonly regionSide: number;
+  /** Side L of the interaction region [-L/2, L/2]^d (a continuum deformation; absent with `lattice`). */
+  readonly regionSide?: number;
+  /**
+   * The interaction integral is the lattice sum a^d sum_x over every site of this periodic lattice
+   * (interaction-grid.ts, latticeGrid) instead of a quadrature over a box; no resolution, resolved
+   * momentum or mode cutoff then. The architecture's field must be periodic on it (the lattice cos-net).
+   */
+  readonly lattice?: LatticeSites;
   readonly terms: readonly DeformationTerm[];
   /** Grid resolution; default resolves the largest frequency of the integrands. */
   readonly resolution?: GridResolution;
@@ -134,7 +143,23 @@ export function gaussianKernelMatrix64(grid: ProductGrid, dimension: number, ker
   return matrix;
 }
 
-export function compileDeformation(architecture: Architecture, options: DeformationOptions): CompiledDeformation {
+/** The interaction grid of a deformation: the lattice's sites, or a quadrature grid over the box. */
+function interactionGrid(architecture: Architecture, options: DeformationOptions): { grid: ProductGrid; description: Readonly<Record<string, unknown>> } {
+  if (options.lattice) {
+    if (options.regionSide !== undefined || options.resolution || options.resolvedMomentum !== undefined || options.modeCutoff !== undefined) {
+      throw new NnftError('E_SEMANTIC', 'a lattice deformation acts on every site of its lattice: it takes no region side, grid resolution, resolved momentum or mode cutoff');
+    }
+    const grid = latticeGrid(architecture.dimension, options.lattice);
+    const { spacing, sites } = options.lattice;
+    return {
+      grid,
+      description: {
+        lattice: { spacing, sites, boundary: 'periodic' },
+        grid: { kind: 'lattice-sites', points: grid.offsetCount * grid.nodeCount, weight: spacing ** architecture.dimension },
+      },
+    };
+  }
+  if (options.regionSide === undefined) throw new NnftError('E_SEMANTIC', 'a deformation needs an interaction region side or a lattice');
   const cutoff = (architecture.description as { cutoff?: number | null }).cutoff ?? null;
   const resolvedMomentum = options.resolvedMomentum ?? options.modeCutoff ?? cutoff;
   if (!options.resolution && !(resolvedMomentum && resolvedMomentum > 0)) {
@@ -142,14 +167,21 @@ export function compileDeformation(architecture: Architecture, options: Deformat
       hint: 'set a momentum cutoff, an explicit grid resolution, or the largest momentum to resolve',
     });
   }
+  const resolution = options.resolution ?? gridResolution(architecture.dimension, options.regionSide, largestFrequencyFactor(options.terms) * resolvedMomentum!);
+  return {
+    grid: boxGrid(architecture.dimension, options.regionSide, resolution),
+    description: { regionSide: options.regionSide, grid: { kind: 'composite-gauss-legendre', ...resolution, points: resolution.panels ** architecture.dimension * resolution.nodesPerPanel ** architecture.dimension } },
+  };
+}
+
+export function compileDeformation(architecture: Architecture, options: DeformationOptions): CompiledDeformation {
   for (const term of options.terms) {
     if (term.kind === 'local' && !(Number.isInteger(term.power) && term.power >= 1 && term.power <= 8)) {
       throw new NnftError('E_SEMANTIC', `local deformation power must be an integer 1..8, got ${term.power}`);
     }
     if (term.kind === 'nonlocal-quartic' && !(term.kernelWidth > 0)) throw new NnftError('E_SEMANTIC', 'non-local kernel width must be positive');
   }
-  const resolution = options.resolution ?? gridResolution(architecture.dimension, options.regionSide, largestFrequencyFactor(options.terms) * resolvedMomentum!);
-  const grid = boxGrid(architecture.dimension, options.regionSide, resolution);
+  const { grid, description: gridDescription } = interactionGrid(architecture, options);
   const gridSize = grid.offsetCount * grid.nodeCount;
   const weights32 = Float32Array.from(grid.weights);
 
@@ -197,9 +229,10 @@ export function compileDeformation(architecture: Architecture, options: Deformat
     local: allLocal,
     modeCutoff: options.modeCutoff ?? null,
     description: {
-      regionSide: options.regionSide,
+      ...(gridDescription.regionSide !== undefined ? { regionSide: gridDescription.regionSide } : {}),
+      ...(gridDescription.lattice !== undefined ? { lattice: gridDescription.lattice } : {}),
       ...(options.modeCutoff !== undefined ? { modeCutoff: options.modeCutoff } : {}),
-      grid: { kind: 'composite-gauss-legendre', ...resolution, points: gridSize },
+      grid: gridDescription.grid,
       terms: options.terms.map((term, index) =>
         term.kind === 'hook' ? { kind: 'hook', name: term.name } : term.kind === 'local' && term.wickOrdered ? { ...term, wickPropagatorAtZero: wickValues[index] } : term,
       ),

@@ -125,3 +125,49 @@ export function boxGrid(dimension: number, side: number, resolution: GridResolut
   for (let a = 0; a < perAxis; a++) for (let b = 0; b < nodeCount; b++) weights[a * nodeCount + b] = axis.weights[a]! * nodeWeights[b]!;
   return { dimension, offsets, nodes, offsetCount: perAxis, nodeCount, weights };
 }
+
+/** The lattice an interaction lives on: spacing a and sites L per direction (periodic). */
+export interface LatticeSites {
+  readonly spacing: number;
+  readonly sites: number;
+}
+
+/**
+ * Every site of the periodic lattice (a Z)^d / (L a Z)^d, at x_mu = n_mu a with n_mu = -L/2 .. L/2 - 1
+ * (the target's cell, docs/target-format.md), each with the weight a^d: a sum over the grid is the
+ * lattice action's a^d sum_x (docs/ensemble.md, "Deformations on a lattice"). As a product grid: in
+ * d = 1 the offsets are the starts of blocks of about sqrt(L) sites and the nodes the sites of one
+ * block; in d >= 2 the offsets run along the first axis and the nodes over the other axes.
+ */
+export function latticeGrid(dimension: number, lattice: LatticeSites): ProductGrid {
+  const { spacing, sites } = lattice;
+  if (!(spacing > 0) || !Number.isFinite(spacing)) throw new NnftError('E_SEMANTIC', `lattice spacing must be positive and finite, got ${spacing}`);
+  if (!Number.isInteger(sites) || sites < 2) throw new NnftError('E_SEMANTIC', `lattice sites must be an integer >= 2, got ${sites}`);
+  const total = sites ** dimension;
+  if (!(total <= MAX_GRID_POINTS)) {
+    throw new NnftError('E_RESOURCE', `the lattice interaction would sum over ${sites}^${dimension} = ${total} sites; the limit is ${MAX_GRID_POINTS}`, { hint: 'use fewer sites per direction' });
+  }
+  const weight = spacing ** dimension;
+  const first = -sites / 2;
+  if (dimension === 1) {
+    // blocks of `block` sites (a divisor of L), so the grid pass evaluates trig functions on ~2 sqrt(L) points
+    let block = 1;
+    for (let candidate = 1; candidate <= sites; candidate++) if (sites % candidate === 0 && candidate * candidate <= sites) block = candidate;
+    const blocks = sites / block;
+    const offsets = Float64Array.from({ length: blocks }, (_, b) => (first + b * block) * spacing);
+    const nodes = Float64Array.from({ length: block }, (_, k) => k * spacing);
+    return { dimension, offsets, nodes, offsetCount: blocks, nodeCount: block, weights: new Float64Array(total).fill(weight) };
+  }
+  const nodeCount = sites ** (dimension - 1);
+  const offsets = new Float64Array(sites * dimension);
+  for (let n = 0; n < sites; n++) offsets[n * dimension] = (first + n) * spacing;
+  const nodes = new Float64Array(nodeCount * dimension);
+  for (let b = 0; b < nodeCount; b++) {
+    let rest = b;
+    for (let axis = dimension - 1; axis >= 1; axis--) {
+      nodes[b * dimension + axis] = (first + (rest % sites)) * spacing;
+      rest = Math.floor(rest / sites);
+    }
+  }
+  return { dimension, offsets, nodes, offsetCount: sites, nodeCount, weights: new Float64Array(total).fill(weight) };
+}

@@ -1,9 +1,11 @@
 /** Turn a validated spec into engine objects: the architecture and the compiled deformation. */
 import type { Architecture, Points } from '../architectures/architecture.js';
 import { cosNet } from '../architectures/cos-net.js';
+import { latticeCosNet } from '../architectures/lattice-cos-net.js';
 import { hiddenLayerNet } from '../architectures/hidden-layer-net.js';
 import type { AmplitudeLaw } from '../architectures/amplitude-law.js';
 import { compileDeformation, type CompiledDeformation, type DeformationTerm } from '../densities/deformations.js';
+import { NnftError } from '../errors.js';
 import type { NnftSpec } from './spec.js';
 
 export function architectureFromSpec(spec: NnftSpec): Architecture {
@@ -13,6 +15,17 @@ export function architectureFromSpec(spec: NnftSpec): Architecture {
       architecture.amplitude?.law === 'kurtosis'
         ? { kind: 'kurtosis', kurtosis: architecture.amplitude.kurtosis ?? 3 }
         : { kind: architecture.amplitude?.law ?? 'gaussian' } as AmplitudeLaw;
+    if (architecture.momentumSampling === 'lattice') {
+      // checkSpecSemantics guarantees the lattice, no cutoff, alpha 0, no shared scale or box mass.
+      return latticeCosNet({
+        dimension: spec.dimension,
+        width: architecture.width,
+        mass: architecture.mass,
+        lattice: { spacing: architecture.lattice!.spacing, sites: architecture.lattice!.sites },
+        amplitude,
+        amplitudeScale: architecture.amplitude?.scale ?? 1,
+      });
+    }
     return cosNet({
       dimension: spec.dimension,
       width: architecture.width,
@@ -45,6 +58,11 @@ export function deformationFromSpec(spec: NnftSpec, architecture: Architecture):
       ? { kind: 'local', power: term.power, coupling: term.coupling, wickOrdered: term.wickOrdered ?? false, ...(term.wickPropagatorAtZero !== undefined ? { wickPropagatorAtZero: term.wickPropagatorAtZero } : {}) }
       : { kind: 'nonlocal-quartic', coupling: term.coupling, kernelWidth: term.kernel.width },
   );
+  if (deformation.region.kind === 'lattice') {
+    const lattice = spec.architecture.kind === 'cos-net' ? spec.architecture.lattice : undefined;
+    if (!lattice) throw new NnftError('E_SEMANTIC', 'deformation.region "lattice" needs architecture.momentumSampling "lattice" with its lattice');
+    return compileDeformation(architecture, { lattice: { spacing: lattice.spacing, sites: lattice.sites }, terms });
+  }
   return compileDeformation(architecture, {
     regionSide: deformation.region.side,
     terms,
@@ -56,7 +74,8 @@ export function deformationFromSpec(spec: NnftSpec, architecture: Architecture):
 
 /**
  * Symmetry images of the point set. The reflection x -> -x through the centre of the (centred) region
- * is exact for every base density here (momenta and weights are sign-symmetric) and every deformation.
+ * is exact for every base density here (momenta and weights are sign-symmetric) and every deformation
+ * (on a lattice: the reflected sites are the same periodic lattice).
  */
 export function symmetryImages(spec: NnftSpec, points: Points): Points[] {
   const mode = spec.estimation?.symmetryImages ?? 'auto';

@@ -58,10 +58,19 @@ export function prepareEstimate(spec: NnftSpec, options: Pick<EstimateSpecOption
   });
   const ensembleSize = options.ensembleSize ?? spec.estimation?.ensembleSize ?? DEFAULT_ENSEMBLE_SIZE;
   const seed = options.seed ?? spec.estimation?.seed ?? DEFAULT_SEED;
+  const lattice = spec.architecture.kind === 'cos-net' && spec.architecture.momentumSampling === 'lattice' ? spec.architecture.lattice : undefined;
+  if (lattice) {
+    points.forEach((point, index) => {
+      if (!point.every((coordinate) => Math.abs(coordinate / lattice.spacing - Math.round(coordinate / lattice.spacing)) <= 1e-9)) {
+        throw new NnftError('E_SEMANTIC', `point ${index} [${point.join(', ')}] is not a site of the spec's lattice (spacing ${lattice.spacing})`, { hint: `round each coordinate to a multiple of ${lattice.spacing}` });
+      }
+    });
+  }
   const architecture = architectureFromSpec(spec);
   const deformation = deformationFromSpec(spec, architecture);
   const images = symmetryImages(spec, points);
-  if (deformation && (spec.estimation?.translations?.length ?? 0) > 0) {
+  // On a lattice the interaction acts on every site of the periodic lattice: lattice translations are exact.
+  if (deformation && spec.deformation?.region.kind !== 'lattice' && (spec.estimation?.translations?.length ?? 0) > 0) {
     (options.onEvent ?? ignoreEvents)({
       type: 'warning',
       path: 'estimation.translations',

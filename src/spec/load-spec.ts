@@ -11,7 +11,8 @@ import { parsePath } from '../schema/json-path.js';
 import { parseJsonSource, type SourceLocations } from '../schema/json-source.js';
 import { validateAgainstSchema } from '../schema/validate-against-schema.js';
 import { normalisableWithoutCutoff } from '../architectures/alpha-momentum-density.js';
-import type { NnftSpec } from './spec.js';
+import { MAX_BRILLOUIN_MODES } from '../architectures/lattice-cos-net.js';
+import type { CosNetSpec, NnftSpec } from './spec.js';
 
 const SCHEMA_HINT = 'docs/ensemble.md describes the spec format; schema/spec.schema.json is the exact rule';
 
@@ -50,7 +51,7 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   }
   if (architecture.kind === 'cos-net') {
     const alpha = architecture.alpha ?? 0;
-    if (architecture.momentumCutoff === null && !normalisableWithoutCutoff(spec.dimension, alpha)) {
+    if (architecture.momentumCutoff === null && architecture.momentumSampling !== 'lattice' && !normalisableWithoutCutoff(spec.dimension, alpha)) {
       error('architecture.momentumCutoff', `null is not allowed here: the alpha = ${alpha} momentum density needs a cutoff in d = ${spec.dimension}`, 'give a positive cutoff Lambda');
     }
     const sampling = architecture.momentumSampling ?? 'independent';
@@ -81,6 +82,7 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
         error('architecture.boxMass', 'is drawn into the law of fixed Gaussian nodes: it needs momentumSampling "split", amplitude law "kurtosis" with kurtosis 2, and no sharedScale', 'remove it and carry the mass term as a deformation term (power 2)');
       }
     }
+    checkLatticeArchitecture(spec, architecture, error);
     if (architecture.amplitude?.law === 'kurtosis' && architecture.amplitude.kurtosis === undefined) {
       error('architecture.amplitude.kurtosis', 'is required when law is "kurtosis"');
     }
@@ -90,7 +92,12 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
   }
   if (spec.deformation) {
     const cutoff = architecture.kind === 'cos-net' ? architecture.momentumCutoff : null;
-    if (!spec.deformation.grid && cutoff === null && spec.deformation.resolvedMomentum === undefined && spec.deformation.modeCutoff === undefined) {
+    const onLattice = spec.deformation.region.kind === 'lattice';
+    if (onLattice) checkLatticeDeformation(spec, error);
+    else if (architecture.kind === 'cos-net' && architecture.momentumSampling === 'lattice') {
+      error('deformation.region', 'is a box, but the lattice cos-net\'s field is a lattice field: its interaction is the sum over the lattice\'s sites', 'write "region": {"kind": "lattice"}');
+    }
+    if (!onLattice && !spec.deformation.grid && cutoff === null && spec.deformation.resolvedMomentum === undefined && spec.deformation.modeCutoff === undefined) {
       error('deformation', 'the interaction grid needs a momentum to resolve', 'give deformation.grid, deformation.resolvedMomentum, deformation.modeCutoff, or a momentum cutoff');
     }
     spec.deformation.terms.forEach((term, index) => {
@@ -100,6 +107,59 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
     });
   }
   return issues;
+}
+
+type IssueSink = (path: string, message: string, hint?: string) => void;
+
+/** Is the number an integer multiple of the spacing (to 1e-9 of a step)? */
+const onSite = (coordinate: number, spacing: number): boolean => Math.abs(coordinate / spacing - Math.round(coordinate / spacing)) <= 1e-9;
+
+/**
+ * momentumSampling "lattice" (docs/ensemble.md, "Lattice momenta"): the lattice given, the rest of the
+ * cos-net's options those of the alpha = 0 construction, and every point and translation on its sites.
+ */
+function checkLatticeArchitecture(spec: NnftSpec, architecture: CosNetSpec, error: IssueSink): void {
+  const lattice = architecture.lattice;
+  if (architecture.momentumSampling !== 'lattice') {
+    if (lattice !== undefined) error('architecture.lattice', `is only used with momentumSampling "lattice" (momentumSampling is "${architecture.momentumSampling ?? 'independent'}")`, 'remove it or set momentumSampling to "lattice"');
+    return;
+  }
+  if (lattice === undefined) {
+    error('architecture.lattice', 'is required with momentumSampling "lattice"', 'give {"spacing": a, "sites": L}, the target\'s regulator.lattice');
+    return;
+  }
+  if (architecture.momentumCutoff !== null) {
+    error('architecture.momentumCutoff', `is ${architecture.momentumCutoff}, but lattice momenta lie on the Brillouin zone |p_mu| <= pi/a = ${Math.PI / lattice.spacing}: no second cutoff`, 'set "momentumCutoff": null');
+  }
+  if ((architecture.alpha ?? 0) !== 0) error('architecture.alpha', `is ${architecture.alpha}, but lattice momenta exist for alpha = 0 only (P(k) ∝ 1/(m^2 + p_lat^2), constant amplitude)`, 'remove alpha');
+  if (architecture.sharedScale) error('architecture.sharedScale', 'is not available with momentumSampling "lattice"', 'remove it');
+  const { spacing, sites } = lattice;
+  if ((sites & (sites - 1)) !== 0) {
+    error('architecture.lattice.sites', `${sites} is not a power of two (the lattice targets' rule, docs/target-format.md)`, `use ${2 ** Math.round(Math.log2(sites))}`);
+  } else if (sites ** spec.dimension > MAX_BRILLOUIN_MODES) {
+    error('architecture.lattice.sites', `${sites}^${spec.dimension} = ${sites ** spec.dimension} Brillouin-zone modes is more than the ${MAX_BRILLOUIN_MODES} the density tabulates`, `use at most ${2 ** Math.floor(20 / spec.dimension)} sites per direction in d = ${spec.dimension}`);
+  }
+  spec.observables.points.forEach((point, index) => {
+    if (point.length === spec.dimension && !point.every((coordinate) => onSite(coordinate, spacing))) {
+      error(`observables.points[${index}]`, `[${point.join(', ')}] is not a lattice site: the lattice field exists at integer multiples of the spacing ${spacing}`, `round each coordinate to a multiple of ${spacing}`);
+    }
+  });
+  (spec.estimation?.translations ?? []).forEach((offset, index) => {
+    if (offset.length === spec.dimension && !offset.every((coordinate) => onSite(coordinate, spacing))) {
+      error(`estimation.translations[${index}]`, `[${offset.join(', ')}] is not a lattice vector (integer multiples of the spacing ${spacing})`, `round each coordinate to a multiple of ${spacing}`);
+    }
+  });
+}
+
+/** deformation.region "lattice": the sum over the architecture's lattice sites, with nothing to resolve. */
+function checkLatticeDeformation(spec: NnftSpec, error: IssueSink): void {
+  const architecture = spec.architecture;
+  if (architecture.kind !== 'cos-net' || architecture.momentumSampling !== 'lattice') {
+    error('deformation.region', 'is "lattice", which sums over the sites of the architecture\'s lattice, but the architecture is not a lattice cos-net', 'set architecture.momentumSampling "lattice" with architecture.lattice, or use a box region');
+  }
+  for (const key of ['grid', 'resolvedMomentum', 'modeCutoff'] as const) {
+    if (spec.deformation![key] !== undefined) error(`deformation.${key}`, 'is not used with a lattice region: the interaction is the exact sum a^d sum_x over every site', 'remove it');
+  }
 }
 
 function locate(issues: InputIssue[], locations: SourceLocations | undefined): InputIssue[] {

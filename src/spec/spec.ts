@@ -24,7 +24,13 @@ export interface CosNetSpec {
    * nodes (architectures/stratified-momenta.ts); split: fixed nodes below splitMomentum, stratified
    * cells above (d = 1 without a cutoff; architectures/split-momenta.ts).
    */
-  readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature' | 'split';
+  readonly momentumSampling?: 'independent' | 'stratified' | 'quadrature' | 'split' | 'lattice';
+  /**
+   * momentumSampling "lattice" only (required there): the periodic lattice whose Brillouin zone the
+   * momenta lie on, P(k) ∝ 1/(m^2 + p_lat^2) (architectures/lattice-cos-net.ts); G2 at its sites is the
+   * lattice propagator at every width. momentumCutoff is null, alpha 0.
+   */
+  readonly lattice?: { readonly spacing: number; readonly sites: number };
   /** momentumSampling "split" only (required there): the momentum below which neurons sit on fixed nodes. */
   readonly splitMomentum?: number;
   /**
@@ -48,8 +54,14 @@ export type DeformationTermSpec =
   | { readonly kind: 'local'; readonly power: number; readonly coupling: number; readonly wickOrdered?: boolean; readonly wickPropagatorAtZero?: number }
   | { readonly kind: 'nonlocal-quartic'; readonly coupling: number; readonly kernel: { readonly kind: 'gaussian'; readonly width: number } };
 
+/**
+ * Where the deformation acts: the centred box [-side/2, side/2]^d (a quadrature grid), or every site
+ * of the architecture's lattice (kind "lattice": the sum a^d sum_x; `side` never set).
+ */
+export type DeformationRegionSpec = { readonly kind: 'box'; readonly side: number } | { readonly kind: 'lattice'; readonly side?: undefined };
+
 export interface DeformationSpec {
-  readonly region: { readonly kind: 'box'; readonly side: number };
+  readonly region: DeformationRegionSpec;
   readonly terms: readonly DeformationTermSpec[];
   readonly grid?: { readonly panels: number; readonly nodesPerPanel: number };
   readonly resolvedMomentum?: number;
