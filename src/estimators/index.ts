@@ -2,4 +2,3 @@ export { MomentSums } from './moment-sums.js';
 export { monomialTable, tupleKey, type MonomialTable } from './monomials.js';
 export { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from './cumulants.js';
 export { estimateCorrelators, type EstimateOptions, type EstimateSummary, type ImageSums, type OrderEstimate } from './correlator-estimate.js';
-export { chunkFunctional, cotangentPolynomial, lossCotangents, type CotangentPolynomial, type LossCotangents } from './loss-gradient.js';
