@@ -20,8 +20,10 @@ async function longSweep(): Promise<{ file: string; out: string }> {
       nnftSweep: 1,
       name: 'long',
       target: resolve('targets/phi4-local-1d.json'),
-      // A fit that would run for a long time: only an interrupt ends it early.
-      options: { ensembleSize: 1500, validationEnsembleSize: 2000, seed: 3, maxSteps: 100000, backend: 'wasm', workers: 1 },
+      // A design that runs for a long time (about 100 s on two cores, most of it the 2e6-network
+      // validation, which checks for interrupts between chunks): only an interrupt ends it early.
+      // A small validation let a fast machine finish the design before the test's kill (CI, stop 22).
+      options: { ensembleSize: 1500, validationEnsembleSize: 2_000_000, seed: 3, maxSteps: 100000, backend: 'wasm', workers: 1 },
       vary: { parameters: [{ name: 'width', pointer: '/options/width', values: [8] }] },
     }),
   );
