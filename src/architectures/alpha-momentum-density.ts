@@ -8,6 +8,8 @@
  * closed forms where they exist (alpha = 0 in d = 1, 2; alpha = -1, the uniform ball, in any d),
  * otherwise a tabulated CDF in the variable theta = arctan(p/m), which maps [0, inf) to a finite
  * interval and turns the radial density into sin^{d-1}(theta) cos^{2 alpha - d + 1}(theta).
+ * The radial CDF F(|p|) and density dF/d|p| come from the same closed forms or table, so radius(u)
+ * inverts cdf() and density() is its derivative.
  */
 import { NnftError } from '../errors.js';
 import type { Dimension } from '../theory/theory.js';
@@ -29,8 +31,12 @@ export interface AlphaMomentumDensity {
   readonly alpha: number;
   /** Z_alpha = int_{|p|<Lambda} Delta^{1+alpha} d^dp/(2 pi)^d. */
   readonly normalisation: number;
-  /** Radius |p| for a uniform u in (0, 1). */
+  /** Radius |p| for a uniform u in (0, 1): the inverse of cdf. */
   radius(uniform: number): number;
+  /** The radial CDF F(r) = P(|p| < r): 0 for r <= 0, 1 at and beyond the cutoff. */
+  cdf(radius: number): number;
+  /** The radial density dF/dr at r = |p| (0 outside [0, cutoff]). */
+  density(radius: number): number;
   /** A(p) as a function of |p|: sqrt(2 Z_alpha) (p^2 + m^2)^{alpha/2}. */
   amplitudeFactor(radius: number): number;
   /** Which sampler is used ("closed form ..." or "tabulated ..."), for provenance. */
@@ -59,6 +65,18 @@ function integrateCell(f: (t: number) => number, lower: number, upper: number): 
   return total * half;
 }
 
+/** The cell i of an ascending table of TABLE_SIZE + 1 edges with edges[i] <= value < edges[i + 1] (clamped to the table), by bisection. */
+function tableCell(edges: Float64Array, value: number): number {
+  let low = 0;
+  let high = TABLE_SIZE;
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (edges[middle]! <= value) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
 class TabulatedRadius {
   readonly thetaGrid: Float64Array;
   readonly cdf: Float64Array;
@@ -84,16 +102,19 @@ class TabulatedRadius {
     this.total = running;
   }
 
+  /** The CDF at theta: the tabulated cells below it plus its own cell's integral up to theta (the rule theta() polishes with). */
+  cdfAt(theta: number): number {
+    if (!(theta > 0)) return 0;
+    if (theta >= this.thetaGrid[TABLE_SIZE]!) return 1;
+    const low = tableCell(this.thetaGrid, theta);
+    return (this.cdf[low]! + integrateCell(this.density, this.thetaGrid[low]!, theta)) / this.total;
+  }
+
   /** Invert the tabulated CDF, then polish with Newton steps on the exact cell integral. */
   theta(uniform: number): number {
     const target = uniform * this.total;
-    let low = 0;
-    let high = TABLE_SIZE;
-    while (high - low > 1) {
-      const middle = (low + high) >> 1;
-      if (this.cdf[middle]! <= target) low = middle;
-      else high = middle;
-    }
+    const low = tableCell(this.cdf, target);
+    const high = low + 1;
     const left = this.thetaGrid[low]!;
     const right = this.thetaGrid[high]!;
     const base = this.cdf[low]!;
@@ -122,6 +143,12 @@ export function alphaMomentumDensity(dimension: Dimension, mass: number, cutoff:
   const thetaMax = cutoff === null ? Math.PI / 2 : Math.atan(cutoff / mass);
   const amplitudeFactorWith = (normalisation: number) => (radius: number) =>
     Math.sqrt(2 * normalisation) * (radius * radius + massSquared) ** (alpha / 2);
+  const top = cutoff ?? Infinity;
+  // cdf and density as given on (0, cutoff), extended by 0 below and (cdf) 1 above.
+  const radialLaw = (cdf: (r: number) => number, density: (r: number) => number) => ({
+    cdf: (r: number) => (r <= 0 ? 0 : r >= top ? 1 : cdf(r)),
+    density: (r: number) => (r >= 0 && r <= top && r < Infinity ? density(r) : 0),
+  });
 
   // Z_alpha = RADIAL_MEASURE m^{d - 2 - 2 alpha} int_0^thetaMax thetaDensity.
   const measure = RADIAL_MEASURE[dimension] * mass ** (dimension - 2 - 2 * alpha);
@@ -131,6 +158,7 @@ export function alphaMomentumDensity(dimension: Dimension, mass: number, cutoff:
     return {
       dimension, mass, cutoff, alpha, normalisation,
       radius: (u) => cutoff * u ** (1 / dimension),
+      ...radialLaw((r) => (r / cutoff) ** dimension, (r) => (dimension * r ** (dimension - 1)) / cutoff ** dimension),
       amplitudeFactor: amplitudeFactorWith(normalisation),
       method: 'closed form: uniform in the ball |p| < Lambda',
     };
@@ -140,6 +168,7 @@ export function alphaMomentumDensity(dimension: Dimension, mass: number, cutoff:
     return {
       dimension, mass, cutoff, alpha, normalisation,
       radius: (u) => mass * Math.tan(u * thetaMax),
+      ...radialLaw((r) => Math.atan(r / mass) / thetaMax, (r) => mass / (r * r + massSquared) / thetaMax),
       amplitudeFactor: amplitudeFactorWith(normalisation),
       method: cutoff === null ? 'closed form: Cauchy momenta p = m tan(pi (u - 1/2))' : 'closed form: truncated Cauchy momenta',
     };
@@ -151,6 +180,7 @@ export function alphaMomentumDensity(dimension: Dimension, mass: number, cutoff:
     return {
       dimension, mass, cutoff, alpha, normalisation,
       radius: (u) => mass * Math.sqrt(Math.expm1(u * logTop)),
+      ...radialLaw((r) => Math.log1p((r * r) / massSquared) / logTop, (r) => (2 * r) / (r * r + massSquared) / logTop),
       amplitudeFactor: amplitudeFactorWith(normalisation),
       method: 'closed form: p = m sqrt((1 + Lambda^2/m^2)^u - 1)',
     };
@@ -160,6 +190,11 @@ export function alphaMomentumDensity(dimension: Dimension, mass: number, cutoff:
   return {
     dimension, mass, cutoff, alpha, normalisation,
     radius: (u) => mass * Math.tan(table.theta(u)),
+    // theta = arctan(r/m), d theta / dr = m / (r^2 + m^2).
+    ...radialLaw(
+      (r) => table.cdfAt(Math.atan(r / mass)),
+      (r) => (thetaDensity(dimension, alpha, Math.atan(r / mass)) * mass) / (r * r + massSquared) / table.total,
+    ),
     amplitudeFactor: amplitudeFactorWith(normalisation),
     method: `tabulated radial CDF in theta = arctan(p/m) (${TABLE_SIZE} cells, Newton-polished)`,
   };

@@ -10,11 +10,10 @@
  * spread |s| times the cell's extent, which keeps the cell averages at ~1e-12.
  */
 import { NnftError } from '../errors.js';
-import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
+import { gaussLegendreRule, integrateGaussLegendre } from '../numeric/gauss-legendre.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net-types.js';
 import { cellOf, type StratifiedLayout } from './stratified-momenta.js';
-import { radialQuantileOf } from './split-momenta.js';
 import { tiltedCovariance } from './box-mass.js';
 import { amplitudeMoment, evenPartitions, momentFromConnected, standardAmplitudeMoment, zeroSumSignedSums } from './cos-net-moments.js';
 
@@ -139,26 +138,25 @@ function cellAverages(net: CosNet, order: number, s: readonly number[]): Float64
 }
 
 /**
- * int_{uLow}^{uHigh} A(p(u))^order cos(p(u) s) du in d = 1: composite 16-node Gauss-Legendre in u on
- * panels whose momentum spread keeps the phase spread per panel at most 8 radians (~1e-12, see
- * interaction-grid.ts), panel edges found by bisection on the quantile function.
+ * int_{uLow}^{uHigh} A(p(u))^order cos(p(u) s) du in d = 1: 16-node Gauss-Legendre in u on panels of
+ * equal momentum width, so that the phase spread per panel is at most 8 radians (~1e-12, see
+ * interaction-grid.ts); the panel edges in u are the radial CDF at the momentum edges. The variable
+ * stays u (not p): a wide cell's density varies by orders of magnitude in p, its amplitude smoothly in u.
  */
 function quantileIntegral(net: CosNet, uLow: number, uHigh: number, order: number, separation: number): number {
   const density = net.momentumDensity;
   const rLow = density.radius(uLow);
   const rHigh = density.radius(uHigh);
   const panels = Math.max(1, Math.ceil(((rHigh - rLow) * separation) / 8));
-  const rule = gaussLegendreRule(16);
+  const integrand = (u: number) => {
+    const radius = density.radius(u);
+    return density.amplitudeFactor(radius) ** order * Math.cos(radius * separation);
+  };
   let total = 0;
   let a = uLow;
   for (let panel = 0; panel < panels; panel++) {
-    const b = panel === panels - 1 ? uHigh : radialQuantileOf(density.radius, rLow + ((panel + 1) * (rHigh - rLow)) / panels);
-    const half = 0.5 * (b - a);
-    const middle = 0.5 * (b + a);
-    for (let k = 0; k < rule.nodes.length; k++) {
-      const radius = density.radius(middle + half * rule.nodes[k]!);
-      total += rule.weights[k]! * half * density.amplitudeFactor(radius) ** order * Math.cos(radius * separation);
-    }
+    const b = panel === panels - 1 ? uHigh : density.cdf(rLow + ((panel + 1) * (rHigh - rLow)) / panels);
+    total += integrateGaussLegendre(integrand, a, b, 16);
     a = b;
   }
   return total;

@@ -74,7 +74,7 @@ export function cosNet(input: CosNetOptions): CosNet {
     }
     if (options.splitMomentum === null) throw new NnftError('E_SEMANTIC', 'split momenta need splitMomentum (the momentum below which neurons sit on fixed nodes)');
   }
-  const split = options.momentumSampling === 'split' ? splitLayout(width, options.splitMomentum!, density.radius, density.amplitudeFactor) : null;
+  const split = options.momentumSampling === 'split' ? splitLayout(width, options.splitMomentum!, density) : null;
   if (options.boxMass && !(split && options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale)) {
     throw new NnftError('E_SEMANTIC', 'a box mass is drawn into the law of fixed Gaussian nodes: it needs momentumSampling "split" with Gaussian amplitude pairs (law kurtosis, kurtosis 2) and no shared scale', {
       hint: 'carry the mass term as a deformation term instead',

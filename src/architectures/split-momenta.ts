@@ -26,6 +26,7 @@
  * comparison sees the ensemble as it is.
  */
 import { NnftError } from '../errors.js';
+import type { AlphaMomentumDensity } from './alpha-momentum-density.js';
 
 /**
  * At least one neuron in HIGH_SHARE sits above the split. The random momenta there leave a connected
@@ -62,33 +63,17 @@ export interface SplitLayout {
   readonly cells: readonly SplitCell[];
 }
 
-/** Radial CDF by bisection on the monotone quantile function (to float64 resolution). */
-export function radialQuantileOf(radius: (u: number) => number, momentum: number): number {
-  if (momentum <= 0) return 0;
-  let low = 0;
-  let high = 1;
-  for (let step = 0; step < 80; step++) {
-    const middle = 0.5 * (low + high);
-    if (radius(middle) < momentum) low = middle;
-    else high = middle;
-  }
-  return 0.5 * (low + high);
-}
+/** What the layout needs of the momentum density: its radial CDF F, dF/dp and A(p). */
+export type SplitDensity = Pick<AlphaMomentumDensity, 'cdf' | 'density' | 'amplitudeFactor'>;
 
-/** The radial density dF/dp = 1 / (dp/du) at quantile u, by a central difference of the quantile function. */
-function radialDensity(radius: (u: number) => number, u: number): number {
-  const step = Math.min(1e-5, 0.5 * u, 0.5 * (1 - u));
-  return (2 * step) / (radius(u + step) - radius(u - step));
-}
-
-export function splitLayout(width: number, splitMomentum: number, radius: (u: number) => number, amplitudeFactor: (p: number) => number): SplitLayout {
+export function splitLayout(width: number, splitMomentum: number, density: SplitDensity): SplitLayout {
   if (!Number.isInteger(width) || width < 2) {
     throw new NnftError('E_SEMANTIC', `split momenta need a width of at least 2 (one node below the split and one cell above it), got ${width}`, { hint: 'raise the width or use momentumSampling "stratified"' });
   }
   if (!(splitMomentum > 0) || !Number.isFinite(splitMomentum)) {
     throw new NnftError('E_SEMANTIC', `the split momentum must be positive and finite, got ${splitMomentum}`);
   }
-  const splitQuantile = radialQuantileOf(radius, splitMomentum);
+  const splitQuantile = density.cdf(splitMomentum);
   if (!(splitQuantile > 0 && splitQuantile < 1)) throw new NnftError('E_SEMANTIC', `the split momentum ${splitMomentum} leaves no probability on one side`);
   const highCount = Math.min(width - 1, Math.max(1, Math.round(width * (1 - splitQuantile)), Math.round(width / HIGH_SHARE)));
   const lowCount = width - highCount;
@@ -96,8 +81,8 @@ export function splitLayout(width: number, splitMomentum: number, radius: (u: nu
   const nodes: SplitNode[] = [];
   for (let i = 0; i < lowCount; i++) {
     const momentum = (i + 0.5) * spacing;
-    const weight = radialDensity(radius, radialQuantileOf(radius, momentum)) * spacing;
-    nodes.push({ components: [momentum], factor: amplitudeFactor(momentum) * Math.sqrt(width * weight), weight });
+    const weight = density.density(momentum) * spacing;
+    nodes.push({ components: [momentum], factor: density.amplitudeFactor(momentum) * Math.sqrt(width * weight), weight });
   }
   const slice = (1 - splitQuantile) / highCount;
   const cells: SplitCell[] = [];

@@ -33,7 +33,7 @@ describe('split momenta (d = 1, no cutoff)', () => {
 
   it('lays out midpoint nodes below P and quantile slices above it, at least one neuron in 16 above', () => {
     const density = alphaMomentumDensity(1, 1, null, 0);
-    const layout = splitLayout(64, 20, density.radius, density.amplitudeFactor);
+    const layout = splitLayout(64, 20, density);
     expect(layout.nodes.length + layout.cells.length).toBe(64);
     expect(layout.cells.length).toBe(4);
     // F(P) = (2/pi) arctan(P/m) for the d = 1 propagator density.
@@ -43,7 +43,7 @@ describe('split momenta (d = 1, no cutoff)', () => {
     layout.nodes.forEach((node) => expect(node.weight).toBeCloseTo(((2 / Math.PI) / (1 + node.components[0]! ** 2)) * (20 / layout.nodes.length), 9));
     expect(layout.cells[0]!.uLow).toBeCloseTo(layout.splitQuantile, 14);
     expect(layout.cells.at(-1)!.uHigh).toBe(1);
-    expect(() => splitLayout(1, 20, density.radius, density.amplitudeFactor)).toThrow(/width of at least 2/);
+    expect(() => splitLayout(1, 20, density)).toThrow(/width of at least 2/);
   });
 
   it('G2 is the free propagator to the quadrature accuracy: 1e-4 out to |s| = 2 at width 64 and 256 (measured <= 5.1e-5), 1e-6 at s = 0', () => {
