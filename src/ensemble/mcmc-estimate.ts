@@ -7,10 +7,11 @@
  * exp(logw' - logw). Many chains run side by side as one device chunk; k adapts during burn-in toward
  * an acceptance between 0.2 and 0.5. Chains are independent, so grouping chains into batches gives
  * jackknife errors that already account for autocorrelation; the integrated autocorrelation time of
- * phi(x_0)^2 and the acceptance rate are reported.
+ * phi(x_0)^2 and the acceptance rate are reported. The sweeps run through the common driver
+ * (src/numeric/driver.ts: abort, the non-finite check, progress) on one explicit McmcState.
  */
 import { tf } from '../backend/index.js';
-import { NnftError, throwIfInterrupted } from '../errors.js';
+import { NnftError, interruptedError } from '../errors.js';
 import type { Architecture, ParameterChunk } from '../architectures/architecture.js';
 import { estimateCorrelators } from '../estimators/correlator-estimate.js';
 import { MomentSums } from '../estimators/moment-sums.js';
@@ -18,7 +19,8 @@ import { monomialTable } from '../estimators/monomials.js';
 import { ignoreEvents } from '../io/events.js';
 import { Rng } from '../random/rng.js';
 import { deriveSeed } from '../random/seed-tree.js';
-import { yieldToEventLoop, type EnsembleEstimate, type EnsembleEstimateOptions } from './estimate-ensemble.js';
+import { drive, type Stepper } from '../numeric/driver.js';
+import type { EnsembleEstimate, EnsembleEstimateOptions } from './estimate-ensemble.js';
 import { chunkBudget, planChunks } from './chunk-plan.js';
 import { concatenateChunks } from '../architectures/parameter-chunks.js';
 
@@ -74,6 +76,98 @@ export function mcmcChainCount(ensembleSize: number, requested: number | undefin
   return Math.max(2, Math.min(wanted, ensembleSize, chunkBudget(undefined, gridPoints)));
 }
 
+/**
+ * Everything the chains are after `sweep` sweeps (burn-in included): the explicit state the driver
+ * steps (src/numeric/driver.ts; docs/ensemble.md, "The driver"). Sweep s draws from its own
+ * seed-tree streams ('mcmc/proposals', s) and ('mcmc/moves', s).
+ */
+export interface McmcState {
+  sweep: number;
+  /** The parameters of every chain: one chunk of `chains` networks. */
+  chains: ParameterChunk;
+  logWeights: Float64Array;
+  /** Neurons redrawn per move (adapted during burn-in, then fixed). */
+  proposalNeurons: number;
+  /** Accepted and proposed moves of the measured sweeps. */
+  accepted: number;
+  proposed: number;
+  /** Moment sums of the measured sweeps, one per batch of chains. */
+  batches: MomentSums[];
+  /** phi(x_0)^2 per chain and measured sweep (chain-major), for the autocorrelation time. */
+  observable: Float64Array;
+}
+
+interface McmcShape {
+  chains: number;
+  burnIn: number;
+  measuredSweeps: number;
+  width: number;
+  table: ReturnType<typeof monomialTable>;
+  batchCount: number;
+}
+
+/** One sweep: every chain proposes to redraw `proposalNeurons` neurons; burn-in adapts, later sweeps measure. */
+function mcmcStepper(options: EnsembleEstimateOptions, shape: McmcShape): Stepper<McmcState> {
+  const { architecture } = options;
+  const { chains, burnIn, measuredSweeps, width, table, batchCount } = shape;
+  const neurons = new Int32Array(width);
+  return {
+    totalSteps: burnIn + measuredSweeps,
+    stepsDone: (state) => state.sweep,
+    nonFinite: (state) => (state.logWeights.every(Number.isFinite) ? null : 'a chain\'s log weight'),
+    async step(state) {
+      const sweep = state.sweep;
+      const proposal = architecture.sample(deriveSeed(options.seed, 'mcmc/proposals', sweep), chains);
+      const rng = new Rng(deriveSeed(options.seed, 'mcmc/moves', sweep));
+      const candidates: ParameterChunk[] = [];
+      for (let chain = 0; chain < chains; chain++) {
+        for (let i = 0; i < width; i++) neurons[i] = i;
+        for (let k = 0; k < state.proposalNeurons; k++) {
+          const pick = k + Math.floor(rng.uniform() * (width - k));
+          [neurons[k], neurons[pick]] = [neurons[pick]!, neurons[k]!];
+        }
+        candidates.push(spliceNeurons(state.chains, proposal, width, chain, neurons, state.proposalNeurons));
+      }
+      const candidate = concatenateChunks(candidates);
+      const candidateWeights = await logWeightsOf(options, candidate);
+      let sweepAccepted = 0;
+      const next: ParameterChunk[] = [];
+      for (let chain = 0; chain < chains; chain++) {
+        const accept = Math.log(rng.uniformOpen()) < candidateWeights[chain]! - state.logWeights[chain]!;
+        if (accept) {
+          sweepAccepted++;
+          state.logWeights[chain] = candidateWeights[chain]!;
+        }
+        next.push(accept ? candidates[chain]! : spliceNeurons(state.chains, proposal, width, chain, neurons, 0));
+      }
+      state.chains = concatenateChunks(next);
+      state.sweep = sweep + 1;
+      const rate = sweepAccepted / chains;
+      if (sweep < burnIn) {
+        if (rate < 0.2 && state.proposalNeurons > 1) state.proposalNeurons = Math.max(1, Math.floor(state.proposalNeurons / 2));
+        else if (rate > 0.5 && state.proposalNeurons < width) state.proposalNeurons = Math.min(width, state.proposalNeurons * 2);
+        return state;
+      }
+      state.accepted += sweepAccepted;
+      state.proposed += chains;
+      const measured = sweep - burnIn;
+      const phiTensor = tf.tidy(() => tf.transpose(architecture.applyAtPoints(state.chains, options.points)));
+      const phi = await phiTensor.data();
+      phiTensor.dispose();
+      for (let batch = 0; batch < batchCount; batch++) {
+        const first = Math.ceil((batch * chains) / batchCount);
+        const last = Math.ceil(((batch + 1) * chains) / batchCount);
+        const columns = options.points.map((_, p) => Float64Array.from(phi.subarray(p * chains + first, p * chains + last)));
+        const sums = new MomentSums(table);
+        sums.addNetworks(columns, last - first, null);
+        state.batches[batch]!.merge(sums);
+      }
+      for (let chain = 0; chain < chains; chain++) state.observable[chain * measuredSweeps + measured] = phi[chain]! ** 2;
+      return state;
+    },
+  };
+}
+
 export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcmc: McmcOptions = {}): Promise<EnsembleEstimate & { mcmc: McmcDiagnostics }> {
   const architecture: Architecture = options.architecture;
   if (!options.deformation) throw new NnftError('E_SEMANTIC', 'MCMC needs a deformation to sample');
@@ -86,69 +180,36 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
   const chains = mcmcChainCount(options.ensembleSize, mcmc.chains, options.deformation.grid.offsetCount * options.deformation.grid.nodeCount);
   const burnIn = mcmc.burnIn ?? 50;
   const measuredSweeps = Math.max(2, Math.ceil(options.ensembleSize / chains));
-  let proposalNeurons = Math.max(1, Math.min(width, mcmc.proposalNeurons ?? Math.round(width / 8)));
+  const initialNeurons = Math.max(1, Math.min(width, mcmc.proposalNeurons ?? Math.round(width / 8)));
   const batchCount = Math.min(options.batchCount ?? 32, chains);
   const table = monomialTable(options.points.length, Math.max(...options.orders));
-  const batches = Array.from({ length: batchCount }, () => [new MomentSums(table)]);
   const tensorsBefore = tf.memory().numTensors;
 
-  let state = architecture.sample(deriveSeed(options.seed, 'mcmc/initial', 0), chains);
-  let logWeights = await logWeightsOf(options, state);
-  const neurons = new Int32Array(width);
-  let accepted = 0;
-  let proposed = 0;
-  const observable = new Float64Array(chains * measuredSweeps);
-
-  for (let sweep = 0; sweep < burnIn + measuredSweeps; sweep++) {
-    if (options.signal) await yieldToEventLoop();
-    throwIfInterrupted(options.signal, `the MCMC estimate (sweep ${sweep + 1} of ${burnIn + measuredSweeps})`);
-    const proposal = architecture.sample(deriveSeed(options.seed, 'mcmc/proposals', sweep), chains);
-    const rng = new Rng(deriveSeed(options.seed, 'mcmc/moves', sweep));
-    const candidates: ParameterChunk[] = [];
-    for (let chain = 0; chain < chains; chain++) {
-      for (let i = 0; i < width; i++) neurons[i] = i;
-      for (let k = 0; k < proposalNeurons; k++) {
-        const pick = k + Math.floor(rng.uniform() * (width - k));
-        [neurons[k], neurons[pick]] = [neurons[pick]!, neurons[k]!];
-      }
-      candidates.push(spliceNeurons(state, proposal, width, chain, neurons, proposalNeurons));
-    }
-    const candidate = concatenateChunks(candidates);
-    const candidateWeights = await logWeightsOf(options, candidate);
-    let sweepAccepted = 0;
-    const next: ParameterChunk[] = [];
-    for (let chain = 0; chain < chains; chain++) {
-      const accept = Math.log(rng.uniformOpen()) < candidateWeights[chain]! - logWeights[chain]!;
-      if (accept) {
-        sweepAccepted++;
-        logWeights[chain] = candidateWeights[chain]!;
-      }
-      next.push(accept ? candidates[chain]! : spliceNeurons(state, proposal, width, chain, neurons, 0));
-    }
-    state = concatenateChunks(next);
-    const rate = sweepAccepted / chains;
-    if (sweep < burnIn) {
-      if (rate < 0.2 && proposalNeurons > 1) proposalNeurons = Math.max(1, Math.floor(proposalNeurons / 2));
-      else if (rate > 0.5 && proposalNeurons < width) proposalNeurons = Math.min(width, proposalNeurons * 2);
-      continue;
-    }
-    accepted += sweepAccepted;
-    proposed += chains;
-    const measured = sweep - burnIn;
-    const phiTensor = tf.tidy(() => tf.transpose(architecture.applyAtPoints(state, options.points)));
-    const phi = await phiTensor.data();
-    phiTensor.dispose();
-    for (let batch = 0; batch < batchCount; batch++) {
-      const first = Math.ceil((batch * chains) / batchCount);
-      const last = Math.ceil(((batch + 1) * chains) / batchCount);
-      const columns = options.points.map((_, p) => Float64Array.from(phi.subarray(p * chains + first, p * chains + last)));
-      const sums = new MomentSums(table);
-      sums.addNetworks(columns, last - first, null);
-      batches[batch]![0]!.merge(sums);
-    }
-    for (let chain = 0; chain < chains; chain++) observable[chain * measuredSweeps + measured] = phi[chain]! ** 2;
-    onEvent({ type: 'progress', task: 'mcmc sweeps', done: measured + 1, total: measuredSweeps, message: `acceptance ${(accepted / proposed).toFixed(2)}` });
-  }
+  const stepper = mcmcStepper(options, { chains, burnIn, measuredSweeps, width, table, batchCount });
+  const initialChains = architecture.sample(deriveSeed(options.seed, 'mcmc/initial', 0), chains);
+  const start: McmcState = {
+    sweep: 0,
+    chains: initialChains,
+    logWeights: await logWeightsOf(options, initialChains),
+    proposalNeurons: initialNeurons,
+    accepted: 0,
+    proposed: 0,
+    batches: Array.from({ length: batchCount }, () => new MomentSums(table)),
+    observable: new Float64Array(chains * measuredSweeps),
+  };
+  const { state, stop } = await drive(stepper, start, {
+    task: 'the MCMC estimate',
+    nonFiniteHint: 'the deformation\'s action overflowed on a chain: lower the couplings or shrink the interaction region',
+    signal: options.signal,
+    // With a signal, yield before every sweep so that a SIGINT handler gets to run.
+    yieldEveryMs: options.signal ? 0 : 100,
+    afterStep: (now) => {
+      if (now.sweep <= burnIn) return;
+      onEvent({ type: 'progress', task: 'mcmc sweeps', done: now.sweep - burnIn, total: measuredSweeps, message: `acceptance ${(now.accepted / now.proposed).toFixed(2)}` });
+    },
+  });
+  if (stop === 'aborted') throw interruptedError(options.signal, `the MCMC estimate (sweep ${state.sweep + 1} of ${burnIn + measuredSweeps})`);
+  const { observable, accepted, proposed, batches, proposalNeurons } = state;
 
   // tau = T Var(chain means) / Var(all): chains are independent, so Var(mean of T correlated draws) = tau Var / T.
   let grand = 0;
@@ -168,7 +229,7 @@ export async function estimateEnsembleMcmc(options: EnsembleEstimateOptions, mcm
   }
   const autocorrelationTime = Math.max(1, (measuredSweeps * between) / chains / (total / observable.length));
   const evenOnly = architecture.z2Symmetric && options.deformation.evenInPhi;
-  const summary = estimateCorrelators([{ table, batches: batches.map((batch) => batch[0]!), exactMoments: null }], {
+  const summary = estimateCorrelators([{ table, batches: batches, exactMoments: null }], {
     orders: options.orders,
     pointCount: options.points.length,
     evenOnly,
