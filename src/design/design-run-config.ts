@@ -9,7 +9,8 @@
  * directory alone; loadTargetObject checks it again on resume.
  */
 import { join, resolve as resolvePath } from 'node:path';
-import { readRunConfig } from '../io/run-directory.js';
+import { readRunConfig, readStoredCheckpoint } from '../io/run-directory.js';
+import { checkDesignCheckpoint } from './design-checkpoint.js';
 import type { Theory } from '../theory/theory.js';
 import type { RawTarget } from '../theory/raw-target.js';
 import { targetDocument } from '../theory/target-document.js';
@@ -81,6 +82,8 @@ export async function readDesignRunConfig(directory: string): Promise<StoredDesi
     if (config?.settings !== undefined && (typeof config.settings !== 'object' || config.settings === null)) problems.push('config.settings must be an object');
     return problems;
   });
+  // The checkpoint too, before any work: a damaged one is named now, not after the run's set-up.
+  await readStoredCheckpoint(directory, { configHash: stored.configHash, validate: (state) => checkDesignCheckpoint(state) });
   const config = stored.config;
   const settings = (config.settings ?? {}) as DesignSettings;
   const file = join(directory, 'config.json');

@@ -30,7 +30,7 @@ import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import type { NnftSpec } from '../spec/spec.js';
-import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues, valuesFromRecord } from './design-model.js';
+import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues } from './design-model.js';
 import { designSetup, refuseLatticeTarget, specFromParameters } from './design-setup.js';
 import { withChosenBoxMass } from './box-mass-pilots.js';
 import { designGrid } from './design-grid.js';
@@ -44,6 +44,7 @@ import { searchWidth, type WidthTrialOutcome } from './width-search.js';
 import { networkReference } from './network-reference.js';
 import { firstDesignWidth, resolveDesignSettings, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
 import { designRunConfig, readDesignRunConfig, theorySummary } from './design-run-config.js';
+import { checkDesignCheckpoint } from './design-checkpoint.js';
 
 export { DESIGN_DEFAULTS, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
 export { readDesignRunConfig, type DesignRunConfig } from './design-run-config.js';
@@ -207,7 +208,7 @@ async function designTheory(theory: Theory, settings: ResolvedDesignSettings, op
   let run: RunDirectory<typeof config> | null = null;
   if (options.out) run = await openRunDirectory(options.out, config, options.resume ? 'resume' : 'create');
   try {
-    const stored = run ? await run.readCheckpoint<DesignCheckpoint>() : null;
+    const stored = run ? await run.readCheckpoint<DesignCheckpoint>((state) => checkDesignCheckpoint(state, names.length)) : null;
     const checkpoint: DesignCheckpoint = stored ?? { trials: [], current: null };
     if (run && stored) onEvent({ type: 'info', message: `resuming ${run.path}: ${stored.trials.length} width(s) done${stored.current ? `, width ${stored.current.width} after ${stored.current.fit.saa?.iteration ?? 0} iterations` : ''}` });
 
@@ -281,9 +282,15 @@ async function designTheory(theory: Theory, settings: ResolvedDesignSettings, op
     const runAtWidth = async (width: number): Promise<WidthTrial> => {
       const done = checkpoint.trials.find((trial) => trial.width === width);
       if (done) return done;
-      // Warm start from the closest finished width (the couplings move little with width).
-      const nearest = [...checkpoint.trials].sort((a, b) => Math.abs(a.width - width) - Math.abs(b.width - width))[0];
-      const initial = nearest ? valuesFromRecord(setup.model, nearest.parameters) : initialValues(setup.model);
+      // Every width starts from the analytic construction, the point that is the target at infinite
+      // width, never from another width's fit: the fit keeps its starting point where its moves are
+      // within the sample's noise (fit-significance.ts), so a warm start would carry the previous
+      // width's corrections (finite-width or noise) into a width where they are wrong. On
+      // conf-1d-phi3-phi4-box the width-64 fit moved coupling2 and coupling1 by 3.3 and 3.6 standard
+      // errors; widths 128 and 256 kept those values and validated with G_c3 pulls of 4.3 and 5.9,
+      // while the analytic construction at width 128 gives pulls within 2.3 on 600,000 networks
+      // (docs/design.md, "The width search").
+      const initial = initialValues(setup.model);
       if (settings.maxSteps === 0) {
         onEvent({ type: 'info', message: `width ${width}: --max-steps 0, validating the analytic construction as it stands` });
         return validate(width, initial, 'max-steps', 0, null);

@@ -141,17 +141,33 @@ function checkCheckpointEnvelope(path: string, stored: unknown): CheckpointFile<
   if (stored.nnftCheckpoint !== 1) throw damaged(path, `has nnftCheckpoint ${JSON.stringify(stored.nnftCheckpoint)}, expected 1`);
   if (!isHash(stored.configHash)) throw damaged(path, 'has no valid configHash');
   if (!('state' in stored)) throw damaged(path, 'has no state');
-  if (stored.stateHash !== undefined) {
-    if (!isHash(stored.stateHash)) throw damaged(path, 'has an invalid stateHash');
-    let hash: string;
-    try {
-      hash = contentHash(stored.state);
-    } catch (error) {
-      throw damaged(path, `holds a state that is not plain JSON (${(error as Error).message})`, error);
-    }
-    if (hash !== stored.stateHash) throw damaged(path, 'was edited or corrupted: its state no longer matches its stateHash');
+  // Every checkpoint writeCheckpoint makes carries its state's hash: one without is edited.
+  if (stored.stateHash === undefined) throw damaged(path, 'has no stateHash (edited by hand)');
+  if (!isHash(stored.stateHash)) throw damaged(path, 'has an invalid stateHash');
+  let hash: string;
+  try {
+    hash = contentHash(stored.state);
+  } catch (error) {
+    throw damaged(path, `holds a state that is not plain JSON (${(error as Error).message})`, error);
   }
+  if (hash !== stored.stateHash) throw damaged(path, 'was edited or corrupted: its state no longer matches its stateHash');
   return stored as unknown as CheckpointFile<unknown>;
+}
+
+/**
+ * Read and check `<directory>/checkpoint.json` without opening the directory (no lock): its
+ * envelope, its state hash, that it belongs to `configHash` when given, and `validate(state)`.
+ * null when there is none. A resume checks it this way before any work, so a damaged checkpoint is
+ * reported at once, naming the file (E_FILE_READ, exit 2), not after the run's set-up.
+ */
+export async function readStoredCheckpoint<State = unknown>(directory: string, options: { configHash?: string; validate?: StoredValidator } = {}): Promise<State | null> {
+  const path = join(directory, RUN_FILES.checkpoint);
+  if (!(await exists(path))) return null;
+  const stored = checkCheckpointEnvelope(path, await readStoredJson(path));
+  if (options.configHash !== undefined && stored.configHash !== options.configHash) throw damaged(path, 'belongs to another config (its configHash is not that of config.json)');
+  const problems = options.validate ? options.validate(stored.state) : [];
+  if (problems.length > 0) throw damaged(path, `holds an invalid state: ${problems.slice(0, 5).join('; ')}`);
+  return stored.state as State;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireRunLock, openRunDirectory, readRunConfig, type StoredValidator } from '../../src/io/run-directory.js';
+import { acquireRunLock, openRunDirectory, readRunConfig, readStoredCheckpoint, type StoredValidator } from '../../src/io/run-directory.js';
+import { contentHash } from '../../src/io/canonical-json.js';
+import { checkDesignCheckpoint } from '../../src/design/design-checkpoint.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../../src/io/atomic-write.js';
 import { repositoryRoot } from '../helpers/cli-capture.js';
 import { CLI, processAlive, spawnCli, waitFor } from '../helpers/spawn-cli.js';
@@ -142,12 +144,46 @@ describe('damaged run directories', () => {
     }
     await writeFile(path, text.slice(0, 40));
     await expect(resumed.readCheckpoint()).rejects.toMatchObject({ code: 'E_FILE_READ', message: expect.stringContaining('checkpoint.json is not valid JSON') });
+    // An edit that drops the hash is an edit too: every checkpoint written carries one.
+    const unhashed = JSON.parse(text);
+    delete unhashed.stateHash;
+    await writeFile(path, JSON.stringify(unhashed));
+    await expect(resumed.readCheckpoint()).rejects.toMatchObject({ code: 'E_FILE_READ', file: path, message: expect.stringContaining('checkpoint.json has no stateHash') });
+    await expect(readStoredCheckpoint(dir)).rejects.toMatchObject({ code: 'E_FILE_READ', file: path });
     await writeFile(path, JSON.stringify({ ...JSON.parse(text), nnftCheckpoint: 7 }));
     await expect(resumed.readCheckpoint()).rejects.toMatchObject({ message: expect.stringContaining('nnftCheckpoint 7') });
     // A semantic check the caller supplies.
     await writeFile(path, text);
     await expect(resumed.readCheckpoint(() => ['current.width: must be a positive integer'])).rejects.toMatchObject({ message: expect.stringContaining('current.width: must be a positive integer') });
     await resumed.release();
+  });
+
+  it('a design checkpoint state rewritten with a fresh hash is checked against its shape, before the directory is opened', async () => {
+    const dir = await scratch('nnft-forged-checkpoint-');
+    const run = await openRunDirectory(dir, config, 'create');
+    const state = { trials: [], current: { width: 8, fit: { round: 1, sampleKurtosis: 3.1, start: [0.5, 1.25], saa: { iteration: 3, parameters: [0.5, 1.25], damping: 0.1, chiSquared: 2 } } } };
+    await run.writeCheckpoint(state);
+    await run.release();
+    const path = join(dir, 'checkpoint.json');
+    const file = JSON.parse(await readFile(path, 'utf8'));
+    const validate = (state: unknown) => checkDesignCheckpoint(state, 2);
+    expect(await readStoredCheckpoint(dir, { configHash: file.configHash, validate })).toEqual(state);
+    const forged: [(state: any) => void, string][] = [
+      [(s) => (s.current.fit.saa.parameters = ['0.5', '1.25']), 'state.current.fit.saa.parameters[0] must be a finite number, got "0.5"'],
+      [(s) => (s.current.width = -5), 'state.current.width must be an integer from 1 to'],
+      [(s) => (s.current.fit.start = [0.5]), 'state.current.fit.start must hold 2 numbers'],
+      [(s) => (s.trials = [{ width: 8 }]), 'state.trials[0].relativeError must be a number >= 0'],
+      [(s) => (s.trials = {}), 'state.trials must be a list'],
+    ];
+    for (const [change, message] of forged) {
+      const edited = structuredClone(file);
+      change(edited.state);
+      edited.stateHash = contentHash(edited.state);
+      await writeFile(path, JSON.stringify(edited));
+      await expect(readStoredCheckpoint(dir, { validate })).rejects.toMatchObject({ code: 'E_FILE_READ', file: path, message: expect.stringContaining(message) });
+    }
+    await writeFile(path, JSON.stringify({ ...file, configHash: 'c'.repeat(64) }));
+    await expect(readStoredCheckpoint(dir, { configHash: file.configHash })).rejects.toMatchObject({ message: expect.stringContaining('belongs to another config') });
   });
 
   it('a torn metrics line is cut on resume, so the next record starts a line of its own', async () => {

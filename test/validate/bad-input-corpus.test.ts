@@ -372,6 +372,32 @@ for (const [name, config, path] of resumeCases) {
   cases.push({ name: `design --resume: ${name}`, argv: ['design', '--resume', 'DIR/run'], named: 'config.json', extra: { 'run/config.json': config, 'target.json': baseTarget() }, expect: [path] });
 }
 
+// A resumed run's checkpoint.json, rewritten with a fresh state hash (or none): its state is checked
+// against the design checkpoint's shape before any work (src/design/design-checkpoint.ts).
+const designState = (): Json => ({
+  trials: [],
+  current: { width: 8, fit: { round: 0, sampleKurtosis: 3, start: [0.5, 1.25], saa: { iteration: 2, parameters: [0.5, 1.25], damping: 0.01, chiSquared: 4.5 } } },
+});
+const checkpointFor = (state: Json, hashed = true): Json => {
+  const config = runConfig({});
+  return { nnftCheckpoint: 1, configHash: config.configHash, savedAt: '2026-01-01T00:00:00.000Z', ...(hashed ? { stateHash: contentHash(state) } : {}), state };
+};
+const checkpointResumeCases: [string, Json, string | RegExp][] = [
+  ['string parameters', checkpointFor(edit(designState(), (s) => (s.current.fit.saa.parameters = ['0.5', '1.25']))), 'state.current.fit.saa.parameters[0]'],
+  ['a width of -5', checkpointFor(edit(designState(), (s) => (s.current.width = -5))), 'state.current.width'],
+  ['a trial list that is not a list', checkpointFor(edit(designState(), (s) => (s.trials = 'none'))), 'state.trials'],
+  ['a trial without its fields', checkpointFor(edit(designState(), (s) => (s.trials = [{ width: 8, parameters: { mass: 'heavy' } }]))), 'state.trials[0].relativeError'],
+  ['a negative damping', checkpointFor(edit(designState(), (s) => (s.current.fit.saa.damping = -1))), 'state.current.fit.saa.damping'],
+  ['an edited state without its hash', checkpointFor(edit(designState(), (s) => (s.current.width = -5)), false), /no stateHash/],
+  ['an edited state under its old hash', edit(checkpointFor(designState()), (c) => (c.state.current.width = 16)), /no longer matches its stateHash/],
+  ['of another config', edit(checkpointFor(designState()), (c) => (c.configHash = 'b'.repeat(64))), /belongs to another config/],
+  ['truncated', JSON.stringify(checkpointFor(designState())).slice(0, 60) as never, /checkpoint\.json is not valid JSON/],
+];
+for (const [name, checkpoint, path] of checkpointResumeCases) {
+  cases.push({ name: `design --resume: checkpoint ${name}`, argv: ['design', '--resume', 'DIR/run'], named: 'checkpoint.json', extra: { 'run/config.json': runConfig({}), 'run/checkpoint.json': checkpoint as Content, 'target.json': baseTarget() }, expect: [path, /damaged/] });
+}
+cases.push({ name: 'design --resume: config.json truncated', argv: ['design', '--resume', 'DIR/run'], named: 'config.json', extra: { 'run/config.json': JSON.stringify(runConfig({})).slice(0, 80), 'target.json': baseTarget() }, expect: [/damaged: config\.json is not valid JSON/] });
+
 const runFiles = (result: Content): Record<string, Content> => ({ 'run/config.json': runConfig({}), 'run/result.json': result });
 const reportRunCases: [string, Content, string][] = [
   ['result value 1e308', edit(baseResult(), (r) => (r.correlators[0].values[1] = 1e308)), 'correlators[0].values[1]'],
