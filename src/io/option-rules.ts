@@ -156,9 +156,11 @@ export function checkOptionValues(
     const highWhere = options.where(pair.high);
     const lowText = values[pair.low] === undefined ? `${lowWhere} (default ${low})` : `${lowWhere} ${low}`;
     const highText = values[pair.high] === undefined ? `${highWhere} (default ${high})` : `${highWhere} ${high}`;
+    // The issue is rendered after its path, so the message does not repeat it.
+    const lowGiven = values[pair.low] !== undefined;
     issues.push({
-      path: values[pair.low] !== undefined ? lowWhere : highWhere,
-      message: `${lowText} is above ${highText}`,
+      path: lowGiven ? lowWhere : highWhere,
+      message: lowGiven ? `${low} is above ${highText}` : `${high} is below ${lowText}`,
       hint: `make ${lowWhere} at most ${highWhere}`,
       severity: 'error',
     });

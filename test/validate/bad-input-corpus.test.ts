@@ -122,6 +122,9 @@ const designFlagCases: [string[], string][] = [
 for (const [flags, flag] of designFlagCases) {
   cases.push({ name: `design ${flags.join(' ')}`, argv: ['design', 'FILE', '--out', 'DIR/run', ...flags], file: baseTarget(), fileName: 'target.json', named: null, expect: [flag] });
 }
+// An ordered pair is named once, with both values: "--min-width 100 is above --max-width 50".
+cases.push({ name: 'design --min-width above --max-width, worded once', argv: ['design', 'FILE', '--out', 'DIR/run', '--max-width', '50', '--min-width', '100'], file: baseTarget(), fileName: 'target.json', named: null, expect: [/✖ --min-width 100 is above --max-width 50\n/] });
+cases.push({ name: 'design --max-width below the default --min-width', argv: ['design', 'FILE', '--out', 'DIR/run', '--max-width', '2'], file: baseTarget(), fileName: 'target.json', named: null, expect: [/✖ --max-width 2 is below --min-width \(default \d+\)\n/] });
 const otherFlagCases: [string, string[], string, Content, string][] = [
   ['target', ['--seed', '-1'], '--seed', baseTarget(), 'target.json'],
   ['target', ['--seed', '1.5'], '--seed', baseTarget(), 'target.json'],
