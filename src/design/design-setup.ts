@@ -163,6 +163,21 @@ export function refuseLatticeTarget(theory: Theory): void {
   });
 }
 
+/**
+ * The refusals a design makes before any work: a lattice target, connected orders above 4. A sweep
+ * applies them to every point before it creates anything (src/sweep/check-point.ts).
+ */
+export function refuseUndesignableTarget(theory: Theory): void {
+  refuseLatticeTarget(theory);
+  if (theory.connectedOrders.some((order) => order > 4)) {
+    throw new NnftError('E_UNSUPPORTED', 'nnft design matches connected orders up to 4', {
+      issues: [{ path: 'observables.connected', message: 'nnft design matches connected orders up to 4' }],
+      ...(theory.source.file ? { file: theory.source.file } : {}),
+      hint: 'remove 6 from observables.connected (nnft estimate still measures it)',
+    });
+  }
+}
+
 export function designSetup(
   theory: Theory,
   options: { amplitudeLaw?: AmplitudeLawName; modeCutoff?: number | null; momenta?: MomentaChoice } = {},

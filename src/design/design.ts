@@ -31,7 +31,7 @@ import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { heldFlags, initialValues, parameterBounds, parameterNames, recordFromValues } from './design-model.js';
-import { designSetup, refuseLatticeTarget, specFromParameters } from './design-setup.js';
+import { designSetup, refuseUndesignableTarget, specFromParameters } from './design-setup.js';
 import { withChosenBoxMass } from './box-mass-pilots.js';
 import { designGrid } from './design-grid.js';
 import type { CorrelatorComparison } from './compare-correlators.js';
@@ -173,10 +173,7 @@ function definedEntries(record: object): Record<string, unknown> {
 
 async function designTheory(theory: Theory, settings: ResolvedDesignSettings, options: DesignRun): Promise<DesignResult> {
   const started = Date.now();
-  refuseLatticeTarget(theory);
-  if (theory.connectedOrders.some((order) => order > 4)) {
-    throw new NnftError('E_UNSUPPORTED', 'nnft design matches connected orders up to 4', { hint: 'remove 6 from observables.connected (nnft estimate still measures it)' });
-  }
+  refuseUndesignableTarget(theory);
   // The backend is started here, once; every stage below estimates on context.backend.
   const context: ComputeContext = await openComputeContext(options);
   const onEvent: EventSink = context.onEvent;

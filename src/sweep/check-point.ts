@@ -13,12 +13,31 @@ import { formatPath, type PathSegment } from '../schema/json-path.js';
 import { didYouMean } from '../schema/did-you-mean.js';
 import { loadTarget, loadTargetText } from '../theory/load-target.js';
 import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from './design-options.js';
+import { designSetup, refuseUndesignableTarget } from '../design/design-setup.js';
+import { resolveDesignSettings, splitDesignOptions } from '../design/design-settings.js';
+import type { Theory } from '../theory/theory.js';
 import { parsePointer } from './json-pointer.js';
 import type { LoadedSweep } from './load-sweep.js';
 import type { SweepPoint } from './expand-sweep.js';
 
 /** Points whose problems are listed in full; the rest are counted. */
 const LISTED_POINTS = 5;
+
+/**
+ * What nnft design refuses before any work, for one point: a lattice target, orders above 4, a
+ * momentum sampling the target cannot have (design-setup.ts). Cheap: no network is drawn.
+ */
+function designRefusal(theory: Theory, options: Readonly<Record<string, unknown>>): NnftError | null {
+  try {
+    refuseUndesignableTarget(theory);
+    const settings = resolveDesignSettings(splitDesignOptions(options).settings);
+    designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
+    return null;
+  } catch (error) {
+    if (isNnftError(error)) return error;
+    throw error;
+  }
+}
 
 export interface CheckSweepOptions {
   /** The options every point's runner accepts (default: nnft design's); null skips the option check. */
@@ -85,11 +104,15 @@ function locateInSweep(loaded: LoadedSweep, point: SweepPoint, root: 'target' | 
 export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepOptions = {}): Promise<void> {
   const file = loaded.file;
   // The base target first: its own problems are reported in its own file, at its own paths.
-  await loadTarget(loaded.targetFile);
+  const base = await loadTarget(loaded.targetFile);
   const rules = options.optionRules === undefined ? DESIGN_OPTION_RULES : options.optionRules;
   const ordered = options.ordered ?? (options.optionRules === undefined ? DESIGN_OPTION_ORDER : []);
   const issues: InputIssue[] = [];
   let invalidPoints = 0;
+  // A refusal every point shares with the base target (its lattice, say) is the base target's: it
+  // is reported once, in that file.
+  let sharedRefusals = 0;
+  const baseRefusal = rules === DESIGN_OPTION_RULES ? designRefusal(base.theory, loaded.sweep.options ?? {}) : null;
   const seen = new Set<string>();
   const add = (issue: InputIssue): void => {
     const key = `${issue.path}\u0000${issue.message}`;
@@ -120,7 +143,26 @@ export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepO
       }
     }
     try {
-      await loadTargetText(JSON.stringify(pointTargetDocument(point, loaded.targetFile)), { file: loaded.targetFile, sha256: null, absolutePath: loaded.targetFile });
+      const { theory } = await loadTargetText(JSON.stringify(pointTargetDocument(point, loaded.targetFile)), { file: loaded.targetFile, sha256: null, absolutePath: loaded.targetFile });
+      // The design's own up-front refusals, when the points run nnft design and their options are sound.
+      const refusal = rules === DESIGN_OPTION_RULES && pointIssues.length === 0 ? designRefusal(theory, point.options) : null;
+      if (refusal && baseRefusal && refusal.message === baseRefusal.message) sharedRefusals++;
+      if (refusal) {
+        const paths = refusal.issues.map((issue) => issue.path);
+        // A refusal the base target does not share comes from the point's values: with no path of its
+        // own (a combination of options and target), it is shown at the point's first varied value.
+        const located =
+          paths.map((path) => locateInSweep(loaded, point, 'target', path)).find((entry) => entry !== null) ??
+          (baseRefusal === null && paths.length === 0 && loaded.plan.parameters.length > 0
+            ? { path: valueLocation(loaded, 0, point), value: point.values[loaded.plan.parameters[0]!.name] }
+            : null);
+        pointIssues.push({
+          path: located ? located.path : paths[0] ? `target ${paths[0]}` : 'target',
+          message: `${describePoint(point)}${located ? ` (it sets ${JSON.stringify(located.value)})` : ''}: nnft design refuses its target: ${refusal.message}`,
+          ...(refusal.hint ? { hint: refusal.hint } : {}),
+          severity: 'error',
+        });
+      }
     } catch (error) {
       if (!isNnftError(error) || error.issues.length === 0) {
         if (isNnftError(error)) pointIssues.push({ path: 'vary.parameters', message: `${describePoint(point)}: its target is refused: ${error.message}`, ...(error.hint ? { hint: error.hint } : {}), severity: 'error' });
@@ -142,6 +184,7 @@ export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepO
     if (invalidPoints <= LISTED_POINTS) pointIssues.forEach(add);
   }
   if (invalidPoints === 0) return;
+  if (baseRefusal && sharedRefusals === loaded.plan.points.length) throw baseRefusal;
   const total = loaded.plan.points.length;
   throw new NnftError('E_SEMANTIC', `${invalidPoints} of ${total} sweep point${total === 1 ? '' : 's'} cannot run as written (nothing was run or written)`, {
     file,

@@ -262,6 +262,13 @@ const sweepCases: [string, Json, Json, string][] = [
   ['a varied point at 1e308', edit(baseSweep(), (s) => (s.vary.parameters = [{ name: 'x', pointer: '/target/observables/points/2/0', values: [0.5, 1e308] }])), baseTarget(), 'vary.parameters[0].values[1]'],
   ['an invalid base target', baseSweep(), edit(baseTarget(), (t) => (t.action.free.mass = -1)), 'action.free.mass'],
   ['a base target at 1e308', baseSweep(), edit(baseTarget(), (t) => (t.observables.points[0] = [1e308])), 'observables.points[0][0]'],
+  // Valid targets that nnft design refuses up front (design-setup.ts): refused before the sweep starts.
+  ['a lattice base target', baseSweep(), edit(baseTarget(), (t) => (t.regulator.lattice = { spacing: 0.5, sites: 16, boundary: 'periodic' })), 'regulator.lattice'],
+  ['a base target asking for G_c6', baseSweep(), edit(baseTarget(), (t) => (t.observables.connected = [2, 4, 6])), 'observables.connected'],
+  ['a varied cutoff under momenta split', edit(baseSweep(), (s) => {
+    s.options.momenta = 'split';
+    s.vary.parameters = [{ name: 'cutoff', pointer: '/target/regulator/momentumCutoff', values: [null, 5] }];
+  }), baseTarget(), 'vary.parameters[0].values[1]'],
 ];
 for (const [name, sweep, target, path] of sweepCases) {
   for (const mode of [['--dry-run'], ['--out', 'DIR/out']]) {
