@@ -37,7 +37,7 @@ export { computeSpectral, spectralApplicability, type SpectralSolverOptions, typ
 export { computePerturbative, type PerturbativeResult } from './perturbative.js';
 export { computeLattice, latticeFreePropagator, type LatticeCheckpoint, type LatticeRunOptions, type LatticeResult } from './lattice.js';
 export { chooseMethod, type ConcreteMethod } from './choose-method.js';
-export { jointCumulant, setPartitions } from './cumulants.js';
+export { jointCumulant, setPartitions } from '../numeric/cumulants.js';
 
 function numberOption(options: Record<string, unknown>, key: string): number | undefined {
   const value = options[key];

@@ -5,7 +5,7 @@
  */
 import { indexTuples, type CorrelatorBlock } from '../io/result.js';
 import type { Theory } from '../theory/theory.js';
-import { jointCumulant } from './cumulants.js';
+import { jointCumulant } from '../numeric/cumulants.js';
 import { integratedAutocorrelationTime } from './autocorrelation.js';
 import type { MomentCatalogue } from './lattice-measure.js';
 

@@ -24,7 +24,7 @@ import { symmetricEigen } from '../numeric/symmetric-eigen.js';
 import { indexTuples, type CorrelatorBlock } from '../io/result.js';
 import type { Theory } from '../theory/theory.js';
 import { isBoundedBelow, localPotential, type PolynomialCoefficients } from './polynomial-potential.js';
-import { jointCumulant, memoizeMoments } from './cumulants.js';
+import { jointCumulant, memoizeMoments } from '../numeric/cumulants.js';
 
 export interface SpectralSolverOptions {
   /** Fixed basis size (the error then comes from comparing with 3/4 of it). */

@@ -5,7 +5,7 @@
  */
 import { NnftError } from '../errors.js';
 import { RESULT_VERSION, indexTuples, type CorrelatorResult } from '../io/result.js';
-import { cumulantRecipe, evaluateCumulant } from '../estimators/cumulants.js';
+import { cumulantRecipe, evaluateCumulant } from '../numeric/cumulants.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import type { Architecture, Points } from '../architectures/architecture.js';
 import { architectureFromSpec } from '../spec/build-ensemble.js';

@@ -32,7 +32,7 @@ import { constructionFirstOrder } from './construction-first-order.js';
 import { exactMonomialMoments } from './exact-correlators.js';
 import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
 import { monomialTable } from '../estimators/monomials.js';
-import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from '../estimators/cumulants.js';
+import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from '../numeric/cumulants.js';
 import { linearResponse } from '../estimators/linear-response.js';
 import type { NnftSpec } from '../spec/spec.js';
 

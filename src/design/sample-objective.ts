@@ -14,7 +14,8 @@
  */
 import type { DesignSample } from './design-sample.js';
 import type { MonomialTable } from '../estimators/monomials.js';
-import { cumulantsFromMoments } from './cumulant-jacobian.js';
+import { indexTuples } from '../io/result.js';
+import { cumulantRecipe, evaluateCumulantWithTangents } from '../numeric/cumulants.js';
 
 /** Where each parameter sits in the vector (design-model.ts builds it). */
 export interface ParameterLayout {
@@ -59,6 +60,35 @@ export interface SampleObjectiveContext {
    * architectures/box-mass.ts): the weight then uses g_t - base_t. Absent: all zero.
    */
   readonly couplingBase?: readonly number[];
+}
+
+/**
+ * Connected correlators (joint cumulants, numeric/cumulants.ts) of every tuple of each order from
+ * moments mu_j, with their Jacobian from the moment tangents d mu_j / d theta_k by the product rule.
+ */
+function cumulantsFromMoments(
+  table: MonomialTable,
+  pointCount: number,
+  orders: readonly number[],
+  evenOnly: boolean,
+  moments: Float64Array,
+  momentTangents: Float64Array,
+  K: number,
+): { values: Map<number, Float64Array>; jacobian: Map<number, Float64Array> } {
+  const values = new Map<number, Float64Array>();
+  const jacobian = new Map<number, Float64Array>();
+  for (const order of orders) {
+    const tuples = indexTuples(pointCount, order);
+    const orderValues = new Float64Array(tuples.length);
+    const orderJacobian = new Float64Array(tuples.length * K);
+    tuples.forEach((tuple, t) => {
+      const recipe = cumulantRecipe(tuple, (sub) => table.indexOf(sub), evenOnly);
+      orderValues[t] = evaluateCumulantWithTangents(recipe, moments, momentTangents, K, orderJacobian, t * K);
+    });
+    values.set(order, orderValues);
+    jacobian.set(order, orderJacobian);
+  }
+  return { values, jacobian };
 }
 
 /**

@@ -11,7 +11,7 @@
  * on the same draws. Symmetry images (the same correlator at mapped point sets, exact symmetries of
  * the ensemble) are averaged replicate by replicate, so their correlation is in the error.
  */
-import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from './cumulants.js';
+import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from '../numeric/cumulants.js';
 import type { MomentSums } from './moment-sums.js';
 import type { MonomialTable } from './monomials.js';
 import { indexTuples } from '../io/result.js';

@@ -4,7 +4,7 @@
  * describe the deformation rather than the network's own finite-width interactions.
  */
 import type { Architecture, Points } from '../architectures/architecture.js';
-import { jointCumulant, memoizeMoments } from '../correlators/cumulants.js';
+import { jointCumulant, memoizeMoments } from '../numeric/cumulants.js';
 
 /** Exact G_cn of the undeformed ensemble for every tuple, or null where a moment is not known. */
 export function exactUndeformedCorrelators(architecture: Architecture, points: Points, indices: readonly (readonly number[])[]): number[] | null {

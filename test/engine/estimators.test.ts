@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cumulantRecipe, evaluateCumulant } from '../../src/estimators/cumulants.js';
 import { MomentSums } from '../../src/estimators/moment-sums.js';
 import { monomialTable } from '../../src/estimators/monomials.js';
 import { estimateCorrelators } from '../../src/estimators/correlator-estimate.js';
 import { Rng } from '../../src/random/rng.js';
-
-describe('cumulants from moments (exact float64 algebra)', () => {
-  const table = monomialTable(1, 6);
-  const cumulant = (order: number, moments: number[], evenOnly = false) =>
-    evaluateCumulant(cumulantRecipe(new Array(order).fill(0), (sub) => table.indexOf(sub), evenOnly), Float64Array.from(moments));
-
-  it('every cumulant of a Poisson variable is its mean', () => {
-    const l = 0.7;
-    // Touchard polynomials: raw moments of Poisson(l), indexed by the depth-first table (orders 1..6 of point 0).
-    const moments = [l, l + l ** 2, l ** 3 + 3 * l ** 2 + l, l ** 4 + 6 * l ** 3 + 7 * l ** 2 + l, l ** 5 + 10 * l ** 4 + 25 * l ** 3 + 15 * l ** 2 + l, l ** 6 + 15 * l ** 5 + 65 * l ** 4 + 90 * l ** 3 + 31 * l ** 2 + l];
-    for (let order = 1; order <= 6; order++) expect(cumulant(order, moments)).toBeCloseTo(l, 12);
-  });
-
-  it('even-only formulas give the uniform distribution cumulants -2/15 and 16/63', () => {
-    const moments = [0, 1 / 3, 0, 1 / 5, 0, 1 / 7];
-    expect(cumulant(4, moments, true)).toBeCloseTo(-2 / 15, 14);
-    expect(cumulant(6, moments, true)).toBeCloseTo(16 / 63, 14);
-  });
-});
 
 describe('moment sums', () => {
   it('merging chunks with different weight shifts equals one pass over all networks', () => {
