@@ -3,7 +3,8 @@
  * (float64 parameters from the seed tree), batched forward passes over an ensemble axis on the
  * tensor backend (at arbitrary points, and on a separable product grid for interaction integrals),
  * a float64 host reference of the same forward pass, and, where known, exact moments of the
- * undeformed finite-width ensemble (used as analytic kernels and as control variates).
+ * undeformed finite-width ensemble and its connected functions (used as analytic kernels, as control
+ * variates and as the background of reconstructions).
  */
 import type { tf } from '../backend/index.js';
 import type { Dimension } from '../theory/theory.js';
@@ -39,6 +40,12 @@ export interface Architecture {
    * deterministic quadrature), or null where it is not known.
    */
   exactMoment(points: Points): number | null;
+  /**
+   * The connected functions kappa(phi(x_i1), ..., phi(x_ik)) of the undeformed ensemble at this width,
+   * exactly, for each index tuple over `points`, or null where one is not known (exact-connected.ts
+   * derives them from exactMoment for the families without a direct form).
+   */
+  exactConnected(points: Points, tuples: readonly (readonly number[])[]): number[] | null;
   /**
    * When the undeformed ensemble is exactly Gaussian with one covariance for every network, its modes
    * (the first-order control variate of the estimators needs them); else absent or null.

@@ -1,11 +1,13 @@
 /**
- * Exact moments of the undeformed finite-width cos-net (docs/ensemble.md, "Architectures", and
- * docs/conventions.md, "Networks as fields"; checked by Monte Carlo in test/engine): with independent neurons the cumulants add, so
+ * Moments of the cos-net's full momentum density, the building blocks of its exact finite-width
+ * moments (docs/ensemble.md, "Architectures", and docs/conventions.md, "Networks as fields"; checked
+ * by Monte Carlo in test/engine). With independent neurons the cumulants add, so
  *   E[phi(x)phi(y)] = sigma_a^2 E[s^2] G_Lambda(x - y)                       (every width),
  *   G_c4 = (k sigma_a^4/(8N)) sum_j E_rho[A^4 cos(p.s_j)] - (1/N) sum_3 G G,  s_j the three signed sums,
  * and a shared scale s multiplies the k-th moment by E[s^k]. Odd moments vanish (a -> -a).
  * E_rho[A^4 cos(p.s)] = 4 Z_alpha int_{|p|<Lambda} Delta^{1-alpha} e^{ip.s} d^dp/(2 pi)^d, which is
- * 4 G(0) G(s) for alpha = 0 and a radial quadrature otherwise.
+ * 4 G(0) G(s) for alpha = 0 and a radial quadrature otherwise. The moments of any order, for every
+ * momentum sampling, are built from these in cos-net-exact-moments.ts.
  */
 import { freePropagator } from '../correlators/free-propagator.js';
 import { integrateAdaptive } from '../numeric/adaptive-quadrature.js';
@@ -14,7 +16,6 @@ import { RADIAL_MEASURE } from './alpha-momentum-density.js';
 import type { Points } from './architecture.js';
 import type { CosNet } from './cos-net-types.js';
 import { sphericalAverage } from '../correlators/free-propagator.js';
-import { setPartitions } from '../numeric/set-partitions.js';
 
 /** int_{|p|<Lambda} Delta(p)^power e^{ip.x} d^dp/(2 pi)^d at |x| = distance (cutoff required). */
 export function radialPowerIntegral(dimension: Dimension, mass: number, cutoff: number, power: number, distance: number): number {
@@ -207,69 +208,4 @@ export function zeroSumSignedSums(points: Points): number[][] {
     sums.push(s);
   }
   return sums;
-}
-
-/** One neuron's moment E[f(x_1) ... f(x_k)], f = a A(p) cos(p.x + c). */
-function neuronMoment(net: CosNet, points: Points): number {
-  const order = points.length;
-  if (order % 2 === 1) return 0;
-  const prefactor = (standardAmplitudeMoment(net, order) * net.options.amplitudeScale ** order) / net.width ** (order / 2);
-  let total = 0;
-  for (const s of zeroSumSignedSums(points)) total += 2 * amplitudeMoment(net, order, Math.hypot(...s));
-  return (prefactor * total) / 2 ** order;
-}
-
-const evenPartitionCache = new Map<number, readonly (readonly number[])[][]>();
-
-/** Set partitions of {0..n-1} into blocks of even size. */
-export function evenPartitions(size: number): readonly (readonly number[])[][] {
-  const cached = evenPartitionCache.get(size);
-  if (cached) return cached;
-  const result = setPartitions(size).filter((partition) => partition.every((block) => block.length % 2 === 0));
-  evenPartitionCache.set(size, result);
-  return result;
-}
-
-/** Joint cumulant of one neuron's outputs (zero mean: only even blocks contribute). */
-function neuronCumulant(net: CosNet, points: Points): number {
-  let total = 0;
-  for (const partition of evenPartitions(points.length)) {
-    const blocks = partition.length;
-    let factorial = 1;
-    for (let k = 2; k < blocks; k++) factorial *= k;
-    let product = (blocks % 2 === 1 ? 1 : -1) * factorial;
-    for (const block of partition) product *= neuronMoment(net, block.map((i) => points[i]!));
-    total += product;
-  }
-  return total;
-}
-
-/** Connected k-point function of the undeformed cos-net with independent momenta, without a shared scale: N times a neuron's cumulant. */
-export function independentConnected(net: CosNet, points: Points): number {
-  return points.length % 2 === 1 ? 0 : net.width * neuronCumulant(net, points);
-}
-
-/**
- * E_0[phi(x_1) ... phi(x_k)] for k <= 6 from the joint cumulants of phi (zero mean: sums of products
- * over even set partitions). A shared scale s multiplies the k-th moment by
- * E[s^k] = exp(k^2 sigma_s^2 / 2 - k sigma_s^2).
- */
-export function momentFromConnected(net: CosNet, points: Points, connected: (block: Points) => number): number | null {
-  const order = points.length;
-  if (order % 2 === 1) return 0;
-  if (order > 6) return null;
-  let moment = 0;
-  for (const partition of evenPartitions(order)) {
-    let product = 1;
-    for (const block of partition) product *= connected(block.map((i) => points[i]!));
-    moment += product;
-  }
-  if (!Number.isFinite(moment)) return null;
-  const logStd = net.options.sharedScale?.logStd ?? 0;
-  return Math.exp(((order * order) / 2 - order) * logStd * logStd) * moment;
-}
-
-/** Independent identical neurons: every joint cumulant of phi is N times the neuron's. */
-export function independentExactMoment(net: CosNet, points: Points): number | null {
-  return momentFromConnected(net, points, (block) => net.width * neuronCumulant(net, block));
 }

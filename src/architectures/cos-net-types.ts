@@ -6,9 +6,12 @@ import type { Dimension } from '../theory/theory.js';
 import type { AlphaMomentumDensity } from './alpha-momentum-density.js';
 import type { AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture } from './architecture.js';
-import type { MomentumSampling, StratifiedLayout } from './stratified-momenta.js';
+import type { StratifiedLayout } from './stratified-momenta.js';
 import type { SplitLayout } from './split-momenta.js';
 import type { BoxMass, TiltedNodes } from './box-mass.js';
+import type { MomentumSampling, MomentumStrategy, QuadratureMomentum } from './momentum-strategy.js';
+
+export type { QuadratureMomentum };
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -39,16 +42,13 @@ export interface CosNetOptions {
   readonly boxMass?: BoxMass | null;
 }
 
-export interface QuadratureMomentum {
-  readonly components: readonly number[];
-  readonly factor: number;
-}
-
 export interface CosNet extends Architecture {
   readonly kind: 'cos-net';
   readonly options: Required<Omit<CosNetOptions, 'sharedScale' | 'gridSliceFloats' | 'splitMomentum' | 'boxMass'>> & { sharedScale: SharedScale | null; splitMomentum: number | null; boxMass: BoxMass | null };
   readonly momentumDensity: AlphaMomentumDensity;
   readonly kurtosis: number;
+  /** How the neurons get their momenta (the draw and the cell moments of the exact moments). */
+  readonly momenta: MomentumStrategy;
   /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
   readonly strata: StratifiedLayout | null;
   /** Quadrature momenta: each neuron's fixed momentum and amplitude factor A(p_i) sqrt(N W_i), else null. */

@@ -15,16 +15,16 @@ import { Rng } from '../random/rng.js';
 import type { Dimension } from '../theory/theory.js';
 import { alphaMomentumDensity, type AlphaMomentumDensity } from './alpha-momentum-density.js';
 import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
-import type { Architecture, ParameterChunk, Points } from './architecture.js';
-import { cosNetExactMoment } from './cos-net-exact-moments.js';
-import type { CosNet, CosNetOptions, QuadratureMomentum } from './cos-net-types.js';
+import type { ParameterChunk, Points } from './architecture.js';
+import { cosNetExactConnected, cosNetExactMoment } from './cos-net-exact-moments.js';
+import { amplitudeMoment } from './cos-net-moments.js';
+import type { CosNet, CosNetOptions } from './cos-net-types.js';
 import type { ProductGrid } from './product-grid.js';
 import type { GaussianModes } from '../estimators/linear-response.js';
+import { momentumStrategy } from './momentum-strategies.js';
+import type { MomentumSampling } from './momentum-strategy.js';
 
 export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
-import { splitLayout } from './split-momenta.js';
-import { drawTilted, tiltNodes } from './box-mass.js';
-import { cellOf, quadratureLayout, quadratureNodes, stratifiedLayout, type MomentumSampling, type StratifiedLayout } from './stratified-momenta.js';
 
 const TWO_PI = 2 * Math.PI;
 /** Floats of the grid pass's per-network factors formed at once (256 MB). */
@@ -50,7 +50,8 @@ export function cosNet(input: CosNetOptions): CosNet {
     amplitudeScale: input.amplitudeScale ?? 1,
     sharedScale: input.sharedScale ?? null,
     momentumSampling: input.momentumSampling ?? ('independent' as MomentumSampling),
-    splitMomentum: input.momentumSampling === 'split' ? input.splitMomentum ?? null : null,
+    // Set below from the strategy: only split momenta read it.
+    splitMomentum: null as number | null,
     boxMass: input.boxMass ?? null,
   };
   if (![1, 2, 3, 4].includes(options.dimension)) throw new NnftError('E_SEMANTIC', `dimension must be 1..4, got ${options.dimension}`);
@@ -60,136 +61,44 @@ export function cosNet(input: CosNetOptions): CosNet {
   checkAmplitudeLaw(options.amplitude);
   const density = alphaMomentumDensity(options.dimension, options.mass, options.cutoff, options.alpha);
   const { dimension, width } = options;
-  const strata =
-    options.momentumSampling === 'stratified' || options.momentumSampling === 'split'
-      ? stratifiedLayout(dimension, width)
-      : options.momentumSampling === 'quadrature'
-        ? quadratureLayout(dimension, width)
-        : null;
-  if (options.momentumSampling === 'split') {
-    if (dimension !== 1 || options.cutoff !== null) {
-      throw new NnftError('E_SEMANTIC', `split momenta exist in d = 1 without a momentum cutoff (got d = ${dimension}${options.cutoff !== null ? `, cutoff ${options.cutoff}` : ''})`, {
-        hint: options.cutoff !== null ? 'with a cutoff use momentumSampling "quadrature"' : 'use momentumSampling "quadrature" or "independent"',
-      });
-    }
-    if (options.splitMomentum === null) throw new NnftError('E_SEMANTIC', 'split momenta need splitMomentum (the momentum below which neurons sit on fixed nodes)');
-  }
-  const split = options.momentumSampling === 'split' ? splitLayout(width, options.splitMomentum!, density) : null;
-  if (options.boxMass && !(split && options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale)) {
-    throw new NnftError('E_SEMANTIC', 'a box mass is drawn into the law of fixed Gaussian nodes: it needs momentumSampling "split" with Gaussian amplitude pairs (law kurtosis, kurtosis 2) and no shared scale', {
-      hint: 'carry the mass term as a deformation term instead',
-    });
-  }
-  // Unit-scale E[b^2] of a node is (factor / sqrt N)^2 (E[t^2] = 1).
-  const tilted = split && options.boxMass ? tiltNodes(split.nodes.map((node) => node.components[0]!), split.nodes.map((node) => node.factor ** 2 / width), options.boxMass) : null;
-  const tiltNormals = tilted ? new Float64Array(2 * tilted.size) : null;
-  const tiltAmplitudes = tilted ? new Float64Array(tilted.size) : null;
-  const tiltPhases = tilted ? new Float64Array(tilted.size) : null;
-  if (options.momentumSampling === 'quadrature' && options.cutoff === null) {
-    throw new NnftError('E_SEMANTIC', 'quadrature momenta need a momentum cutoff', { hint: 'set momentumCutoff, or use momentumSampling "stratified"' });
-  }
-  // Per-neuron momentum and amplitude factor A(p_i) sqrt(N W_i) of the quadrature nodes.
-  const nodeMomenta: QuadratureMomentum[] | null =
-    options.momentumSampling === 'quadrature'
-      ? quadratureNodes(dimension, width).map((node) => {
-          const radius = density.radius(node.quantile);
-          const across = radius * Math.sqrt(1 - node.polarCosine * node.polarCosine);
-          return {
-            components:
-              dimension === 1
-                ? [radius]
-                : dimension === 2
-                  ? [radius * Math.cos(node.angle), radius * Math.sin(node.angle)]
-                  : [across * Math.cos(node.angle), across * Math.sin(node.angle), radius * node.polarCosine],
-            factor: density.amplitudeFactor(radius) * Math.sqrt(width * node.weight),
-          };
-        })
-      : null;
+  // Gaussian amplitude pairs (t^2 ~ Exp(1) with a uniform phase) and no shared scale.
+  const gaussianAmplitudes = options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale;
+  const momenta = momentumStrategy(options.momentumSampling, {
+    dimension,
+    width,
+    density,
+    cutoff: options.cutoff,
+    splitMomentum: input.splitMomentum ?? null,
+    boxMass: options.boxMass,
+    gaussianPairs: gaussianAmplitudes,
+    densityMoment: (order, separation) => amplitudeMoment(architecture, order, separation),
+  });
+  const { split, tilted, joint } = momenta;
+  options.splitMomentum = split ? split.splitMomentum : null;
+  const nodeMomenta = momenta.fixedMomenta;
   const amplitudeNorm = options.amplitudeScale / Math.sqrt(width);
 
   const sample = (seed: number, count: number): ParameterChunk => {
     const rng = new Rng(seed);
-    const momenta = new Float64Array(count * width * dimension);
+    const momentaOut = new Float64Array(count * width * dimension);
     const phases = new Float64Array(count * width);
     const coefficients = new Float64Array(count * width);
-    const direction = new Float64Array(dimension);
     for (let network = 0; network < count; network++) {
       const scale = options.sharedScale ? Math.exp(options.sharedScale.logStd * rng.normal() - options.sharedScale.logStd ** 2) : 1;
-      if (tilted) {
-        // The low nodes from the tilted Gaussian (box-mass.ts), all at once.
-        for (let k = 0; k < tiltNormals!.length; k++) tiltNormals![k] = rng.normal();
-        drawTilted(tilted, tiltNormals!, tiltAmplitudes!, tiltPhases!);
+      const first = network * width;
+      if (joint) {
+        // Jointly drawn neurons (the tilted split nodes, box-mass.ts) come first, at unit scale.
+        joint.draw(rng, momentaOut, phases, coefficients, first);
+        for (let neuron = 0; neuron < joint.size; neuron++) coefficients[first + neuron] = options.amplitudeScale * coefficients[first + neuron]!;
       }
-      for (let neuron = 0; neuron < width; neuron++) {
-        const slot = network * width + neuron;
-        if (tilted && neuron < tilted.size) {
-          momenta[slot] = tilted.momenta[neuron]!;
-          phases[slot] = tiltPhases![neuron]!;
-          coefficients[slot] = options.amplitudeScale * tiltAmplitudes![neuron]!;
-          continue;
-        }
-        if (nodeMomenta) {
-          const node = nodeMomenta[neuron]!;
-          for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = node.components[axis]!;
-          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
-          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * node.factor;
-          continue;
-        }
-        if (split) {
-          // Low neurons on their fixed nodes, high neurons uniform in quantile inside their cell.
-          const lowCount = split.nodes.length;
-          let radius: number;
-          let factor: number;
-          if (neuron < lowCount) {
-            radius = split.nodes[neuron]!.components[0]!;
-            factor = split.nodes[neuron]!.factor;
-          } else {
-            const cell = split.cells[neuron - lowCount]!;
-            radius = density.radius(cell.uLow + (cell.uHigh - cell.uLow) * rng.uniformOpen());
-            factor = cell.factor * density.amplitudeFactor(radius);
-            if (rng.uniform() < 0.5) radius = -radius;
-          }
-          momenta[slot] = radius;
-          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
-          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * factor;
-          continue;
-        }
-        if (strata) {
-          // Uniform inside the neuron's cell: radial quantile slice, then (d = 2) angle slice of [0, pi).
-          const { radialSlice, angularSlice } = cellOf(strata, neuron);
-          const radius = density.radius((radialSlice + rng.uniformOpen()) / strata.radial);
-          if (dimension === 1) {
-            momenta[slot] = radius * (rng.uniform() < 0.5 ? -1 : 1);
-          } else {
-            const angle = (Math.PI * (angularSlice + rng.uniform())) / strata.angular;
-            momenta[slot * 2] = radius * Math.cos(angle);
-            momenta[slot * 2 + 1] = radius * Math.sin(angle);
-          }
-          phases[slot] = Math.PI * (2 * rng.uniform() - 1);
-          coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * density.amplitudeFactor(radius);
-          continue;
-        }
-        const radius = density.radius(rng.uniformOpen());
-        if (dimension === 1) {
-          direction[0] = rng.uniform() < 0.5 ? -1 : 1;
-        } else {
-          let norm = 0;
-          do {
-            norm = 0;
-            for (let axis = 0; axis < dimension; axis++) {
-              direction[axis] = rng.normal();
-              norm += direction[axis]! * direction[axis]!;
-            }
-          } while (norm === 0);
-          norm = Math.sqrt(norm);
-          for (let axis = 0; axis < dimension; axis++) direction[axis] = direction[axis]! / norm;
-        }
-        for (let axis = 0; axis < dimension; axis++) momenta[slot * dimension + axis] = radius * direction[axis]!;
+      for (let neuron = joint ? joint.size : 0; neuron < width; neuron++) {
+        const slot = first + neuron;
+        const factor = momenta.drawMomentum(rng, neuron, momentaOut, slot * dimension);
         phases[slot] = Math.PI * (2 * rng.uniform() - 1);
-        coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * density.amplitudeFactor(radius);
+        coefficients[slot] = scale * amplitudeNorm * sampleStandardAmplitude(options.amplitude, rng) * factor;
       }
     }
-    return { count, arrays: { momenta, phases, coefficients } };
+    return { count, arrays: { momenta: momentaOut, phases, coefficients } };
   };
 
   /** cos(p.x + c) in float64 for every network, neuron and point: [count, width, points] or [count, points, width]. */
@@ -415,11 +324,10 @@ export function cosNet(input: CosNetOptions): CosNet {
   };
 
   const kurtosis = amplitudeKurtosis(options.amplitude);
-  // Quadrature momenta with Gaussian amplitude pairs (t^2 ~ Exp(1) with a uniform phase) and no shared
-  // scale: the base field is exactly Gaussian, K(x, y) = sum_n (v_n / 2) cos(p_n.(x - y)).
-  // Split momenta: the same for the fixed low nodes, complete below the split momentum.
-  const gaussianAmplitudes = options.amplitude.kind === 'kurtosis' && options.amplitude.kurtosis === 2 && !options.sharedScale;
-  const fixedNodes = nodeMomenta ?? split?.nodes ?? null;
+  // Fixed nodes (quadrature; split below the split momentum) with Gaussian amplitude pairs and no
+  // shared scale: the base field is exactly Gaussian, K(x, y) = sum_n (v_n / 2) cos(p_n.(x - y)),
+  // complete below the split momentum for split nodes.
+  const fixedNodes = momenta.gaussianNodes;
   const gaussianModes: GaussianModes | null =
     fixedNodes && gaussianAmplitudes
       ? {
@@ -441,7 +349,8 @@ export function cosNet(input: CosNetOptions): CosNet {
     options,
     momentumDensity: density,
     kurtosis,
-    strata,
+    momenta,
+    strata: momenta.strata,
     quadrature: nodeMomenta,
     split,
     tilted,
@@ -450,14 +359,14 @@ export function cosNet(input: CosNetOptions): CosNet {
       ...descriptionOptions,
       momentumSampler: density.method,
       amplitudeKurtosis: kurtosis,
-      ...(strata && !split ? { strata } : {}),
-      ...(split ? { split: { splitMomentum: split.splitMomentum, splitQuantile: split.splitQuantile, fixedNodes: split.nodes.length, stratifiedCells: split.cells.length } } : {}),
+      ...momenta.description,
     },
     sample,
     applyAtPoints,
     applyOnGrid,
     referenceAtPoints,
     exactMoment: (points) => cosNetExactMoment(architecture, points),
+    exactConnected: (points, tuples) => cosNetExactConnected(architecture, points, tuples),
   };
   return architecture;
 }

@@ -13,6 +13,7 @@ import { erf } from '../numeric/special-functions.js';
 import { Rng } from '../random/rng.js';
 import type { Dimension } from '../theory/theory.js';
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
+import { connectedFromExactMoments } from './exact-connected.js';
 import { gridPoints, type ProductGrid } from './product-grid.js';
 
 export type HiddenLayerKind = 'gauss-net' | 'erf-net' | 'relu-net';
@@ -103,7 +104,7 @@ export function hiddenLayerNet(input: HiddenLayerOptions): Architecture {
     return (outputVariance * norm * (Math.sin(angle) + (Math.PI - angle) * Math.cos(angle))) / (2 * Math.PI);
   };
 
-  return {
+  const architecture: Architecture = {
     kind,
     dimension,
     width,
@@ -118,5 +119,7 @@ export function hiddenLayerNet(input: HiddenLayerOptions): Architecture {
       if (points.length === 2) return kernel(points[0]!, points[1]!);
       return null;
     },
+    exactConnected: (points, tuples) => connectedFromExactMoments(architecture, points, tuples),
   };
+  return architecture;
 }

@@ -4,6 +4,9 @@ export { alphaMomentumDensity, normalisableWithoutCutoff, RADIAL_MEASURE, type A
 export { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
 export { cosNet, type CosNet, type CosNetOptions, type SharedScale } from './cos-net.js';
 export { cosNetPropagator, cosNetQuarticAmplitudeMoment, radialPowerIntegral } from './cos-net-moments.js';
-export { cosNetConnected, cosNetConnectedFour, cosNetExactMoment } from './cos-net-exact-moments.js';
+export { cosNetConnected, cosNetConnectedFour, cosNetExactConnected, cosNetExactMoment } from './cos-net-exact-moments.js';
+export { connectedFromExactMoments } from './exact-connected.js';
+export { momentumStrategy } from './momentum-strategies.js';
+export type { MomentumSampling, MomentumSetting, MomentumStrategy } from './momentum-strategy.js';
 export { hiddenLayerNet, type HiddenLayerKind, type HiddenLayerOptions } from './hidden-layer-net.js';
 export { concatenateChunks } from './parameter-chunks.js';

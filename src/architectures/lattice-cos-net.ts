@@ -22,6 +22,7 @@ import type { Dimension, LatticeRegulator } from '../theory/theory.js';
 import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
 import { cosNet } from './cos-net.js';
+import { connectedFromExactMoments } from './exact-connected.js';
 
 export interface LatticeCosNetOptions {
   readonly dimension: Dimension;
@@ -183,6 +184,7 @@ export function latticeCosNet(options: LatticeCosNetOptions): LatticeCosNet {
     applyOnGrid: passes.applyOnGrid,
     referenceAtPoints: passes.referenceAtPoints,
     exactMoment,
+    exactConnected: (points, tuples) => connectedFromExactMoments({ z2Symmetric: true, exactMoment }, points, tuples),
     gaussianModes: null,
     density,
     kurtosis,

@@ -12,14 +12,13 @@
  * cell has probability 1/N, so E[phi phi] is still exactly the regulated propagator at every width.
  *
  * Neurons are independent but not identically distributed: exact moments sum per-cell cumulants
- * (cos-net-stratified-moments.ts).
+ * (cos-net-exact-moments.ts). The draws and the cell moments are momenta-stratified.ts and
+ * momenta-quadrature.ts; this file holds the layouts.
  */
 import { NnftError } from '../errors.js';
 import { gaussLegendreRule } from '../numeric/gauss-legendre.js';
 import type { Dimension } from '../theory/theory.js';
 
-/** split: fixed nodes below a split momentum, stratified cells above (d = 1 without a cutoff; split-momenta.ts). */
-export type MomentumSampling = 'independent' | 'stratified' | 'quadrature' | 'split';
 
 export interface StratifiedLayout {
   /** Slices of the radial quantile. */

@@ -19,7 +19,7 @@ import { propagatorAtZero } from '../correlators/free-propagator.js';
 import type { DesignTerm } from './cos-net-design-model.js';
 import type { NnftSpec, DeformationTermSpec } from '../spec/spec.js';
 import { factorial } from '../numeric/special-functions.js';
-import type { MomentumSampling } from '../architectures/stratified-momenta.js';
+import type { MomentumSampling } from '../architectures/momentum-strategy.js';
 import { designModel, readValues, type DesignModel } from './design-model.js';
 
 /**

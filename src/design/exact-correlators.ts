@@ -1,12 +1,11 @@
 /**
- * The connected correlators of an undeformed network spec in closed form (exact finite-width
- * moments of the base architecture, turned into joint cumulants), as a CorrelatorResult with zero
- * errors. Used to judge free designs without sampling noise.
+ * The connected correlators of an undeformed network spec in closed form (the base architecture's
+ * exact finite-width connected functions, Architecture.exactConnected), as a CorrelatorResult with
+ * zero errors. Used to judge free designs without sampling noise.
  */
 import { NnftError } from '../errors.js';
 import { RESULT_VERSION, indexTuples, type CorrelatorResult } from '../io/result.js';
-import { cumulantRecipe, evaluateCumulant } from '../numeric/cumulants.js';
-import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
+import type { MonomialTable } from '../estimators/monomials.js';
 import type { Architecture, Points } from '../architectures/architecture.js';
 import { architectureFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
@@ -24,19 +23,18 @@ export function exactSpecCorrelators(spec: NnftSpec, orders: readonly number[]):
   if (spec.deformation) throw new NnftError('E_INTERNAL', 'closed-form correlators exist only for undeformed specs');
   const architecture = architectureFromSpec(spec);
   const points = spec.observables.points;
-  const table = monomialTable(points.length, Math.max(...orders));
-  const moments = exactMonomialMoments(architecture, points, table);
-  const evenOnly = architecture.z2Symmetric;
   return {
     nnftResult: RESULT_VERSION,
     kind: 'ensemble-correlators',
     points: points.map((point) => [...point]),
     correlators: orders.map((order) => {
       const indices = indexTuples(points.length, order);
+      const values = architecture.exactConnected(points, indices);
+      if (values === null) throw new NnftError('E_UNSUPPORTED', `the ${architecture.kind} architecture has no closed-form moments`);
       return {
         order,
         indices,
-        values: indices.map((tuple) => evaluateCumulant(cumulantRecipe(tuple, (sub) => table.indexOf(sub), evenOnly), moments)),
+        values,
         stderr: indices.map(() => 0),
       };
     }),

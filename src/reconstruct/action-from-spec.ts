@@ -12,7 +12,6 @@ import { architectureFromSpec } from '../spec/build-ensemble.js';
 import type { NnftSpec } from '../spec/spec.js';
 import { deriveSeed } from '../random/index.js';
 import { checkGridForWidth } from './index.js';
-import { exactUndeformedCorrelators } from './network-background.js';
 import { massFromTwoPoint } from './measured-mass.js';
 import { defaultPoints, explicitPoints, gridPoints } from './action-points.js';
 import { batchesFromReplicates, block, combineReplicas } from './action-replicas.js';
@@ -134,15 +133,15 @@ export async function correlatorsFromSpec(spec: NnftSpec, file: string, options:
   if (options.background !== false) {
     const engine = architectureFromSpec(spec);
     const four = block(correlators, 4)!;
-    const fourPoint = exactUndeformedCorrelators(engine, points, four.indices);
+    const fourPoint = engine.exactConnected(points, four.indices);
     const six = block(correlators, 6);
-    const sixPoint = six ? exactUndeformedCorrelators(engine, points, six.indices) : null;
+    const sixPoint = six ? engine.exactConnected(points, six.indices) : null;
     if (fourPoint) {
       background = { fourPoint, ...(sixPoint ? { sixPoint } : {}) };
       if (spec.deformation) {
         // a deformed spec: the report is on the deformation; the base network gets its own line
         backgroundScope = 'all';
-        const baseTwoPoint = exactUndeformedCorrelators(engine, points, block(correlators, 2)!.indices);
+        const baseTwoPoint = engine.exactConnected(points, block(correlators, 2)!.indices);
         if (baseTwoPoint) baseLine = { baseTwoPoint, baseWidth: architecture.width };
       } else {
         notes.push(`forward fits: the exact G_c4${sixPoint ? ' and G_c6' : ''} of the undeformed width-${architecture.width} network is subtracted, so the couplings describe interactions beyond the network's own (none: the spec has no deformation); the cluster curve and the vertex see the network as it is`);
