@@ -16,7 +16,7 @@
  * are m_j = E_0[O_j] + Cov_0(h, O_j). The covariance is exact: Stein's lemma for the Gaussian field the
  * weight sees, and exact finite-width moments of the whole base field (estimators/linear-response.ts,
  * design/exact-correlators.ts). A joint cumulant is a polynomial in the moments,
- * kappa = sum_terms c prod_B m_B (estimators/cumulants.ts). Its first order is therefore the exact
+ * kappa = sum_terms c prod_B m_B (numeric/cumulants.ts). Its first order is therefore the exact
  * directional derivative
  *   kappa_1 = sum_terms c sum_B Cov_0(h, O_B) prod_{B' != B} E_0[O_B'],
  * and kappa_0 is the undeformed network's own connected function (its 1/N part included). Both are
