@@ -32,7 +32,7 @@ import { constructionFirstOrder } from './construction-first-order.js';
 import { exactMonomialMoments } from './exact-correlators.js';
 import { architectureFromSpec, deformationFromSpec } from '../spec/build-ensemble.js';
 import { monomialTable } from '../estimators/monomials.js';
-import { cumulantRecipe, evaluateCumulant, type CumulantRecipe } from '../numeric/cumulants.js';
+import { cumulantDerivativeAlong, cumulantRecipe, evaluateCumulant } from '../numeric/cumulants.js';
 import { linearResponse } from '../estimators/linear-response.js';
 import type { NnftSpec } from '../spec/spec.js';
 
@@ -75,19 +75,6 @@ function resolveMomenta(theory: Theory, choice: FiniteWidthMomenta): 'quadrature
   return choice;
 }
 
-/** The exact first-order coefficient of a cumulant along a change of the moments: d kappa(m0 + t dm)/dt at t = 0. */
-function cumulantDerivative(recipe: CumulantRecipe, moments: ArrayLike<number>, change: ArrayLike<number>): number {
-  let total = 0;
-  for (const term of recipe.terms) {
-    for (let chosen = 0; chosen < term.moments.length; chosen++) {
-      let product = term.coefficient * change[term.moments[chosen]!]!;
-      for (let other = 0; other < term.moments.length; other++) if (other !== chosen) product *= moments[term.moments[other]!]!;
-      total += product;
-    }
-  }
-  return total;
-}
-
 /** Zeroth and first order in the couplings of the width-N construction of `theory`, at its points. */
 export function finiteWidthFirstOrder(theory: Theory, options: FiniteWidthFirstOrderOptions): FiniteWidthFirstOrder {
   const width = options.width;
@@ -127,7 +114,7 @@ export function finiteWidthFirstOrder(theory: Theory, options: FiniteWidthFirstO
     const indices = indexTuples(points.length, order);
     const recipes = indices.map((tuple) => cumulantRecipe(tuple, (sub) => table.indexOf(sub), evenOnly));
     const zeroth = recipes.map((recipe) => evaluateCumulant(recipe, moments));
-    const first = recipes.map((recipe) => cumulantDerivative(recipe, moments, response.covariance));
+    const first = recipes.map((recipe) => cumulantDerivativeAlong(recipe, moments, response.covariance));
     const zeros = indices.map(() => 0);
     zerothOrder.push({ order, indices, values: zeroth, stderr: [...zeros] });
     firstOrder.push({ order, indices, values: first, stderr: [...zeros] });

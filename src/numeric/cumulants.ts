@@ -81,6 +81,19 @@ export function evaluateCumulantWithTangents(recipe: CumulantRecipe, moments: Ar
   return total;
 }
 
+/** The first-order coefficient of a cumulant along a change of the moments: d kappa(m0 + t dm)/dt at t = 0. */
+export function cumulantDerivativeAlong(recipe: CumulantRecipe, moments: ArrayLike<number>, change: ArrayLike<number>): number {
+  let total = 0;
+  for (const term of recipe.terms) {
+    for (let chosen = 0; chosen < term.moments.length; chosen++) {
+      let product = term.coefficient * change[term.moments[chosen]!]!;
+      for (let other = 0; other < term.moments.length; other++) if (other !== chosen) product *= moments[term.moments[other]!]!;
+      total += product;
+    }
+  }
+  return total;
+}
+
 /**
  * The joint cumulant of the variables phi(x_i) for the point indices in `tuple`, given a function
  * returning the moment E[prod phi(x_j)] for a non-decreasing tuple of point indices (memoise it: the

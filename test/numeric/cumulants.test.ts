@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cumulantCoefficient,
+  cumulantDerivativeAlong,
   cumulantRecipe,
   evaluateCumulant,
   evaluateCumulantWithTangents,
@@ -103,6 +104,23 @@ describe('the cumulant Jacobian', () => {
         expect(Math.abs(gradient[k]! - difference), `tuple ${tuple} theta_${k}`).toBeLessThan(1e-8);
         expect(Math.abs(gradient[k]!)).toBeGreaterThan(1e-5);
       }
+    }
+  });
+
+  it('the derivative along a change of the moments is the gradient contracted with it, and a finite difference', () => {
+    const pointTable = monomialTable(2, 4);
+    const moments = Float64Array.from(pointTable.tuples, (_, j) => 0.4 + Math.sin(1.3 * j));
+    const change = Float64Array.from(pointTable.tuples, (_, j) => Math.cos(0.7 * j));
+    for (const tuple of [[0, 1], [0, 0, 1], [0, 0, 1, 1]]) {
+      const recipe = cumulantRecipe(tuple, (sub) => pointTable.indexOf(sub), false);
+      const along = cumulantDerivativeAlong(recipe, moments, change);
+      const gradient = new Float64Array(1);
+      evaluateCumulantWithTangents(recipe, moments, change, 1, gradient, 0);
+      expect(along).toBeCloseTo(gradient[0]!, 13);
+      const h = 1e-6;
+      const shifted = (t: number) => evaluateCumulant(recipe, moments.map((m, j) => m + t * change[j]!));
+      expect(Math.abs(along - (shifted(h) - shifted(-h)) / (2 * h))).toBeLessThan(1e-8);
+      expect(Math.abs(along)).toBeGreaterThan(1e-3);
     }
   });
 });
