@@ -14,7 +14,8 @@
  *   G_c4 = (k_a sigma_a^4/(2N)) G(0) sum_j G(s_j) - (1/N) sum_3 G G.
  *
  * The forward passes are the cos-net's (the parameter layout momenta/phases/coefficients is the same);
- * only the momentum draw, the exact moments and the description are this family's own.
+ * the momentum draw is the lattice momentum strategy (momenta-lattice.ts); the exact moments and the
+ * description are this family's own.
  */
 import { NnftError } from '../errors.js';
 import { Rng } from '../random/rng.js';
@@ -23,6 +24,7 @@ import { amplitudeKurtosis, checkAmplitudeLaw, sampleStandardAmplitude, type Amp
 import type { Architecture, ParameterChunk, Points } from './architecture.js';
 import { cosNet } from './cos-net.js';
 import { connectedFromExactMoments } from './exact-connected.js';
+import { latticeMomenta } from './momenta-lattice.js';
 
 export interface LatticeCosNetOptions {
   readonly dimension: Dimension;
@@ -136,19 +138,19 @@ export function latticeCosNet(options: LatticeCosNetOptions): LatticeCosNet {
   // The cos-net supplies the forward passes over the shared parameter layout; its own momentum density
   // (any valid one: a cutoff at the Brillouin zone's corner) is never drawn from.
   const passes = cosNet({ dimension, width, mass, cutoff: (Math.PI * Math.sqrt(dimension)) / lattice.spacing + 1, amplitude, amplitudeScale });
-  const factor = (amplitudeScale * Math.sqrt(2 * density.propagatorAtZero)) / Math.sqrt(width);
   const kurtosis = amplitudeKurtosis(amplitude);
   const scale2 = amplitudeScale ** 2;
   const g = (left: readonly number[], right: readonly number[]): number => scale2 * density.propagator(difference(left, right));
 
+  const momentumDraw = latticeMomenta(density);
   const sample = (seed: number, count: number): ParameterChunk => {
     const rng = new Rng(seed);
     const momenta = new Float64Array(count * width * dimension);
     const phases = new Float64Array(count * width);
     const coefficients = new Float64Array(count * width);
     for (let slot = 0; slot < count * width; slot++) {
-      const mode = density.mode(rng.uniform());
-      for (let mu = 0; mu < dimension; mu++) momenta[slot * dimension + mu] = density.momenta[mode * dimension + mu]!;
+      // (sigma_a A) / sqrt(N), A = sqrt(2 G(0)) the strategy's amplitude factor
+      const factor = (amplitudeScale * momentumDraw.drawMomentum(rng, slot % width, momenta, slot * dimension)) / Math.sqrt(width);
       phases[slot] = Math.PI * (2 * rng.uniform() - 1);
       coefficients[slot] = factor * sampleStandardAmplitude(amplitude, rng);
     }

@@ -1,7 +1,7 @@
 /**
  * How a cos-net's neurons get their momenta: one strategy per mode of `momentumSampling`
  * (momenta-independent.ts, momenta-stratified.ts, momenta-quadrature.ts, momenta-split.ts; the
- * registry is momentum-strategies.ts). A strategy answers the two questions the cos-net asks of its
+ * registry is momentum-strategies.ts), and the lattice cos-net's Brillouin-zone draw (momenta-lattice.ts). A strategy answers the two questions the cos-net asks of its
  * momenta, so that no caller branches on the mode:
  *   - the draw: each neuron's momentum and its amplitude factor A(p) sqrt(N W) (W the probability of
  *     the neuron's cell; 1/N for independent momenta, so the factor is A(p));
@@ -18,8 +18,11 @@ import type { SplitLayout } from './split-momenta.js';
 import type { StratifiedLayout } from './stratified-momenta.js';
 import { NnftError } from '../errors.js';
 
-/** split: fixed nodes below a split momentum, stratified cells above (d = 1 without a cutoff; split-momenta.ts). */
+/** The cos-net's modes. split: fixed nodes below a split momentum, stratified cells above (d = 1 without a cutoff; split-momenta.ts). */
 export type MomentumSampling = 'independent' | 'stratified' | 'quadrature' | 'split';
+
+/** Every strategy's name: the cos-net's modes and the lattice cos-net's Brillouin zone (momenta-lattice.ts). */
+export type MomentumStrategyName = MomentumSampling | 'lattice';
 
 /** A neuron on a fixed momentum with its amplitude factor A(p_i) sqrt(N W_i). */
 export interface QuadratureMomentum {
@@ -54,7 +57,7 @@ export interface JointNeurons {
 }
 
 export interface MomentumStrategy {
-  readonly sampling: MomentumSampling;
+  readonly sampling: MomentumStrategyName;
   /** Every neuron draws from the same law: each joint cumulant of phi is N times one neuron's. */
   readonly identicalNeurons: boolean;
   /** The cell layout when neurons own cells of the density (stratified, quadrature, split), else null. */

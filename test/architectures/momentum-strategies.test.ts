@@ -6,6 +6,8 @@ import { momentumStrategy } from '../../src/architectures/momentum-strategies.js
 import type { MomentumSampling, MomentumSetting } from '../../src/architectures/momentum-strategy.js';
 import type { Dimension } from '../../src/theory/theory.js';
 import { Rng } from '../../src/random/rng.js';
+import { brillouinZoneDensity } from '../../src/architectures/lattice-cos-net.js';
+import { latticeMomenta } from '../../src/architectures/momenta-lattice.js';
 
 function setting(dimension: Dimension, width: number, cutoff: number | null, extra: Partial<MomentumSetting> = {}): MomentumSetting {
   const reference = cosNet({ dimension, width, mass: 1, cutoff });
@@ -89,5 +91,22 @@ describe('momentum strategies', () => {
     expect(() => momentumStrategy('independent', setting(1, 8, null, { boxMass: { side: 2, coupling: 0.5 } }))).toThrow(/a box mass is drawn into the law of fixed Gaussian nodes/);
     expect(() => momentumStrategy('split', setting(1, 16, null, { splitMomentum: 5, boxMass: { side: 2, coupling: 0.5 } }))).toThrow(/a box mass/);
     expect(momentumStrategy('split', setting(1, 16, null, { splitMomentum: 5, boxMass: { side: 2, coupling: 0.5 }, gaussianPairs: true })).joint?.size).toBeGreaterThan(0);
+  });
+
+  it('lattice momenta: half the order-2 cell moment is the lattice propagator, and draws follow P(k)', () => {
+    const density = brillouinZoneDensity(2, 0.7, { spacing: 0.5, sites: 4 });
+    const strategy = latticeMomenta(density);
+    expect(strategy.identicalNeurons).toBe(true);
+    for (const s of [[0, 0], [0.5, 1], [1.5, -0.5]]) expect(strategy.cellMoments(2, s)[0]! / 2).toBeCloseTo(density.propagator(s), 14);
+    const rng = new Rng(11);
+    const momenta = new Float64Array(2);
+    const draws = 20000;
+    let cosine = 0;
+    for (let draw = 0; draw < draws; draw++) {
+      expect(strategy.drawMomentum(rng, 0, momenta, 0)).toBe(Math.sqrt(2 * density.propagatorAtZero));
+      cosine += Math.cos(momenta[0]! * 0.5 + momenta[1]! * 1);
+    }
+    // E_P[cos(k.s)] = G(s) / G(0); the sample mean's standard error is below 1 / sqrt(draws)
+    expect(Math.abs(cosine / draws - density.propagator([0.5, 1]) / density.propagatorAtZero)).toBeLessThan(4 / Math.sqrt(draws));
   });
 });
