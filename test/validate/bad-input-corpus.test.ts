@@ -325,6 +325,21 @@ for (const [name, content, path] of resultCases) {
   cases.push({ name: `action correlators: ${name}`, argv: ['action', 'FILE'], file: content, fileName: 'correlators.json', expect: [path] });
 }
 
+// nnft observables reads the same result files.
+const observablesCases: [string, string[], Content, string | RegExp, string | null][] = [
+  ['--cell-volume 0', ['--cell-volume', '0'], baseResult(), '--cell-volume', null],
+  ['--cell-volume abc', ['--cell-volume', 'abc'], baseResult(), '--cell-volume', null],
+  ['--cell-volume 1e400', ['--cell-volume', '1e400'], baseResult(), '--cell-volume', null],
+  ['a value 1e308', [], edit(baseResult(), (r) => (r.correlators[0].values[1] = 1e308)), 'correlators[0].values[1]', 'correlators.json'],
+  ['an index past the points', [], edit(baseResult(), (r) => (r.correlators[0].indices[1] = [0, 5])), 'correlators[0].indices[1][1]', 'correlators.json'],
+  ['truncated', [], '{"nnftResult": 1, "points": [[0], [0.5', /line 1:\d+/, 'correlators.json'],
+  ['in UTF-16', [], utf16le(JSON.stringify(baseResult()), true), /UTF-16/, 'correlators.json'],
+  ['nested 100000 deep', [], nested(100000), /nested more than 64/, 'correlators.json'],
+];
+for (const [name, flags, content, path, named] of observablesCases) {
+  cases.push({ name: `observables: ${name}`, argv: ['observables', 'FILE', ...flags], file: content, fileName: 'correlators.json', named, expect: [path] });
+}
+
 const pointsCases: [string, string, Content, string][] = [
   ['estimate', 'points of the wrong dimension', [[0, 0], [0.5, 0]] as never, '[0]'],
   ['estimate', 'a coordinate in quotes', { points: [[0], ['1']] } as never, 'points[1][0]'],
@@ -463,7 +478,7 @@ describe('the bad-input corpus', () => {
   it('has at least 100 cases across every command and file kind', () => {
     expect(cases.length).toBeGreaterThanOrEqual(100);
     const commands = new Set(cases.map((entry) => entry.argv[0]));
-    expect([...commands].sort()).toEqual(['action', 'design', 'doctor', 'estimate', 'export', 'report', 'sweep', 'target', 'validate']);
+    expect([...commands].sort()).toEqual(['action', 'design', 'doctor', 'estimate', 'export', 'observables', 'report', 'sweep', 'target', 'validate']);
     expect(new Set(cases.map((entry) => entry.name)).size).toBe(cases.length);
   });
 
