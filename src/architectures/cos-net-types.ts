@@ -6,12 +6,8 @@ import type { Dimension } from '../theory/theory.js';
 import type { AlphaMomentumDensity } from './alpha-momentum-density.js';
 import type { AmplitudeLaw } from './amplitude-law.js';
 import type { Architecture } from './architecture.js';
-import type { StratifiedLayout } from './stratified-momenta.js';
-import type { SplitLayout } from './split-momenta.js';
-import type { BoxMass, TiltedNodes } from './box-mass.js';
-import type { MomentumSampling, MomentumStrategy, QuadratureMomentum } from './momentum-strategy.js';
-
-export type { QuadratureMomentum };
+import type { BoxMass } from './box-mass.js';
+import type { MomentumSampling, MomentumStrategy } from './momentum-strategy.js';
 
 export interface SharedScale {
   readonly kind: 'lognormal';
@@ -49,12 +45,4 @@ export interface CosNet extends Architecture {
   readonly kurtosis: number;
   /** How the neurons get their momenta (the draw and the cell moments of the exact moments). */
   readonly momenta: MomentumStrategy;
-  /** The cell layout when momenta are stratified or on quadrature nodes, else null. */
-  readonly strata: StratifiedLayout | null;
-  /** Quadrature momenta: each neuron's fixed momentum and amplitude factor A(p_i) sqrt(N W_i), else null. */
-  readonly quadrature: readonly QuadratureMomentum[] | null;
-  /** Split momenta: the fixed low nodes and the stratified high cells, else null. */
-  readonly split: SplitLayout | null;
-  /** The split nodes' tilted law when a box mass is drawn into it, else null. */
-  readonly tilted: TiltedNodes | null;
 }

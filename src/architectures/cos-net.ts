@@ -22,7 +22,7 @@ import type { GaussianModes } from '../estimators/linear-response.js';
 import { momentumStrategy } from './momentum-strategies.js';
 import type { MomentumSampling } from './momentum-strategy.js';
 
-export type { CosNet, CosNetOptions, QuadratureMomentum, SharedScale } from './cos-net-types.js';
+export type { CosNet, CosNetOptions, SharedScale } from './cos-net-types.js';
 
 function scaledBy(values: Float64Array, factor: number): Float64Array {
   return Float64Array.from(values, (value) => value * factor);
@@ -118,10 +118,6 @@ export function cosNet(input: CosNetOptions): CosNet {
     momentumDensity: density,
     kurtosis,
     momenta,
-    strata: momenta.strata,
-    quadrature: nodeMomenta,
-    split,
-    tilted,
     gaussianModes,
     description: {
       ...descriptionOptions,

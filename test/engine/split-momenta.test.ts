@@ -60,7 +60,7 @@ describe('split momenta (d = 1, no cutoff)', () => {
 
   it('exact finite-width moments agree with Monte Carlo of the host forward pass (width 6, P = 3: 5 nodes and one infinite cell)', () => {
     const net = split(6, 3);
-    expect(net.split!.nodes.length).toBe(5);
+    expect(net.momenta.split!.nodes.length).toBe(5);
     const points = [[0], [0.5], [1], [1.5]];
     const monomials = [[0, 0], [0, 1], [0, 3], [0, 0, 0, 0], [0, 1, 2, 3], [0, 0, 3, 3], [1, 1, 1, 2]];
     const batches = 40;
@@ -103,7 +103,7 @@ describe('split momenta (d = 1, no cutoff)', () => {
   it('is exactly Gaussian below the split: Gaussian modes complete below P, the first-order response applies only to a weight cut at P or below', () => {
     const net = split(48, 6);
     expect(net.gaussianModes?.completeBelow).toBe(6);
-    expect(net.gaussianModes!.variances.length).toBe(net.split!.nodes.length);
+    expect(net.gaussianModes!.variances.length).toBe(net.momenta.split!.nodes.length);
     expect(split(48, 6, { amplitude: { kind: 'kurtosis', kurtosis: 1.5 } }).gaussianModes).toBeNull();
     const terms = [{ kind: 'local' as const, power: 4, coupling: 1, wickOrdered: true, wickPropagatorAtZero: 0.45 }];
     const atSplit = compileDeformation(net, { regionSide: 4, terms, modeCutoff: 6 });

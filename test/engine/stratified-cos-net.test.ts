@@ -140,7 +140,7 @@ describe('stratified momenta', () => {
     for (const dimension of [1, 2, 3] as const) {
       // A slice budget of two networks: the chunk of three is formed in two slices.
       const net = cosNet({ dimension, width: 12, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'kurtosis', kurtosis: 2 }, gridSliceFloats: 2 * (dimension === 1 ? 2 : 10) * 24 });
-      if (dimension === 3) expect(net.strata).toEqual({ radial: 2, angular: 2, polar: 3 });
+      if (dimension === 3) expect(net.momenta.strata).toEqual({ radial: 2, angular: 2, polar: 3 });
       const grid = boxGrid(dimension, 3, { panels: 2, nodesPerPanel: 5 });
       const chunk = net.sample(31, 3);
       const onGrid = await tf.tidy(() => net.applyOnGrid(chunk, grid)).data();
@@ -200,7 +200,7 @@ describe('stratified momenta', () => {
 
   it('d = 3 quadrature with fixed |a|: exact G2 and G_c4 agree with Monte Carlo (width 8 = 2 x 2 x 2)', () => {
     const options: CosNetOptions = { dimension: 3, width: 8, mass: 1, cutoff: 6, momentumSampling: 'quadrature', amplitude: { kind: 'fixed' } };
-    expect(cosNet(options).strata).toEqual({ radial: 2, angular: 2, polar: 2 });
+    expect(cosNet(options).momenta.strata).toEqual({ radial: 2, angular: 2, polar: 2 });
     expectExactMatchesMonteCarlo(options, CUBE_POINTS, 9300);
     // The fixed-|a| G_c4 at these points is O(G(0)^2 / N): the comparison is not between zeros.
     expect(Math.abs(cosNetConnectedFour(cosNet(options), [CUBE_POINTS[0]!, CUBE_POINTS[0]!, CUBE_POINTS[3]!, CUBE_POINTS[3]!]))).toBeGreaterThan(1e-3);
