@@ -26,7 +26,7 @@ import { NnftError, isNnftError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { RESULT_VERSION, type CorrelatorResult } from '../io/result.js';
-import { openRunDirectory, type RunDirectory } from '../io/run-directory.js';
+import { checkNewRunDirectory, openRunDirectory, type RunDirectory } from '../io/run-directory.js';
 import { sha256Hex } from '../io/canonical-json.js';
 import { NNFT_VERSION } from '../version.js';
 import type { NnftSpec } from '../spec/spec.js';
@@ -174,6 +174,7 @@ function definedEntries(record: object): Record<string, unknown> {
 async function designTheory(theory: Theory, settings: ResolvedDesignSettings, options: DesignRun): Promise<DesignResult> {
   const started = Date.now();
   refuseUndesignableTarget(theory);
+  if (options.out && !options.resume) await checkNewRunDirectory(options.out);
   // The backend is started here, once; every stage below estimates on context.backend.
   const context: ComputeContext = await openComputeContext(options);
   const onEvent: EventSink = context.onEvent;

@@ -320,6 +320,19 @@ async function notFreshReason(path: string): Promise<string | null> {
 }
 
 /**
+ * What openRunDirectory(path, ..., 'create') refuses, checked without writing: a directory that
+ * already holds a run, a file, a directory holding other things. A design calls it before its
+ * set-up, so a wrong --out is refused at once (E_USAGE, exit 2), not after minutes of work.
+ */
+export async function checkNewRunDirectory(path: string): Promise<void> {
+  if (await exists(join(path, RUN_FILES.config))) {
+    throw new NnftError('E_USAGE', `${path} already holds a run`, { file: path, hint: 'pass --resume to continue it, or choose another --out directory' });
+  }
+  const reason = await notFreshReason(path);
+  if (reason) throw new NnftError('E_USAGE', `--out ${path} ${reason}`, { file: path, hint: 'choose a new or empty --out directory' });
+}
+
+/**
  * Open a run directory. mode 'create' refuses a directory that already holds a run, and an existing
  * directory that is not empty (nothing is written into someone else's files); mode 'resume' requires
  * a run, checks its files and refuses a different config hash. Either way the directory is locked
@@ -329,15 +342,8 @@ export async function openRunDirectory<Config>(path: string, config: Config, mod
   const configPath = join(path, RUN_FILES.config);
   const configHash = contentHash(config);
   const hasRun = await exists(configPath);
-  if (mode === 'create' && hasRun) {
-    throw new NnftError('E_USAGE', `${path} already holds a run`, {
-      file: path,
-      hint: 'pass --resume to continue it, or choose another --out directory',
-    });
-  }
   if (mode === 'create') {
-    const reason = await notFreshReason(path);
-    if (reason) throw new NnftError('E_USAGE', `--out ${path} ${reason}`, { file: path, hint: 'choose a new or empty --out directory' });
+    await checkNewRunDirectory(path);
     await mkdir(path, { recursive: true });
   } else if (!hasRun) {
     throw new NnftError('E_USAGE', `${path} holds no run to resume (no config.json)`, { file: path, hint: 'start the run without --resume' });

@@ -3,6 +3,7 @@
  * task) into one summary, in point order, refusing shards of different sweeps and points that
  * appear in more than one shard. The merged summary equals the one an unsharded run writes.
  */
+import { checkOutDirectory } from '../io/out-path.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NnftError, type InputIssue } from '../errors.js';
@@ -23,6 +24,8 @@ export interface MergeResult {
 export async function mergeSweepShards(directories: readonly string[], out: string, options: { onEvent?: EventSink } = {}): Promise<MergeResult> {
   const onEvent = options.onEvent ?? ignoreEvents;
   if (directories.length === 0) throw new NnftError('E_USAGE', 'nothing to merge: name the shard directories');
+  // An existing --out must be a sweep directory (an earlier merge) or empty.
+  await checkOutDirectory(out, { what: 'a sweep directory', ours: async (_path, entries) => entries.includes(MANIFEST_FILE) });
   let reference: SweepManifest | null = null;
   let referenceDirectory = '';
   const byId = new Map<string, { row: SweepSummaryRow; directory: string }>();

@@ -4,6 +4,7 @@
  * deterministic shards. What a point does is injected (runPoint); by default each point is a design
  * run through the library in a child process of its own (design-point-runner.ts); tests pass a fake.
  */
+import { checkOutDirectory } from '../io/out-path.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -162,6 +163,8 @@ export async function runSweep(sweepFile: string, options: RunSweepOptions): Pro
   const plan = loaded.plan;
   const out = options.out;
 
+  // An existing --out must be this sweep's directory (or empty): nothing is written into other files.
+  await checkOutDirectory(out, { what: 'a sweep directory', ours: async (_path, entries) => entries.includes(MANIFEST_FILE) });
   await mkdir(out, { recursive: true });
   const existing = await readManifest(out);
   if (existing && existing.name !== plan.name) {

@@ -455,6 +455,22 @@ for (const [name, files, named, path] of sweepDirectoryCases) {
   cases.push({ name: `sweep merge: ${name}`, argv: ['sweep', 'merge', 'DIR/sw', '--out', 'DIR/merged'], named, extra: files, expect: [path] });
 }
 
+// --out into someone else's directory (or onto a file, or a directory where a file is named): refused
+// before any work, nothing written (src/io/out-path.ts, io/run-directory.ts checkNewRunDirectory).
+const foreign = { 'foreign/notes.txt': 'my notes\n', 'afile': 'not a directory\n' };
+const outCases: [string, string[], Content | undefined, string | undefined, Record<string, Content>, RegExp][] = [
+  ['design --out a foreign directory', ['design', 'FILE', '--out', 'DIR/foreign'], baseTarget(), 'target.json', {}, /--out .*foreign already exists and is not a run directory \(it holds notes\.txt\)/],
+  ['design --out a file', ['design', 'FILE', '--out', 'DIR/afile'], baseTarget(), 'target.json', {}, /--out .*afile is a file, not a directory/],
+  ['export --out a foreign directory', ['export', 'FILE', '--count', '2', '--format', 'json', '--out', 'DIR/foreign'], baseSpec(), 'spec.json', {}, /--out .*foreign already exists and is not an export directory/],
+  ['export --out a file', ['export', 'FILE', '--count', '2', '--format', 'json', '--out', 'DIR/afile'], baseSpec(), 'spec.json', {}, /--out .*afile is a file, not a directory/],
+  ['sweep --out a foreign directory', ['sweep', 'FILE', '--out', 'DIR/foreign'], baseSweep(), 'sweep.json', { 'target.json': baseTarget() }, /--out .*foreign already exists and is not a sweep directory/],
+  ['sweep merge --out a foreign directory', ['sweep', 'merge', 'DIR/sw', '--out', 'DIR/foreign'], undefined, undefined, { 'sw/sweep-manifest.json': manifest(), 'sw/summary.jsonl': row() }, /--out .*foreign already exists and is not a sweep directory/],
+  ['report --out a directory', ['report', 'DIR/run', '--out', 'DIR/foreign'], undefined, undefined, runFiles(baseResult()), /--out .*foreign is a directory; it names the file to write/],
+];
+for (const [name, argv, file, fileName, extra, message] of outCases) {
+  cases.push({ name, argv, ...(file !== undefined ? { file } : {}), ...(fileName ? { fileName } : {}), named: argv.includes('DIR/afile') ? 'afile' : 'foreign', extra: { ...foreign, ...extra }, expect: [message, '--out'] });
+}
+
 const made: string[] = [];
 afterAll(() => {
   for (const directory of made) rmSync(directory, { recursive: true, force: true });

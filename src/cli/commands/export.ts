@@ -3,6 +3,7 @@
  *  [--seed S] [--pool M] [--sampler resample|mcmc] [--sweeps S] [--json]`:
  * write K concrete networks drawn from the spec's designed density (docs/export.md).
  */
+import { checkOutDirectory, holdsNnftFile } from '../../io/out-path.js';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { eventRenderer, type CliContext } from '../context.js';
@@ -95,6 +96,7 @@ export function exportCommand(context: CliContext) {
       Object.assign(args, checkFlags(args as unknown as Record<string, unknown>, EXPORT_FLAG_RULES, [{ low: 'count', high: 'pool' }]));
       const spec = await loadSpec(args.spec, { cwd: context.cwd });
       const out = resolve(context.cwd, args.out);
+      await checkOutDirectory(out, { what: 'an export directory', ours: (path) => holdsNnftFile(path, 'manifest.json', 'nnftExport') });
       const manifest = await exportSpec(spec, {
         count: args.count,
         format: args.format,

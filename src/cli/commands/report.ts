@@ -1,4 +1,5 @@
 /** `nnft report <run dir | sweep dir> [--out file]`: a self-contained report.html with SVG plots. */
+import { checkOutFile } from '../../io/out-path.js';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
@@ -22,6 +23,7 @@ export function reportCommand(context: CliContext) {
     handler: async (args: { dir: string; out?: string; points: boolean; json: boolean }) => {
       Object.assign(args, checkFlags(args, REPORT_FLAG_RULES));
       const directory = resolve(context.cwd, args.dir);
+      if (args.out) await checkOutFile(resolve(context.cwd, args.out), { example: 'report.html' });
       const path = await writeReport(directory, { points: args.points, ...(args.out ? { out: resolve(context.cwd, args.out) } : {}) });
       context.stdout(args.json ? `${JSON.stringify({ report: path })}\n` : `✔ report written to ${path}\n`);
       context.exitCode = 0;
