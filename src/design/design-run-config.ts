@@ -9,7 +9,7 @@
  * directory alone; loadTargetObject checks it again on resume.
  */
 import { join, resolve as resolvePath } from 'node:path';
-import { readRunConfig, readStoredCheckpoint } from '../io/run-directory.js';
+import { checkRunLock, readRunConfig, readStoredCheckpoint } from '../io/run-directory.js';
 import { checkDesignCheckpoint } from './design-checkpoint.js';
 import type { Theory } from '../theory/theory.js';
 import type { RawTarget } from '../theory/raw-target.js';
@@ -82,6 +82,8 @@ export async function readDesignRunConfig(directory: string): Promise<StoredDesi
     if (config?.settings !== undefined && (typeof config.settings !== 'object' || config.settings === null)) problems.push('config.settings must be an object');
     return problems;
   });
+  // A directory another process is running is refused now, not after the set-up.
+  await checkRunLock(directory);
   // The checkpoint too, before any work: a damaged one is named now, not after the run's set-up.
   await readStoredCheckpoint(directory, { configHash: stored.configHash, validate: (state) => checkDesignCheckpoint(state) });
   const config = stored.config;

@@ -292,6 +292,31 @@ export async function acquireRunLock(directory: string): Promise<() => Promise<v
   }
 }
 
+/**
+ * Refuse at once (E_LOCKED) when another live process holds `<directory>/run.lock`, without taking
+ * the lock: a resume checks this before its set-up, so a second `--resume` is refused in a second,
+ * not after minutes of work. openRunDirectory still takes the lock atomically (this is a courtesy).
+ */
+export async function checkRunLock(directory: string): Promise<void> {
+  const path = join(directory, RUN_FILES.lock);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return;
+  }
+  const holder = parseLock(text);
+  if (holder === null) return; // acquireRunLock reports a foreign lock file.
+  const sameHost = holder.hostname === hostname();
+  if (sameHost && (holder.pid === process.pid || !pidAlive(holder.pid))) return;
+  throw new NnftError('E_LOCKED', `${directory} is locked by pid ${holder.pid} on ${holder.hostname} (running since ${holder.startedAt})`, {
+    file: path,
+    hint: sameHost
+      ? `wait for that run to finish or stop it (kill -INT ${holder.pid}); two processes in one run directory would interleave its metrics and checkpoints`
+      : `that process runs on another host; if it is gone, delete ${path}`,
+  });
+}
+
 /** Cut a torn final line (a kill mid-append) so the next append starts on a line of its own. */
 async function repairMetrics(path: string): Promise<void> {
   let text: string;

@@ -55,6 +55,8 @@ describe('run directory lock', () => {
     const second = await spawnCli(['design', '--resume', out]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`locked by pid ${holderPid}`);
+    // Refused before its set-up (io/run-directory.ts checkRunLock), not after computing the target.
+    expect(second.stderr).not.toContain('target correlators by');
 
     process.kill(holderPid, 'SIGINT');
     const finished = await holder;
