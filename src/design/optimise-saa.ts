@@ -11,10 +11,14 @@
  * The fixed sample trades the fresh-draw noise of every step (which made a fresh-draw loop wander)
  * for one sample's noise in the answer, measured afterwards by batch means and checked by the
  * validation estimate on fresh networks.
+ *
+ * The iterations run through the common driver (src/numeric/driver.ts): abort, the step limit and
+ * the deadline are checked before each, the checkpoint (SaaState) is saved after each and on stop.
  */
 import { NnftError } from '../errors.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { choleskyFactor } from '../numeric/cholesky.js';
+import { drive, type DriverStop, type Stepper } from '../numeric/driver.js';
 
 export type StopReason = 'converged' | 'no-progress' | 'max-steps' | 'time-limit' | 'interrupted';
 
@@ -87,6 +91,81 @@ function checked(evaluation: SaaEvaluation, settings: SaaSettings, where: string
   return chiSquared;
 }
 
+/** The fit as the driver steps it: the checkpointed SaaState and what follows from it. */
+interface LmState {
+  saa: SaaState;
+  /** Residuals and Jacobian at saa.parameters. */
+  current: SaaEvaluation;
+  /** The last iteration's chi^2 decrease, and whether it accepted a step. */
+  decrease: number;
+  accepted: boolean;
+}
+
+/** One iteration: damped Gauss-Newton steps on the active set until one lowers chi^2 or mu > 1e10. */
+function lmStepper(objective: (parameters: readonly number[]) => SaaEvaluation, settings: SaaSettings, free: readonly number[]): Stepper<LmState> {
+  const K = settings.bounds.length;
+  return {
+    totalSteps: settings.maxIterations,
+    stepsDone: (state) => state.saa.iteration,
+    nonFinite: (state) => (state.saa.parameters.every(Number.isFinite) ? null : 'a design parameter'),
+    finished: (state) => !state.accepted || state.decrease <= settings.absoluteTolerance + settings.relativeTolerance * state.saa.chiSquared!,
+    step(state) {
+      const { saa } = state;
+      const chiSquared = saa.chiSquared!;
+      const { residuals, jacobian } = state.current;
+      // Active set: a parameter on a bound whose descent direction points out of the box is held
+      // for this iteration (projecting a full Gauss-Newton step would not be a descent step).
+      const fullGradient = new Float64Array(K);
+      for (let t = 0; t < residuals.length; t++) for (const k of free) fullGradient[k]! += jacobian[t * K + k]! * residuals[t]!;
+      const moving = free.filter((k) => {
+        const [low, high] = settings.bounds[k]!;
+        const value = saa.parameters[k]!;
+        return !((value <= low && fullGradient[k]! > 0) || (value >= high && fullGradient[k]! < 0));
+      });
+      const M = moving.length;
+      const normal = Array.from({ length: M }, () => new Float64Array(M));
+      const gradient = new Float64Array(M);
+      for (let t = 0; t < residuals.length; t++) {
+        for (let a = 0; a < M; a++) {
+          const ja = jacobian[t * K + moving[a]!]!;
+          gradient[a]! += ja * residuals[t]!;
+          for (let b = 0; b < M; b++) normal[a]![b]! += ja * jacobian[t * K + moving[b]!]!;
+        }
+      }
+      let accepted = false;
+      let trialChiSquared = chiSquared;
+      while (M > 0 && !accepted && saa.damping < 1e10) {
+        const damped = normal.map((row, a) => row.map((value, b) => (a === b ? value * (1 + saa.damping) + 1e-300 : value)));
+        const step = choleskyFactor(damped).solve(gradient);
+        const trial = saa.parameters.slice();
+        moving.forEach((k, a) => {
+          trial[k] = Math.min(settings.bounds[k]![1], Math.max(settings.bounds[k]![0], trial[k]! - step[a]!));
+        });
+        const evaluation = objective(trial);
+        const value = evaluation.residuals.reduce((sum, r) => sum + r * r, 0);
+        if (Number.isFinite(value) && value < chiSquared && !evaluation.jacobian.some((entry) => !Number.isFinite(entry))) {
+          checked(evaluation, settings, `at iteration ${saa.iteration}`);
+          accepted = true;
+          trialChiSquared = value;
+          saa.parameters = trial;
+          state.current = evaluation;
+          saa.damping = Math.max(1e-9, saa.damping / 3);
+        } else {
+          saa.damping *= 4;
+        }
+      }
+      state.decrease = chiSquared - trialChiSquared;
+      state.accepted = accepted;
+      if (accepted) saa.chiSquared = trialChiSquared;
+      saa.iteration += 1;
+      return state;
+    },
+  };
+}
+
+/** The driver's stops as the fit names them. */
+const STOP_REASON: Record<DriverStop, StopReason> = { complete: 'max-steps', finished: 'converged', aborted: 'interrupted', deadline: 'time-limit' };
+
 export async function optimiseSaa(
   objective: (parameters: readonly number[]) => SaaEvaluation,
   names: readonly string[],
@@ -97,103 +176,62 @@ export async function optimiseSaa(
 ): Promise<SaaOutcome> {
   const onEvent = hooks.onEvent ?? ignoreEvents;
   const state: SaaState = resumeFrom ? structuredClone(resumeFrom) : { iteration: 0, parameters: initial.slice(), damping: settings.initialDamping, chiSquared: null };
-  const K = initial.length;
   const free = names.map((_, k) => k).filter((k) => !settings.frozen[k]);
   const F = free.length;
   const started = Date.now();
-  let current = objective(state.parameters);
-  let chiSquared = checked(current, settings, 'at the starting point');
+  const current = objective(state.parameters);
+  const chiSquared = checked(current, settings, 'at the starting point');
   state.chiSquared = chiSquared;
-  const stop = async (reason: StopReason): Promise<SaaOutcome> => {
-    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
-    return { parameters: state.parameters.slice(), stopReason: reason, steps: state.iteration, chiSquared, state, keptStart: false };
-  };
-  /** One line of metrics.jsonl at the current state. */
-  const stepRecord = () => ({
-    step: state.iteration,
-    loss: chiSquared,
-    chiSquaredPerDof: chiSquared / Math.max(1, current.residuals.length - F),
-    ess: current.effectiveSampleSize,
-    ensembleSize: current.ensembleSize,
-    parameters: Object.fromEntries(names.map((name, k) => [name, state.parameters[k]])),
+  const outcome = (reason: StopReason): SaaOutcome => ({ parameters: state.parameters.slice(), stopReason: reason, steps: state.iteration, chiSquared: state.chiSquared!, state, keptStart: false });
+  /** One line of metrics.jsonl at a state. */
+  const stepRecord = (at: SaaState, evaluation: SaaEvaluation) => ({
+    step: at.iteration,
+    loss: at.chiSquared!,
+    chiSquaredPerDof: at.chiSquared! / Math.max(1, evaluation.residuals.length - F),
+    ess: evaluation.effectiveSampleSize,
+    ensembleSize: evaluation.ensembleSize,
+    parameters: Object.fromEntries(names.map((name, k) => [name, at.parameters[k]])),
     elapsedSeconds: (Date.now() - started) / 1000,
     timestamp: new Date().toISOString(),
   });
-  if (F === 0) return stop('converged');
+  if (F === 0) {
+    if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
+    return outcome('converged');
+  }
   const startPerDof = chiSquared / Math.max(1, current.residuals.length - F);
   if (state.iteration === 0 && settings.consistentStart !== null && startPerDof <= settings.consistentStart) {
     onEvent({ type: 'info', message: `${settings.task}: the starting point already matches the target within the errors (chi2/dof ${startPerDof.toFixed(3)}); kept` });
     // The trajectory in metrics.jsonl still says where the answer came from: one line, step 0.
     if (hooks.recordStep) {
-      await hooks.recordStep({ ...stepRecord(), stage: 'kept-start' });
+      await hooks.recordStep({ ...stepRecord(state, current), stage: 'kept-start' });
     }
-    return { ...(await stop('converged')), keptStart: true };
-  }
-  for (;;) {
-    if (hooks.signal?.aborted) return stop('interrupted');
-    if (state.iteration >= settings.maxIterations) return stop('max-steps');
-    if (settings.deadline !== null && Date.now() >= settings.deadline) return stop('time-limit');
-    const { residuals, jacobian } = current;
-    // Active set: a parameter on a bound whose descent direction points out of the box is held
-    // for this iteration (projecting a full Gauss-Newton step would not be a descent step).
-    const fullGradient = new Float64Array(K);
-    for (let t = 0; t < residuals.length; t++) for (const k of free) fullGradient[k]! += jacobian[t * K + k]! * residuals[t]!;
-    const moving = free.filter((k) => {
-      const [low, high] = settings.bounds[k]!;
-      const value = state.parameters[k]!;
-      return !((value <= low && fullGradient[k]! > 0) || (value >= high && fullGradient[k]! < 0));
-    });
-    const M = moving.length;
-    const normal = Array.from({ length: M }, () => new Float64Array(M));
-    const gradient = new Float64Array(M);
-    for (let t = 0; t < residuals.length; t++) {
-      for (let a = 0; a < M; a++) {
-        const ja = jacobian[t * K + moving[a]!]!;
-        gradient[a]! += ja * residuals[t]!;
-        for (let b = 0; b < M; b++) normal[a]![b]! += ja * jacobian[t * K + moving[b]!]!;
-      }
-    }
-    let accepted = false;
-    let trialChiSquared = chiSquared;
-    while (M > 0 && !accepted && state.damping < 1e10) {
-      const damped = normal.map((row, a) => row.map((value, b) => (a === b ? value * (1 + state.damping) + 1e-300 : value)));
-      const step = choleskyFactor(damped).solve(gradient);
-      const trial = state.parameters.slice();
-      moving.forEach((k, a) => {
-        trial[k] = Math.min(settings.bounds[k]![1], Math.max(settings.bounds[k]![0], trial[k]! - step[a]!));
-      });
-      const evaluation = objective(trial);
-      const value = evaluation.residuals.reduce((sum, r) => sum + r * r, 0);
-      if (Number.isFinite(value) && value < chiSquared && !evaluation.jacobian.some((entry) => !Number.isFinite(entry))) {
-        checked(evaluation, settings, `at iteration ${state.iteration}`);
-        accepted = true;
-        trialChiSquared = value;
-        state.parameters = trial;
-        current = evaluation;
-        state.damping = Math.max(1e-9, state.damping / 3);
-      } else {
-        state.damping *= 4;
-      }
-    }
-    const decrease = chiSquared - trialChiSquared;
-    if (accepted) chiSquared = trialChiSquared;
-    state.chiSquared = chiSquared;
-    state.iteration += 1;
-    const record = { ...stepRecord(), decrease, damping: state.damping };
-    if (hooks.recordStep) await hooks.recordStep(record);
-    onEvent({
-      type: 'progress',
-      task: settings.task,
-      done: state.iteration,
-      total: settings.maxIterations,
-      message: `chi2/dof ${record.chiSquaredPerDof.toFixed(3)} ESS ${Number.isFinite(current.effectiveSampleSize) ? current.effectiveSampleSize.toFixed(0) : '-'}/${current.ensembleSize}`,
-      step: record.step,
-      chi2: record.loss,
-      chi2PerDof: record.chiSquaredPerDof,
-      ess: record.ess,
-      ensembleSize: record.ensembleSize,
-    });
     if (hooks.saveCheckpoint) await hooks.saveCheckpoint(state);
-    if (!accepted || decrease <= settings.absoluteTolerance + settings.relativeTolerance * chiSquared) return stop('converged');
+    return { ...outcome('converged'), keptStart: true };
   }
+  const saveCheckpoint = hooks.saveCheckpoint;
+  // The common driver (src/numeric/driver.ts; docs/ensemble.md, "The driver") checks abort, the step
+  // limit and the deadline before each iteration, and checkpoints after every one and on the stop.
+  const { stop } = await drive(lmStepper(objective, settings, free), { saa: state, current, decrease: 0, accepted: false }, {
+    task: settings.task,
+    signal: hooks.signal,
+    deadline: settings.deadline,
+    ...(saveCheckpoint ? { checkpoint: (now: LmState) => saveCheckpoint(now.saa), checkpointEverySteps: 1, checkpointOnStop: true } : {}),
+    async afterStep(now) {
+      const record = { ...stepRecord(now.saa, now.current), decrease: now.decrease, damping: now.saa.damping };
+      if (hooks.recordStep) await hooks.recordStep(record);
+      onEvent({
+        type: 'progress',
+        task: settings.task,
+        done: now.saa.iteration,
+        total: settings.maxIterations,
+        message: `chi2/dof ${record.chiSquaredPerDof.toFixed(3)} ESS ${Number.isFinite(now.current.effectiveSampleSize) ? now.current.effectiveSampleSize.toFixed(0) : '-'}/${now.current.ensembleSize}`,
+        step: record.step,
+        chi2: record.loss,
+        chi2PerDof: record.chiSquaredPerDof,
+        ess: record.ess,
+        ensembleSize: record.ensembleSize,
+      });
+    },
+  });
+  return outcome(STOP_REASON[stop]);
 }
