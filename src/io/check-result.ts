@@ -5,7 +5,7 @@
  * point indices 0 to 999), and the rules here check what a schema cannot say: one value, one standard
  * error and one replicate row per index tuple, tuples of the block's order whose indices name points
  * that exist, points of one dimension, no standard error so small that its weight 1/stderr^2
- * overflows. Every problem is reported at its JSON path, with the file named (exit 2).
+ * overflows, G2 at coincident points (a variance) positive. Every problem is reported at its JSON path, with the file named (exit 2).
  */
 import { NnftError, type InputIssue } from '../errors.js';
 import { sortByPosition } from '../schema/ajv-issues.js';
@@ -85,6 +85,16 @@ export function resultIssues(result: CorrelatorResult, options: ResultCheckOptio
     const tuples = block.indices.length;
     if (block.values.length !== tuples) error(`${path}.values`, `has ${block.values.length} value${block.values.length === 1 ? '' : 's'} for ${tuples} tuple${tuples === 1 ? '' : 's'}`, 'give one value per index tuple, in the order of "indices"');
     if (block.stderr.length !== tuples) error(`${path}.stderr`, `has ${block.stderr.length} error${block.stderr.length === 1 ? '' : 's'} for ${tuples} tuple${tuples === 1 ? '' : 's'}`, 'give one standard error per index tuple (0 for an exact value)');
+    if (block.order === 2) {
+      // G2(x, x) = <phi(x)^2> is positive for any field that is not identically zero; zero or below is a
+      // slip (a sign, a column of zeros), and divided by downstream (amputation, one-loop estimates).
+      block.indices.forEach((tuple, k) => {
+        const value = block.values[k];
+        if (tuple.length === 2 && tuple[0] === tuple[1] && typeof value === 'number' && !(value > 0)) {
+          error(`${path}.values[${k}]`, `is ${value}, but G2(x, x) = <phi(x)^2> at coincident points [${tuple.join(', ')}] must be > 0`, 'check the sign and the column: a two-point function at coincident points is a variance');
+        }
+      });
+    }
     block.stderr.forEach((value, k) => {
       if (value !== 0 && value < SMALLEST_STDERR) error(`${path}.stderr[${k}]`, `is ${value}, a non-zero standard error below ${SMALLEST_STDERR} (its weight 1/stderr² overflows)`, 'write 0 for an exact value, or the error itself');
     });

@@ -311,6 +311,8 @@ const resultCases: [string, Content, string][] = [
   ['1001 points', edit(baseResult(), (r) => (r.points = Array.from({ length: 1001 }, (_, i) => [i / 100]))), 'points'],
   ['replicate rows short', edit(baseResult(), (r) => (r.correlators[0].replicates = [[0.5, 0.5], [0.3, 0.3]])), 'correlators[0].replicates'],
   ['a replicate 1e308', edit(baseResult(), (r) => (r.correlators[0].replicates = [[1e308, 0.5], [0.3, 0.3], [0.5, 0.5]])), 'correlators[0].replicates[0][0]'],
+  ['G2 at coincident points 0', edit(baseResult(), (r) => (r.correlators[0].values = [0, 0, 0])), 'correlators[0].values[0]'],
+  ['G2 at coincident points negative', edit(baseResult(), (r) => (r.correlators[0].values[2] = -0.5)), 'correlators[0].values[2]'],
   ['a second order-2 block', edit(baseResult(), (r) => (r.correlators[1] = structuredClone(r.correlators[0]))), 'correlators[1].order'],
   ['no order-4 block', edit(baseResult(), (r) => r.correlators.pop()), 'correlators'],
   ['a design whose target has a value 1e308', edit(baseResult(), (r) => {
