@@ -350,6 +350,15 @@ export function checkCorrelatorBlocks(
     if (block.stderr.length !== tupleCount) {
       report(`${base}.stderr`, `has ${block.stderr.length} errors for ${tupleCount} index tuples`, 'give one standard error per tuple (0 for exact values)');
     }
+    if (block.order === 2) {
+      // G2(x, x) = <phi(x)^2> is a variance: zero or below is a slip, and the design divides by it.
+      block.indices.forEach((tuple, tupleIndex) => {
+        const value = block.values[tupleIndex];
+        if (tuple.length === 2 && tuple[0] === tuple[1] && typeof value === 'number' && !(value > 0)) {
+          report(`${base}.values[${tupleIndex}]`, `is ${value}, but G2 at coincident points [${tuple.join(', ')}] (<phi(x)^2>) must be > 0`, 'check the sign and the column: a two-point function at coincident points is a variance');
+        }
+      });
+    }
     const seenTuples = new Set<string>();
     let tupleProblems = 0;
     block.indices.forEach((tuple, tupleIndex) => {

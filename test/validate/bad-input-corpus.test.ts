@@ -193,6 +193,7 @@ const targetCases: [string, (target: Json) => void, string][] = [
   ['lattice seed 1e300', (t) => (t.targetCorrelators = { method: 'lattice', seed: 1e300 }), 'targetCorrelators.seed'],
   ['data value 1e308', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 0]], values: [1e308], stderr: [0] }] }), 'targetCorrelators.correlators[0].values[0]'],
   ['data stderr 1e308', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 0]], values: [0.5], stderr: [1e308] }] }), 'targetCorrelators.correlators[0].stderr[0]'],
+  ['data G2 at coincident points 0', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 0]], values: [0], stderr: [0] }] }), 'targetCorrelators.correlators[0].values[0]'],
   ['data index 5000', (t) => (t.targetCorrelators = { method: 'data', correlators: [{ order: 2, indices: [[0, 5000]], values: [0.5], stderr: [0] }] }), 'targetCorrelators.correlators[0].indices[0][1]'],
   ['1001 points', (t) => (t.observables.points = Array.from({ length: 1001 }, (_, i) => [i / 100])), 'observables.points'],
   ['400 points at order 6', (t) => {
