@@ -9,6 +9,11 @@ export interface ChunkPlan {
   readonly chunkSize: number;
   readonly chunkCount: number;
   readonly batchCount: number;
+  /**
+   * Amplitude-phase images per momentum draw (ensemble/draw-images.ts; absent or 1: none). With K > 1
+   * the plan counts momentum draws: chunk c holds chunkLength draws, K networks each.
+   */
+  readonly amplitudeImages?: number;
 }
 
 export const DEFAULT_CHUNK_SIZE = 2000;

@@ -13,8 +13,10 @@ import { MomentSums } from '../estimators/moment-sums.js';
 import { linearResponse } from '../estimators/linear-response.js';
 import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
-import { chunkBudget, chunkLength, planChunks, shardBatches, shardChunks, type ChunkPlan, type EstimateShard } from './chunk-plan.js';
+import { DEFAULT_CHUNK_SIZE, chunkBudget, chunkLength, planChunks, shardBatches, shardChunks, type ChunkPlan, type EstimateShard } from './chunk-plan.js';
 import { drawChunk, type DrawnChunk } from './draw-chunk.js';
+import { amplitudeImagesRefusal, drawImageChunk } from './draw-images.js';
+import type { CosNet } from '../architectures/cos-net-types.js';
 
 export type ControlVariateMode = 'auto' | 'on' | 'off';
 
@@ -44,6 +46,12 @@ export interface EnsembleEstimateOptions {
    * E_INTERRUPTED instead of drawing the rest of the ensemble (docs/ensemble.md, "Interrupts").
    */
   readonly signal?: AbortSignal;
+  /**
+   * K phase-amplitude images per momentum draw (ensemble/draw-images.ts, docs/performance.md,
+   * "Amplitude-phase images"): the same ensemble law, ensembleSize networks in ceil(M/K) momentum
+   * draws. Default 1 (none).
+   */
+  readonly amplitudeImages?: number;
 }
 
 /**
@@ -110,7 +118,11 @@ export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnCh
 
 export async function accumulateChunk(setup: AccumulationSetup, tables: readonly MonomialTable[], chunkIndex: number): Promise<MomentSums[]> {
   const evaluationPoints = setup.pointSets.flat();
-  const drawn = await drawChunk(setup.architecture, setup.deformation, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex));
+  const images = setup.plan.amplitudeImages ?? 1;
+  const drawn =
+    images > 1
+      ? await drawImageChunk(setup.architecture as CosNet, setup.deformation!, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex), images)
+      : await drawChunk(setup.architecture, setup.deformation, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex));
   return chunkMomentSums(tables, drawn, setup.pointSets[0]!.length, tracksLinearResponse(setup));
 }
 
@@ -131,6 +143,12 @@ export function validateEstimateOptions(options: EnsembleEstimateOptions): void 
   if (options.points.length === 0) throw new NnftError('E_SEMANTIC', 'no evaluation points');
   for (const image of options.images ?? []) {
     if (image.length !== options.points.length) throw new NnftError('E_SEMANTIC', 'every symmetry image must list as many points as the point set');
+  }
+  const images = options.amplitudeImages ?? 1;
+  if (!Number.isInteger(images) || images < 1) throw new NnftError('E_SEMANTIC', `amplitude images must be a positive integer, got ${images}`);
+  if (images > 1) {
+    const refusal = amplitudeImagesRefusal(options.architecture, options.deformation);
+    if (refusal) throw new NnftError('E_UNSUPPORTED', `amplitude images: ${refusal}`);
   }
 }
 
@@ -199,7 +217,14 @@ export function finishEstimate(
 }
 
 /** The chunk plan of an estimate: the requested chunk size capped for the deformation's grid, and the batch count. */
-export function planEstimate(options: Pick<EnsembleEstimateOptions, 'ensembleSize' | 'chunkSize' | 'batchCount' | 'deformation'>): ChunkPlan {
+export function planEstimate(options: Pick<EnsembleEstimateOptions, 'ensembleSize' | 'chunkSize' | 'batchCount' | 'deformation' | 'amplitudeImages'>): ChunkPlan {
+  const images = options.amplitudeImages ?? 1;
+  if (images > 1) {
+    // Plan the momentum draws; a chunk's field tensor holds K networks per draw.
+    const gridPoints = options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount * images : null;
+    const budget = chunkBudget(Math.max(1, Math.floor((options.chunkSize ?? DEFAULT_CHUNK_SIZE) / images)), gridPoints);
+    return { ...planChunks(Math.ceil(options.ensembleSize / images), budget, options.batchCount), amplitudeImages: images };
+  }
   return planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
 }
 
