@@ -30,6 +30,36 @@ import { NnftError, type ErrorCode } from '../errors.js';
 import type { DesignTerm } from './cos-net-design-model.js';
 import type { ProductGrid } from '../architectures/product-grid.js';
 
+/** Most bytes the fixed sample's cached monomials may take (docs/design.md, "The fixed sample"). */
+export const MAX_DESIGN_SAMPLE_BYTES = 4 * 2 ** 30;
+
+/** Monomials per network: every non-decreasing tuple of 1 to maxOrder points, sum_k C(P + k - 1, k). */
+export function sampleMonomialCount(pointCount: number, maxOrder: number): number {
+  let total = 0;
+  let count = 1;
+  for (let k = 1; k <= maxOrder; k++) {
+    count = (count * (pointCount + k - 1)) / k;
+    total += Math.round(count);
+  }
+  return total;
+}
+
+/**
+ * Refuse, before any work, a design sample whose cached monomials (networks x monomials float32)
+ * would pass MAX_DESIGN_SAMPLE_BYTES (E_RESOURCE, exit 2, with the largest ensemble that fits); it
+ * used to fail minutes in with "internal error: Invalid typed array length".
+ */
+export function checkDesignSampleSize(pointCount: number, maxOrder: number, networks: number, flag = '--ensemble'): void {
+  const monomials = sampleMonomialCount(pointCount, maxOrder);
+  const bytes = networks * monomials * 4;
+  if (bytes <= MAX_DESIGN_SAMPLE_BYTES) return;
+  const fits = Math.floor(MAX_DESIGN_SAMPLE_BYTES / (monomials * 4));
+  throw new NnftError('E_RESOURCE', `the design sample of ${networks} networks would cache ${networks} x ${monomials} monomials (${(bytes / 2 ** 30).toFixed(1)} GiB), more than the ${MAX_DESIGN_SAMPLE_BYTES / 2 ** 30} GiB limit`, {
+    issues: [{ path: flag, message: `is ${networks}; with ${pointCount} points up to order ${maxOrder} at most ${fits} networks fit`, hint: `lower ${flag} to ${fits} or fewer, or use fewer observables.points`, severity: 'error' }],
+    hint: `lower ${flag} (at most ${fits} here) or use fewer points`,
+  });
+}
+
 /** One term's functional as sum_j coefficient_j sigma^power_j R_j, R_j a cached raw integral. */
 export interface FunctionalExpansion {
   readonly parts: readonly { readonly power: number; readonly coefficient: number; readonly integral: number }[];

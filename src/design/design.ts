@@ -45,6 +45,7 @@ import { networkReference } from './network-reference.js';
 import { firstDesignWidth, resolveDesignSettings, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
 import { designRunConfig, readDesignRunConfig, theorySummary } from './design-run-config.js';
 import { checkDesignCheckpoint } from './design-checkpoint.js';
+import { checkDesignSampleSize } from './design-sample.js';
 
 export { DESIGN_DEFAULTS, type DesignSettings, type ResolvedDesignSettings } from './design-settings.js';
 export { readDesignRunConfig, type DesignRunConfig } from './design-run-config.js';
@@ -175,6 +176,7 @@ async function designTheory(theory: Theory, settings: ResolvedDesignSettings, op
   const started = Date.now();
   refuseUndesignableTarget(theory);
   if (options.out && !options.resume) await checkNewRunDirectory(options.out);
+  if (theory.interactions.length > 0) checkDesignSampleSize(theory.points.length, Math.max(...theory.connectedOrders), settings.ensembleSize);
   // The backend is started here, once; every stage below estimates on context.backend.
   const context: ComputeContext = await openComputeContext(options);
   const onEvent: EventSink = context.onEvent;

@@ -14,6 +14,7 @@ import { didYouMean } from '../schema/did-you-mean.js';
 import { loadTarget, loadTargetText } from '../theory/load-target.js';
 import { DESIGN_OPTION_ORDER, DESIGN_OPTION_RULES } from './design-options.js';
 import { designSetup, refuseUndesignableTarget } from '../design/design-setup.js';
+import { checkDesignSampleSize } from '../design/design-sample.js';
 import { resolveDesignSettings, splitDesignOptions } from '../design/design-settings.js';
 import type { Theory } from '../theory/theory.js';
 import { parsePointer } from './json-pointer.js';
@@ -32,6 +33,7 @@ function designRefusal(theory: Theory, options: Readonly<Record<string, unknown>
     refuseUndesignableTarget(theory);
     const settings = resolveDesignSettings(splitDesignOptions(options).settings);
     designSetup(theory, { amplitudeLaw: settings.amplitudeLaw, momenta: settings.momenta });
+    if (theory.interactions.length > 0) checkDesignSampleSize(theory.points.length, Math.max(...theory.connectedOrders), settings.ensembleSize, 'options.ensembleSize');
     return null;
   } catch (error) {
     if (isNnftError(error)) return error;
@@ -152,12 +154,12 @@ export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepO
         // A refusal the base target does not share comes from the point's values: with no path of its
         // own (a combination of options and target), it is shown at the point's first varied value.
         const located =
-          paths.map((path) => locateInSweep(loaded, point, 'target', path)).find((entry) => entry !== null) ??
+          paths.map((path) => (path.startsWith('options.') ? locateInSweep(loaded, point, 'options', path.slice('options.'.length)) : locateInSweep(loaded, point, 'target', path))).find((entry) => entry !== null) ??
           (baseRefusal === null && paths.length === 0 && loaded.plan.parameters.length > 0
             ? { path: valueLocation(loaded, 0, point), value: point.values[loaded.plan.parameters[0]!.name] }
             : null);
         pointIssues.push({
-          path: located ? located.path : paths[0] ? `target ${paths[0]}` : 'target',
+          path: located ? located.path : paths[0] ? (paths[0].startsWith('options.') ? paths[0] : `target ${paths[0]}`) : 'target',
           message: `${describePoint(point)}${located ? ` (it sets ${JSON.stringify(located.value)})` : ''}: nnft design refuses its target: ${refusal.message}`,
           ...(refusal.hint ? { hint: refusal.hint } : {}),
           severity: 'error',
@@ -184,7 +186,15 @@ export async function checkSweepPoints(loaded: LoadedSweep, options: CheckSweepO
     if (invalidPoints <= LISTED_POINTS) pointIssues.forEach(add);
   }
   if (invalidPoints === 0) return;
-  if (baseRefusal && sharedRefusals === loaded.plan.points.length) throw baseRefusal;
+  if (baseRefusal && sharedRefusals === loaded.plan.points.length) {
+    // Named in the file that holds its cause: the sweep file for an option, else the base target.
+    const inOptions = baseRefusal.issues.some((issue) => issue.path.startsWith('options.'));
+    throw new NnftError(baseRefusal.code, baseRefusal.message, {
+      file: inOptions ? file : baseRefusal.file ?? loaded.targetFile,
+      issues: baseRefusal.issues,
+      ...(baseRefusal.hint ? { hint: baseRefusal.hint } : {}),
+    });
+  }
   const total = loaded.plan.points.length;
   throw new NnftError('E_SEMANTIC', `${invalidPoints} of ${total} sweep point${total === 1 ? '' : 's'} cannot run as written (nothing was run or written)`, {
     file,

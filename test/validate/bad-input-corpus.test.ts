@@ -125,6 +125,9 @@ for (const [flags, flag] of designFlagCases) {
 // An ordered pair is named once, with both values: "--min-width 100 is above --max-width 50".
 cases.push({ name: 'design --min-width above --max-width, worded once', argv: ['design', 'FILE', '--out', 'DIR/run', '--max-width', '50', '--min-width', '100'], file: baseTarget(), fileName: 'target.json', named: null, expect: [/✖ --min-width 100 is above --max-width 50\n/] });
 cases.push({ name: 'design --max-width below the default --min-width', argv: ['design', 'FILE', '--out', 'DIR/run', '--max-width', '2'], file: baseTarget(), fileName: 'target.json', named: null, expect: [/✖ --max-width 2 is below --min-width \(default \d+\)\n/] });
+// The design sample's memory (design-sample.ts MAX_DESIGN_SAMPLE_BYTES): refused before any work, not
+// "internal error: Invalid typed array length" minutes in.
+cases.push({ name: 'design --ensemble 1e7 with 20 points (a 396 GiB sample)', argv: ['design', 'FILE', '--out', 'DIR/run', '--ensemble', '10000000'], file: edit(baseTarget(), (t) => (t.observables.points = Array.from({ length: 20 }, (_, i) => [(i - 10) / 10]))), fileName: 'target.json', named: null, expect: ['--ensemble', /at most 101058 networks fit/] });
 const otherFlagCases: [string, string[], string, Content, string][] = [
   ['target', ['--seed', '-1'], '--seed', baseTarget(), 'target.json'],
   ['target', ['--seed', '1.5'], '--seed', baseTarget(), 'target.json'],
@@ -266,6 +269,7 @@ const sweepCases: [string, Json, Json, string][] = [
   // Valid targets that nnft design refuses up front (design-setup.ts): refused before the sweep starts.
   ['a lattice base target', baseSweep(), edit(baseTarget(), (t) => (t.regulator.lattice = { spacing: 0.5, sites: 16, boundary: 'periodic' })), 'regulator.lattice'],
   ['a base target asking for G_c6', baseSweep(), edit(baseTarget(), (t) => (t.observables.connected = [2, 4, 6])), 'observables.connected'],
+  ['an ensemble whose design sample passes 4 GiB', edit(baseSweep(), (s) => (s.options.ensembleSize = 10000000)), edit(baseTarget(), (t) => (t.observables.points = Array.from({ length: 20 }, (_, i) => [(i - 10) / 10]))), 'options.ensembleSize'],
   ['a varied cutoff under momenta split', edit(baseSweep(), (s) => {
     s.options.momenta = 'split';
     s.vary.parameters = [{ name: 'cutoff', pointer: '/target/regulator/momentumCutoff', values: [null, 5] }];
