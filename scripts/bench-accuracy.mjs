@@ -21,6 +21,12 @@
  * --peer-separable gives the peer nnft's grid trick (cos(p(s+v)+c) by angle addition over panel
  * starts s and panel nodes v), a stronger peer than the script a physicist would write.
  *
+ * --amplitude-images K (default 64; 1: off): nnft estimates the founding spec with K amplitude-phase
+ * images per momentum draw (src/ensemble/draw-images.ts, the same ensemble law; docs/performance.md,
+ * "Amplitude-phase images") through scripts/bench/estimate-images.mjs, since neither the spec nor the CLI
+ * takes the option yet. The designed spec has a mode cutoff, which the images refuse: it runs as before.
+ * --only founding|designed runs one estimand.
+ *
  * Timings are ratios on whatever machine runs it; nothing here asserts a time.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,6 +49,9 @@ const designNetworks = Number(argument('design-networks', process.argv.includes(
 const cores = Number(argument('cores', 2));
 const seed = Number(argument('seed', 1));
 const jsonOut = process.argv.includes('--json');
+const amplitudeImages = Number(argument('amplitude-images', 64));
+const only = argument('only', null);
+const imagesScript = join(root, 'scripts', 'bench', 'estimate-images.mjs');
 // The peer as written (one cos per neuron and grid point), or with nnft's angle-addition grid pass.
 const peerSeparable = process.argv.includes('--peer-separable');
 const log = (line) => (jsonOut ? process.stderr : process.stdout).write(`${line}\n`);
@@ -109,7 +118,14 @@ function peer(specPath, count) {
   return { seconds: result.seconds, wall, value: result.value, stderr: result.stderr, ess: result.ess, networks: result.networks };
 }
 
-function nnft(specPath, count) {
+function nnftWithImages(specPath, count) {
+  const { stdout, wall } = run(process.execPath, [imagesScript, specPath, '--ensemble', String(count), '--images', String(amplitudeImages), '--workers', String(cores), '--seed', String(seed)], 'nnft estimate (amplitude images)');
+  const result = JSON.parse(stdout.trim().split('\n').pop());
+  return { seconds: result.seconds, wall, value: result.value, stderr: result.stderr, ess: result.essFraction * result.networks, networks: result.networks, estimators: `${result.estimator}, ${amplitudeImages} amplitude images`, plainStderr: null };
+}
+
+function nnft(specPath, count, images = false) {
+  if (images && amplitudeImages > 1) return nnftWithImages(specPath, count);
   const { stdout, wall } = run(process.execPath, [cli, 'estimate', specPath, '--json', '--ensemble', String(count), '--workers', String(cores), '--seed', String(seed)], 'nnft estimate');
   const result = JSON.parse(stdout);
   const origin = result.points.findIndex((point) => point.length === 1 && point[0] === 0);
@@ -129,12 +145,12 @@ function nnft(specPath, count) {
   };
 }
 
-function compare(name, specPath, count) {
+function compare(name, specPath, count, images = false) {
   const loadBefore = loadavg()[0];
   log(`${name}: peer, ${count} networks ...`);
   const p = peer(specPath, count);
   log(`${name}: nnft estimate, ${count} networks ...`);
-  const n = nnft(specPath, count);
+  const n = nnft(specPath, count, images);
   const pull = (n.value - p.value) / Math.hypot(n.stderr, p.stderr);
   const ratio = (n.seconds * n.stderr ** 2) / (p.seconds * p.stderr ** 2);
   const scale = Math.abs(n.value);
@@ -144,9 +160,9 @@ function compare(name, specPath, count) {
 }
 
 const started = Date.now();
-const results = [compare('founding', foundingSpec, networks)];
-const designed = designedSpec();
-results.push(compare('designed', designed.path, designNetworks));
+const results = only === 'designed' ? [] : [compare('founding', foundingSpec, networks, true)];
+const designed = only === 'founding' ? { designSeconds: null, cleanup: () => {} } : designedSpec();
+if (only !== 'founding') results.push(compare('designed', designed.path, designNetworks));
 designed.cleanup();
 
 const fmt = (value, digits = 3) => (Number.isFinite(value) ? value.toPrecision(digits) : String(value));
