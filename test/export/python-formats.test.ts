@@ -4,9 +4,12 @@
  * formula of the same networks (the JSON export with the same seed, docs/export.md):
  *
  *   - ONNX (batched and per-network), every family: an independent protobuf decoder + float64
- *     interpreter (fixtures/evaluate-onnx.mjs), always; onnxruntime-node when it can be resolved
- *     (it is not a dependency: set NNFT_ONNXRUNTIME_NODE to its directory); the onnx package's
- *     checker with strict shape inference when a python3 with onnx is found.
+ *     interpreter (fixtures/evaluate-onnx.mjs), always; ONNX Runtime in a child node process
+ *     (fixtures/evaluate-onnxruntime.mjs): onnxruntime-web, a devDependency whose WebAssembly
+ *     kernels ship inside the package (wasm execution provider, one thread), or onnxruntime-node
+ *     when NNFT_ONNXRUNTIME_NODE names it; the test skips, and says so, only when neither can be
+ *     resolved (node_modules without the devDependencies); the onnx package's checker with strict
+ *     shape inference when a python3 with onnx is found.
  *   - .npz and safetensors, every family: an independent JS reader (fixtures/read-stacked.mjs,
  *     ZIP central directory + CRC-32, .npy headers, safetensors header) whose arrays must equal the
  *     JSON weights bit for bit, always; NumPy (numpy.load, and the safetensors layout read with
@@ -61,7 +64,7 @@ function python(interpreter: string, script: string, args: string[]): unknown {
 }
 
 function findOnnxruntime(): string | null {
-  const candidates = [process.env.NNFT_ONNXRUNTIME_NODE, 'onnxruntime-node'].filter((c): c is string => Boolean(c));
+  const candidates = [process.env.NNFT_ONNXRUNTIME_NODE, 'onnxruntime-web', 'onnxruntime-node'].filter((c): c is string => Boolean(c));
   const require = createRequire(join(root, 'package.json'));
   for (const candidate of candidates) {
     try {
@@ -77,6 +80,10 @@ function findOnnxruntime(): string | null {
 const numpyPython = findPython('numpy');
 const onnxPython = findPython('onnx');
 const onnxruntime = findOnnxruntime();
+if (!onnxruntime) {
+  // eslint-disable-next-line no-console
+  console.warn('ONNX Runtime is absent (neither onnxruntime-web, a devDependency, nor onnxruntime-node resolves): the ONNX Runtime checks skip');
+}
 
 /** The activation of a family and the pre-activation envelope (Gauss-nets). */
 function activation(kind: string): (z: number) => number {
@@ -306,12 +313,22 @@ for (const family of FAMILIES) {
       expectFloat32Match(`onnx per-network (independent evaluator), ${kind}`, result.values, networks.slice(0, count), family.points);
     });
 
-    it.skipIf(!onnxruntime)('ONNX with onnxruntime-node in a fresh process (batched and per-network)', async () => {
+    it.skipIf(!onnxruntime)(`ONNX with ONNX Runtime (${onnxruntime ?? 'absent: skipped'}) in a fresh process, batched and per-network, equal to the float64 formula`, async () => {
       for (const [dir, count] of [['onnx', K], ['onnx-per-network', 6]] as const) {
         const out = join(work, dir);
-        const result = node('evaluate-onnxruntime.mjs', [onnxruntime!, out, JSON.stringify(family.points)]) as { values: number[][]; outputs: { dims: number[] }[] };
-        expect(result.outputs[0]!.dims).toEqual(dir === 'onnx' ? [K, family.points.length] : [family.points.length]);
-        expectFloat32Match(`onnxruntime ${dir}, ${kind}`, result.values, networks.slice(0, count), family.points);
+        const result = node('evaluate-onnxruntime.mjs', [onnxruntime!, out, JSON.stringify(family.points)]) as {
+          runtime: string;
+          version: string;
+          values: number[][];
+          outputs: { dims: number[]; inputNames: string[]; outputNames: string[] }[];
+        };
+        expect(result.runtime).toMatch(/^onnxruntime-(web|node)/);
+        expect(result.outputs).toHaveLength(dir === 'onnx' ? 1 : count);
+        for (const output of result.outputs) {
+          expect(output.dims).toEqual(dir === 'onnx' ? [K, family.points.length] : [family.points.length]);
+          expect(output).toMatchObject({ inputNames: ['x'], outputNames: ['phi'] });
+        }
+        expectFloat32Match(`${result.runtime} ${result.version} ${dir}, ${kind}`, result.values, networks.slice(0, count), family.points);
       }
     });
 
@@ -405,7 +422,7 @@ describe('nnft export stacked formats: statistics, deformed specs, corruption, b
 
   it('reports the largest deviations from the float64 formula', () => {
     // eslint-disable-next-line no-console
-    console.log(`export deviations from the float64 formula (max |phi - phi_float64|): ${JSON.stringify(deviations, null, 1)}\n` + `verifiers: numpy ${numpyPython ?? 'absent'}, onnx ${onnxPython ?? 'absent'}, onnxruntime-node ${onnxruntime ?? 'absent'}`);
+    console.log(`export deviations from the float64 formula (max |phi - phi_float64|): ${JSON.stringify(deviations, null, 1)}\n` + `verifiers: numpy ${numpyPython ?? 'absent'}, onnx ${onnxPython ?? 'absent'}, onnxruntime ${onnxruntime ?? 'absent'}`);
     expect(Object.keys(deviations).length).toBeGreaterThan(0);
   });
 });
