@@ -13,7 +13,8 @@
  * (c, t) given p (measured), while most of a network's cost is in the momentum-dependent trig tables
  * cos/sin(p.u_a), cos/sin(p.v_b) of the separable grid pass; the K images share them, and each image
  * costs one [offsets, 2N] left factor (multiply-adds) and its share of one batched matrix product.
- * Image 0 of every momentum draw is the network the plain draw (draw-chunk.ts) gives.
+ * Image 0 of every momentum draw is the network the plain draw (draw-chunk.ts) gives; the others draw
+ * the phase's unit vector by rejection from the disc and the amplitude from its law.
  */
 import { tf } from '../backend/index.js';
 import type { Architecture, ParameterChunk, Points } from '../architectures/architecture.js';
@@ -80,17 +81,26 @@ export async function drawImageChunk(
       const factor = amplitudeNorm * net.momentumDensity.amplitudeFactor(Math.sqrt(squared));
       for (let k = 0; k < images; k++) {
         const out = (m * images + k) * width + neuron;
-        let b: number;
-        let c: number;
         if (k === 0) {
-          b = coefficients![slot]!;
-          c = phases![slot]!;
-        } else {
-          c = Math.PI * (2 * rng.uniform() - 1);
-          b = factor * sampleStandardAmplitude(net.options.amplitude, rng);
+          const b = coefficients![slot]!;
+          const c = phases![slot]!;
+          alpha[out] = b * Math.cos(c);
+          beta[out] = -b * Math.sin(c);
+          continue;
         }
-        alpha[out] = b * Math.cos(c);
-        beta[out] = -b * Math.sin(c);
+        // (cos c, -sin c) for a uniform phase c is a uniform unit vector: drawn by rejection from the
+        // unit disc (exact, no trig calls), then scaled by the neuron's amplitude b = factor t.
+        let x: number;
+        let y: number;
+        let squaredRadius: number;
+        do {
+          x = 2 * rng.uniform() - 1;
+          y = 2 * rng.uniform() - 1;
+          squaredRadius = x * x + y * y;
+        } while (squaredRadius >= 1 || squaredRadius === 0);
+        const b = (factor * sampleStandardAmplitude(net.options.amplitude, rng)) / Math.sqrt(squaredRadius);
+        alpha[out] = b * x;
+        beta[out] = b * y;
       }
     }
   }
