@@ -14,6 +14,8 @@ export interface ChunkPlan {
    * the plan counts momentum draws: chunk c holds chunkLength draws, K networks each.
    */
   readonly amplitudeImages?: number;
+  /** The amplitude-scale average of ensemble/draw-images.ts (Gaussian amplitudes; absent: off). */
+  readonly scaleAverage?: boolean;
 }
 
 export const DEFAULT_CHUNK_SIZE = 2000;

@@ -15,7 +15,7 @@ import { monomialTable, type MonomialTable } from '../estimators/monomials.js';
 import { ignoreEvents, type EventSink } from '../io/events.js';
 import { DEFAULT_CHUNK_SIZE, chunkBudget, chunkLength, planChunks, shardBatches, shardChunks, type ChunkPlan, type EstimateShard } from './chunk-plan.js';
 import { drawChunk, type DrawnChunk } from './draw-chunk.js';
-import { amplitudeImagesRefusal, drawImageChunk } from './draw-images.js';
+import { amplitudeImagesRefusal, drawImageChunk, scaleAverageRefusal, type ScaleAveraged } from './draw-images.js';
 import type { CosNet } from '../architectures/cos-net-types.js';
 
 export type ControlVariateMode = 'auto' | 'on' | 'off';
@@ -52,6 +52,11 @@ export interface EnsembleEstimateOptions {
    * draws. Default 1 (none).
    */
   readonly amplitudeImages?: number;
+  /**
+   * Average every network over its overall amplitude scale in closed form (ensemble/draw-images.ts,
+   * ScaleAveraged; Gaussian amplitudes, local terms): the same ensemble law. Default off.
+   */
+  readonly amplitudeScaleAverage?: boolean;
 }
 
 /**
@@ -108,9 +113,14 @@ export function tracksLinearResponse(setup: Pick<AccumulationSetup, 'architectur
 }
 
 /** Moment sums of one chunk, one per point set. */
-export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnChunk, pointCount: number, linear = false): MomentSums[] {
+export function chunkMomentSums(tables: readonly MonomialTable[], drawn: DrawnChunk & Partial<ScaleAveraged>, pointCount: number, linear = false): MomentSums[] {
   return tables.map((table, image) => {
     const sums = new MomentSums(table);
+    const columns = drawn.columns.slice(image * pointCount, (image + 1) * pointCount);
+    if (drawn.degreeWeights) {
+      sums.addNetworksByDegree(columns, drawn.count, drawn.degreeWeights, drawn.logShift!, drawn.plainFactors!);
+      return sums;
+    }
     sums.addNetworks(drawn.columns.slice(image * pointCount, (image + 1) * pointCount), drawn.count, drawn.logWeights, linear);
     return sums;
   });
@@ -120,8 +130,8 @@ export async function accumulateChunk(setup: AccumulationSetup, tables: readonly
   const evaluationPoints = setup.pointSets.flat();
   const images = setup.plan.amplitudeImages ?? 1;
   const drawn =
-    images > 1
-      ? await drawImageChunk(setup.architecture as CosNet, setup.deformation!, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex), images)
+    images > 1 || setup.plan.scaleAverage
+      ? await drawImageChunk(setup.architecture as CosNet, setup.deformation!, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex), images, setup.plan.scaleAverage ?? false, setup.maxOrder)
       : await drawChunk(setup.architecture, setup.deformation, evaluationPoints, setup.seed, chunkIndex, chunkLength(setup.plan, chunkIndex));
   return chunkMomentSums(tables, drawn, setup.pointSets[0]!.length, tracksLinearResponse(setup));
 }
@@ -149,6 +159,10 @@ export function validateEstimateOptions(options: EnsembleEstimateOptions): void 
   if (images > 1) {
     const refusal = amplitudeImagesRefusal(options.architecture, options.deformation);
     if (refusal) throw new NnftError('E_UNSUPPORTED', `amplitude images: ${refusal}`);
+  }
+  if (options.amplitudeScaleAverage) {
+    const refusal = scaleAverageRefusal(options.architecture, options.deformation);
+    if (refusal) throw new NnftError('E_UNSUPPORTED', `amplitude-scale average: ${refusal}`);
   }
 }
 
@@ -217,13 +231,13 @@ export function finishEstimate(
 }
 
 /** The chunk plan of an estimate: the requested chunk size capped for the deformation's grid, and the batch count. */
-export function planEstimate(options: Pick<EnsembleEstimateOptions, 'ensembleSize' | 'chunkSize' | 'batchCount' | 'deformation' | 'amplitudeImages'>): ChunkPlan {
+export function planEstimate(options: Pick<EnsembleEstimateOptions, 'ensembleSize' | 'chunkSize' | 'batchCount' | 'deformation' | 'amplitudeImages' | 'amplitudeScaleAverage'>): ChunkPlan {
   const images = options.amplitudeImages ?? 1;
-  if (images > 1) {
+  if (images > 1 || options.amplitudeScaleAverage) {
     // Plan the momentum draws; a chunk's field tensor holds K networks per draw.
     const gridPoints = options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount * images : null;
     const budget = chunkBudget(Math.max(1, Math.floor((options.chunkSize ?? DEFAULT_CHUNK_SIZE) / images)), gridPoints);
-    return { ...planChunks(Math.ceil(options.ensembleSize / images), budget, options.batchCount), amplitudeImages: images };
+    return { ...planChunks(Math.ceil(options.ensembleSize / images), budget, options.batchCount), amplitudeImages: images, ...(options.amplitudeScaleAverage ? { scaleAverage: true } : {}) };
   }
   return planChunks(options.ensembleSize, chunkBudget(options.chunkSize, options.deformation ? options.deformation.grid.offsetCount * options.deformation.grid.nodeCount : null), options.batchCount);
 }

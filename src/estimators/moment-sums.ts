@@ -129,6 +129,45 @@ export class MomentSums {
     }
   }
 
+  /**
+   * Add networks whose weight depends on the monomial's degree (the amplitude-scale average of
+   * ensemble/draw-images.ts: E[w O | u] = O(phi_u) E_rho[rho^k w]): `columns` hold the direction's
+   * field phi_u, `degreeWeights[k][m]` = E_rho[rho^k w_m] relative to exp(logShift) (k = 0: the
+   * network's weight), `plainFactors[k]` = E[rho^k] (the plain sums are then E[O | u], unbiased for
+   * E_0[O]). No linear sums (the first-order control variate does not apply).
+   */
+  addNetworksByDegree(columns: readonly Float64Array[], count: number, degreeWeights: readonly Float64Array[], logShift: number, plainFactors: readonly number[]): void {
+    if (count === 0) return;
+    if (logShift > this.logShift) this.rebase(logShift);
+    const factor = Math.exp(logShift - this.logShift);
+    const zero = degreeWeights[0]!;
+    for (let m = 0; m < count; m++) {
+      const w = zero[m]! * factor;
+      this.weightSum += w;
+      this.weightSquareSum += w * w;
+    }
+    this.count += count;
+    const product = new Float64Array(count);
+    for (let j = 0; j < this.table.tuples.length; j++) {
+      const tuple = this.table.tuples[j]!;
+      const degree = tuple.length;
+      product.fill(1);
+      for (const point of tuple) {
+        const column = columns[point]!;
+        for (let m = 0; m < count; m++) product[m]! *= column[m]!;
+      }
+      const weights = degreeWeights[degree]!;
+      let weighted = 0;
+      let plain = 0;
+      for (let m = 0; m < count; m++) {
+        weighted += weights[m]! * product[m]!;
+        plain += product[m]!;
+      }
+      this.weighted[j]! += weighted * factor;
+      this.plain[j]! += plain * plainFactors[degree]!;
+    }
+  }
+
   merge(other: MomentSums): void {
     if (other.count === 0) return;
     const shift = Math.max(this.logShift, other.logShift);

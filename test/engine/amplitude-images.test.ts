@@ -4,7 +4,7 @@ import { cosNet } from '../../src/architectures/cos-net.js';
 import { compileDeformation } from '../../src/densities/deformations.js';
 import { estimateEnsemble } from '../../src/ensemble/estimate-ensemble.js';
 import { drawChunk } from '../../src/ensemble/draw-chunk.js';
-import { amplitudeImagesRefusal, drawImageChunk } from '../../src/ensemble/draw-images.js';
+import { amplitudeImagesRefusal, drawImageChunk, scaleAverageRefusal } from '../../src/ensemble/draw-images.js';
 
 /**
  * Amplitude-phase images (src/ensemble/draw-images.ts; docs/performance.md, "Amplitude-phase
@@ -74,11 +74,13 @@ describe('amplitude-phase images', () => {
     }
   });
 
-  it('over 20 seeds the scatter of G_c4(0,0,0,0) matches the stated stderr (chi-square, 19 dof, 99.9%) and the mean matches plain draws on other seeds within 4 sigma', async () => {
+  it('over 20 seeds the scatter of G_c4(0,0,0,0), with and without the amplitude-scale average, matches the stated stderr (chi-square, 19 dof, 99.9%) and the mean matches plain draws on other seeds within 4 sigma', async () => {
     const { architecture, deformation } = founding();
     const common = { architecture, deformation, points: [[0]], orders: [4] };
     const withImages: number[] = [];
     const stated: number[] = [];
+    const averaged: number[] = [];
+    const averagedStated: number[] = [];
     const plain: number[] = [];
     const plainStated: number[] = [];
     for (let seed = 1; seed <= 20; seed++) {
@@ -86,6 +88,9 @@ describe('amplitude-phase images', () => {
       expect(estimate.summary.ensembleSize).toBe(8192);
       withImages.push(estimate.summary.orders[0]!.values[0]!);
       stated.push(estimate.summary.orders[0]!.stderr[0]!);
+      const scaleAveraged = await estimateEnsemble({ ...common, ensembleSize: 8192, seed, amplitudeImages: 32, amplitudeScaleAverage: true });
+      averaged.push(scaleAveraged.summary.orders[0]!.values[0]!);
+      averagedStated.push(scaleAveraged.summary.orders[0]!.stderr[0]!);
       const reference = await estimateEnsemble({ ...common, ensembleSize: 4096, seed: 1000 + seed });
       plain.push(reference.summary.orders[0]!.values[0]!);
       plainStated.push(reference.summary.orders[0]!.stderr[0]!);
@@ -97,9 +102,39 @@ describe('amplitude-phase images', () => {
     expect(ratio).toBeLessThan(2.39);
     const sigma = Math.sqrt(variance(withImages) / 20 + variance(plain) / 20);
     expect(Math.abs(mean(withImages) - mean(plain)) / sigma).toBeLessThan(4);
+    // The amplitude-scale average on the same draws: the same checks.
+    const averagedRatio = variance(averaged) / mean(averagedStated.map((value) => value * value));
+    expect(averagedRatio).toBeGreaterThan(0.26);
+    expect(averagedRatio).toBeLessThan(2.39);
+    const averagedSigma = Math.sqrt(variance(averaged) / 20 + variance(plain) / 20);
+    expect(Math.abs(mean(averaged) - mean(plain)) / averagedSigma).toBeLessThan(4);
+  });
+
+  it('the amplitude-scale average: with a zero coupling its weights are E[rho^k] of chi^2_N (the quadrature), and image 0 is the plain network over rho', async () => {
+    const architecture = cosNet({ dimension: 1, width: 64, mass: 1, cutoff: 10, amplitude: { kind: 'gaussian' } });
+    const free = compileDeformation(architecture, { regionSide: 4, terms: [{ kind: 'local', power: 4, coupling: 0 }] });
+    const drawn = await drawImageChunk(architecture, free, [[0]], 5, 0, 20, 3, true, 4);
+    for (let k = 0; k <= 4; k++) {
+      for (let m = 0; m < drawn.count; m++) expect(drawn.degreeWeights![k]![m]! * Math.exp(drawn.logShift!) / drawn.plainFactors![k]!).toBeCloseTo(1, 8); // the 48-node rule: E[rho^k] to 1e-9 relative
+    }
+    // E[rho^2] = N, E[rho^4] = N (N + 2).
+    expect(drawn.plainFactors![2]!).toBeCloseTo(64, 9);
+    expect(drawn.plainFactors![4]!).toBeCloseTo(64 * 66, 6);
+    // phi_u = phi / rho with rho^2 = |t|^2: |phi_u(0)| <= sum_i |b_i / t_i| |u_i| stays of order sqrt(G(0) / N).
+    const plain = await drawChunk(architecture, free, [[0]], 5, 0, 20);
+    for (let m = 0; m < 20; m++) {
+      const ratio = plain.columns[0]![m]! / drawn.columns[0]![m * 3]!;
+      // the ratio is rho = |t| of that network: chi_64 lies in [4, 12] with overwhelming probability
+      expect(ratio).toBeGreaterThan(4);
+      expect(ratio).toBeLessThan(12);
+    }
   });
 
   it('refuses what would change the law', () => {
+    const { architecture: gaussianNet, deformation: quartic } = founding(8);
+    expect(scaleAverageRefusal(gaussianNet, quartic)).toBeNull();
+    const kurtosisNet = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: 10, amplitude: { kind: 'kurtosis', kurtosis: 2 } });
+    expect(scaleAverageRefusal(kurtosisNet, compileDeformation(kurtosisNet, { regionSide: 4, terms: [{ kind: 'local', power: 4, coupling: 0.5 }] }))).toMatch(/Gaussian amplitudes/);
     const shared = cosNet({ dimension: 1, width: 8, mass: 1, cutoff: 10, sharedScale: { kind: 'lognormal', logStd: 0.3 } });
     const deformation = compileDeformation(shared, { regionSide: 4, terms: [{ kind: 'local', power: 4, coupling: 0.5 }] });
     expect(amplitudeImagesRefusal(shared, deformation)).toMatch(/shared scale/);
