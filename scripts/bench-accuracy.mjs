@@ -25,6 +25,8 @@
  * images per momentum draw (src/ensemble/draw-images.ts, the same ensemble law; docs/performance.md,
  * "Amplitude-phase images") through scripts/bench/estimate-images.mjs, since neither the spec nor the CLI
  * takes the option yet. The designed spec has a mode cutoff, which the images refuse: it runs as before.
+ * With Gaussian amplitudes (the founding spec) it also averages each network over its overall amplitude
+ * scale in closed form (amplitudeScaleAverage; --no-scale-average: off).
  * --only founding|designed runs one estimand.
  *
  * Timings are ratios on whatever machine runs it; nothing here asserts a time.
@@ -51,6 +53,7 @@ const seed = Number(argument('seed', 1));
 const jsonOut = process.argv.includes('--json');
 const amplitudeImages = Number(argument('amplitude-images', 64));
 const only = argument('only', null);
+const scaleAverage = !process.argv.includes('--no-scale-average');
 const imagesScript = join(root, 'scripts', 'bench', 'estimate-images.mjs');
 // The peer as written (one cos per neuron and grid point), or with nnft's angle-addition grid pass.
 const peerSeparable = process.argv.includes('--peer-separable');
@@ -119,9 +122,9 @@ function peer(specPath, count) {
 }
 
 function nnftWithImages(specPath, count) {
-  const { stdout, wall } = run(process.execPath, [imagesScript, specPath, '--ensemble', String(count), '--images', String(amplitudeImages), '--workers', String(cores), '--seed', String(seed)], 'nnft estimate (amplitude images)');
+  const { stdout, wall } = run(process.execPath, [imagesScript, specPath, '--ensemble', String(count), '--images', String(amplitudeImages), '--workers', String(cores), '--seed', String(seed), ...(scaleAverage ? ['--scale-average'] : [])], 'nnft estimate (amplitude images)');
   const result = JSON.parse(stdout.trim().split('\n').pop());
-  return { seconds: result.seconds, wall, value: result.value, stderr: result.stderr, ess: result.essFraction * result.networks, networks: result.networks, estimators: `${result.estimator}, ${amplitudeImages} amplitude images`, plainStderr: null };
+  return { seconds: result.seconds, wall, value: result.value, stderr: result.stderr, ess: result.essFraction * result.networks, networks: result.networks, estimators: `${result.estimator}, ${amplitudeImages} amplitude images${scaleAverage ? ', scale average' : ''}`, plainStderr: null };
 }
 
 function nnft(specPath, count, images = false) {
