@@ -42,6 +42,19 @@ describe('amplitude-phase images', () => {
     expect(Math.abs(images.columns[0]![1]! - images.columns[0]![0]!)).toBeGreaterThan(1e-6);
   });
 
+  it('with a non-local quartic and a Wick-ordered term image 0 still has the plain draw\'s log-weight (the deformation\'s own pass)', async () => {
+    const architecture = cosNet({ dimension: 1, width: 12, mass: 1, cutoff: 8, amplitude: { kind: 'gaussian' } });
+    for (const terms of [
+      [{ kind: 'nonlocal-quartic' as const, coupling: 0.3, kernelWidth: 0.5 }],
+      [{ kind: 'local' as const, power: 4, coupling: 0.4, wickOrdered: true }, { kind: 'local' as const, power: 2, coupling: 0.2 }],
+    ]) {
+      const deformation = compileDeformation(architecture, { regionSide: 3, terms });
+      const plain = await drawChunk(architecture, deformation, [[0]], 9, 1, 30);
+      const images = await drawImageChunk(architecture, deformation, [[0]], 9, 1, 30, 3);
+      for (let m = 0; m < 30; m++) expect(images.logWeights![m * 3]!).toBeCloseTo(plain.logWeights![m]!, 4);
+    }
+  });
+
   it('the images have the base law: E_0[phi^2], E_0[phi^4] and E_0[h] match the exact ones within 4 sigma (clusters of one momentum draw)', async () => {
     const { architecture, deformation } = founding();
     const origin = [[0]];
