@@ -13,6 +13,7 @@ import { validateAgainstSchema } from '../schema/validate-against-schema.js';
 import { normalisableWithoutCutoff } from '../architectures/alpha-momentum-density.js';
 import { MAX_BRILLOUIN_MODES } from '../architectures/lattice-cos-net.js';
 import type { CosNetSpec, NnftSpec } from './spec.js';
+import { MAX_TUPLES } from '../theory/check-semantics.js';
 
 const SCHEMA_HINT = 'docs/ensemble.md describes the spec format; schema/spec.schema.json is the exact rule';
 
@@ -45,6 +46,15 @@ export function checkSpecSemantics(spec: NnftSpec): InputIssue[] {
     if (offset.length !== spec.dimension) error(`estimation.translations[${index}]`, `has ${offset.length} coordinates but dimension is ${spec.dimension}`);
   });
   checkTinyNumbers(spec, '', issues);
+  // The index tuples an estimate holds, as for a target (docs/target-format.md): 64 points at order 6
+  // are 1.2e8 tuples and ran the heap out ("FATAL ERROR: ... JavaScript heap out of memory").
+  for (const order of spec.observables.connected) {
+    let tuples = 1;
+    for (let step = 1; step <= order; step++) tuples = (tuples * (spec.observables.points.length + step - 1)) / step;
+    if (tuples > MAX_TUPLES) {
+      error('observables.points', `${spec.observables.points.length} points give ${tuples.toExponential(2)} index tuples at order ${order}, more than the ${MAX_TUPLES.toExponential(0)} nnft holds in memory`, 'use fewer points, or drop the highest order from observables.connected');
+    }
+  }
   const architecture = spec.architecture;
   if (architecture.kind === 'cos-net' && architecture.mass < MIN_SPEC_MASS) {
     error('architecture.mass', `is ${architecture.mass}, below ${MIN_SPEC_MASS} (a target's smallest mass, docs/target-format.md)`, 'give a mass from 1e-4 to 1e4');

@@ -235,6 +235,10 @@ const specCases: [string, (spec: Json) => void, string][] = [
   ['spec denormal mass', (s) => (s.architecture.mass = 5e-324), 'architecture.mass'],
   ['spec width 1e9', (s) => (s.architecture.width = 1e9), 'architecture.width'],
   ['spec point 1e308', (s) => (s.observables.points[0] = [1e308]), 'observables.points[0][0]'],
+  ['spec 64 points at order 6', (s) => {
+    s.observables.points = Array.from({ length: 64 }, (_, i) => [i / 10]);
+    s.observables.connected = [2, 4, 6];
+  }, 'observables.points'],
   ['spec ensemble 1e12', (s) => (s.estimation.ensembleSize = 1e12), 'estimation.ensembleSize'],
   ['spec cutoff 1e308', (s) => (s.architecture.momentumCutoff = 1e308), 'architecture.momentumCutoff'],
   ['spec deformation coupling 1e308', (s) => (s.deformation = { terms: [{ kind: 'local', power: 4, coupling: 1e308 }], region: { kind: 'box', side: 4 }, resolvedMomentum: 10 }), 'deformation.terms[0].coupling'],
